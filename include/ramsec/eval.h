@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The decisions of a logon, as pure functions of the policy, the facts the
+ * module and policyd gathered, the user's state and the time.  policyd is
+ * the shell that gathers facts, calls these and stores the outcome.
+ */
+#ifndef RAMSEC_EVAL_H
+#define RAMSEC_EVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ramsec/lockout.h"
+#include "ramsec/policy.h"
+#include "ramsec/proto.h"
+
+#define RS_DECISION_MSG_MAX 256
+
+/* What policyd knows about the logon. */
+struct rs_facts {
+	const char *user;  /* as typed; logged only when known */
+	bool known;	   /* the name is a local account */
+	bool governed;	   /* known and in scope (rs_scope_governs) */
+	bool is_root;	   /* uid 0 */
+	const char *rhost; /* PAM_RHOST, NULL or "" for none */
+	bool key_login;	   /* account phase without a password logon */
+};
+
+struct rs_decision {
+	enum rs_verdict verdict;
+	enum rs_reason reason;
+	int64_t minutes;		   /* lock: minutes left */
+	char message[RS_DECISION_MSG_MAX]; /* for the user; "" for none */
+};
+
+/* The identity policyd resolved for a user name. */
+struct rs_identity {
+	uint32_t uid;
+	const uint32_t *gids; /* groups the user is in */
+	size_t ngids;
+};
+
+/* True when the user is governed: root when root_account.governed, others
+ * when uid in [min_uid, max_uid] or in a scope group (scope_gids, the gids
+ * of scope.groups), and in neither case in scope.exclude_users. */
+bool rs_scope_governs(const struct rs_policy *p, const char *name, const struct rs_identity *id,
+		      const uint32_t *scope_gids, size_t nscope);
+
+/* True when tty (PAM_TTY) names a local console device by its form:
+ * tty<N>, ttyS<N>, ttyAMA<N>, ttyUSB<N>, hvc<N> or console, with or without
+ * "/dev/".  Pseudo-terminals (pts/N) and X displays are not consoles. */
+bool rs_tty_is_console_name(const char *tty);
+
+/* True when the masks that apply to this user allow rhost (see
+ * login_network_masks in RAM.md and the ramsec settings beside it). */
+bool rs_masks_allow(const struct rs_policy *p, const struct rs_facts *f);
+
+/* Before the password prompt: out of scope, masked out, or go on. */
+void rs_eval_auth_start(const struct rs_policy *p, const struct rs_facts *f,
+			struct rs_decision *ret);
+
+/* Before verifying a password: true when the password must not even be
+ * checked (masked out, locked); *ret says why. */
+bool rs_eval_pre_verify(const struct rs_policy *p, const struct rs_facts *f,
+			const struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
+
+/* After the password was verified (ok) or not: updates s (failure recorded
+ * or cleared) and decides. */
+void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool ok,
+		      struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
+
+/* The account phase: masks (unless a key login is exempt) and lock. */
+void rs_eval_account(const struct rs_policy *p, const struct rs_facts *f,
+		     const struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Retry lockout (max_login_attempts): N wrong passwords within an hour lock
+ * the user for an hour from the Nth failure.  The window slides: each
+ * failure counts for RS_LOCK_WINDOW seconds after it happened.
+ *
+ * Time only ever makes a lock stricter: a failure stamped after now (the
+ * clock stepped back) still counts, and a lock ends only when now reaches
+ * locked_until, so stepping the clock back never unlocks anyone.
+ */
+#ifndef RAMSEC_LOCKOUT_H
+#define RAMSEC_LOCKOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_FAIL_MAX	 32 /* = the largest max_login_attempts */
+#define RS_FAIL_TEXT_MAX (RS_FAIL_MAX * 21)
+
+struct rs_lock_state {
+	uint32_t nfail;		   /* entries used in fail[] */
+	int64_t fail[RS_FAIL_MAX]; /* times of counted failures, oldest first */
+	int64_t locked_until;	   /* 0: not locked */
+};
+
+/* Forgets failures that left the window at now. */
+void rs_lock_prune(struct rs_lock_state *s, int64_t now);
+
+/* True when s is locked at now; *ret_seconds_left (may be NULL) gets the
+ * seconds until it ends. */
+bool rs_lock_is_locked(const struct rs_lock_state *s, int64_t now, int64_t *ret_seconds_left);
+
+/*
+ * Records a failure at now.  With max_attempts > 0 and max_attempts failures
+ * in the window, locks until now + RS_LOCK_DURATION and returns true; the
+ * failures that caused the lock stay in the window.  max_attempts = 0 counts
+ * (for the record) but never locks.
+ */
+bool rs_lock_record_failure(struct rs_lock_state *s, int64_t now, int max_attempts);
+
+/* A successful logon, a password change or an admin unlock: all clear. */
+void rs_lock_clear(struct rs_lock_state *s);
+
+/* When the oldest counted failure leaves the window (0 when none). */
+int64_t rs_lock_window_end(const struct rs_lock_state *s);
+
+/* Whole minutes, rounded up, for a message: 1..60 for a lock. */
+int64_t rs_lock_minutes(int64_t seconds);
+
+/* Failure times as "t1,t2,..." (buf >= RS_FAIL_TEXT_MAX + 1) and back.
+ * rs_lock_fail_parse returns 0 or -EINVAL (bad number, too many, not
+ * ascending); *s is written only on success. */
+void rs_lock_fail_format(const struct rs_lock_state *s, char *buf, size_t len);
+int rs_lock_fail_parse(const char *text, struct rs_lock_state *s);
+
+#endif

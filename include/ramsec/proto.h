@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The wire protocol between pam_ramsec / ramsecctl and ramsec-policyd.
+ *
+ * One request, one reply, over a Unix stream socket.  Every frame is a
+ * 16-byte header followed by a payload of TLV fields.  All integers are
+ * big-endian.
+ *
+ *   offset size  field
+ *   0      2     magic: 'R' 'S' (0x52 0x53)
+ *   2      1     version: RS_PROTO_VERSION (1)
+ *   3      1     type: a request (enum rs_msg_type) or a reply (type | 0x80)
+ *   4      4     request id: chosen by the client, echoed in the reply
+ *   8      2     flags: reserved, must be 0
+ *   10     2     reserved, must be 0
+ *   12     4     payload length in bytes, at most RS_PROTO_MAX_PAYLOAD
+ *
+ * The payload is a sequence of fields:
+ *
+ *   offset size  field
+ *   0      1     tag (enum rs_tag)
+ *   1      2     value length n
+ *   3      n     value
+ *
+ * A string value holds no NUL byte and is at most its tag's limit (see
+ * rs_tag_max); an integer value is exactly 1, 2, 4 or 8 bytes as its tag
+ * says.  Each message type allows a set of tags and requires a subset; a tag
+ * appears at most once.  The decoder checks the header, then every field's
+ * tag, length and contents before it writes a single output field; anything
+ * else (unknown type, tag or bit, short or trailing bytes) is an error, and
+ * an error means deny.
+ */
+#ifndef RAMSEC_PROTO_H
+#define RAMSEC_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_PROTO_VERSION     1
+#define RS_PROTO_HEADER	     16
+#define RS_PROTO_MAX_PAYLOAD 65536
+#define RS_PROTO_MAX_REQUEST 8192 /* what policyd reads from a client */
+#define RS_PROTO_REPLY_BIT   0x80
+
+#define RS_USER_MAX	512 /* PAM_MAX_RESP_SIZE: longer names are cut */
+#define RS_SERVICE_MAX	64
+#define RS_RHOST_MAX	1024
+#define RS_TTY_MAX	128
+#define RS_SECRET_MAX	512 /* PAM_MAX_RESP_SIZE */
+#define RS_MESSAGE_MAX	1024
+#define RS_ARG_MAX	1024
+#define RS_AUTHINFO_MAX 2048
+#define RS_BODY_MAX	60000
+
+enum rs_msg_type {
+	RS_MSG_PING = 1,
+	RS_MSG_AUTH_START = 2,	  /* may this logon go on to the password? */
+	RS_MSG_AUTH_PASSWORD = 3, /* verify the password and record the outcome */
+	RS_MSG_ACCOUNT = 4,	  /* account phase: masks, lock, (later) expiry */
+	RS_MSG_STATUS = 16,
+	RS_MSG_POLICY_SHOW = 17,
+	RS_MSG_RELOAD = 18,
+	RS_MSG_USER_SHOW = 19,
+	RS_MSG_USER_UNLOCK = 20,
+	RS_MSG_ERROR = 0x7f, /* only as a reply: the request was refused */
+};
+
+enum rs_tag {
+	RS_TAG_USER = 1,
+	RS_TAG_SERVICE = 2,
+	RS_TAG_RHOST = 3,
+	RS_TAG_TTY = 4,
+	RS_TAG_SECRET = 5,    /* a password or code; wiped after use */
+	RS_TAG_FLAGS = 6,     /* u32, enum rs_flag bits */
+	RS_TAG_VERDICT = 7,   /* u8, enum rs_verdict */
+	RS_TAG_REASON = 8,    /* u16, enum rs_reason */
+	RS_TAG_MESSAGE = 9,   /* text for the user */
+	RS_TAG_BODY = 10,     /* text or JSON for ramsecctl */
+	RS_TAG_NUMBER = 11,   /* u64: minutes left of a lock, ... */
+	RS_TAG_AUTHINFO = 12, /* SSH_AUTH_INFO_0, or "" */
+	RS_TAG_ARG = 13,      /* an argument of an admin verb */
+	RS_TAG__MAX = 13,
+};
+
+enum rs_flag {
+	RS_FLAG_JSON = 1u << 0,	    /* render the body as JSON */
+	RS_FLAG_TOO_LONG = 1u << 1, /* the secret typed was longer than the wire
+				     * allows: it is a failed try, never verified */
+	RS_FLAG__ALL = RS_FLAG_JSON | RS_FLAG_TOO_LONG,
+};
+
+enum rs_verdict {
+	RS_V_ALLOW = 1,	   /* PAM_SUCCESS */
+	RS_V_DENY = 2,	   /* refuse; message says why */
+	RS_V_IGNORE = 3,   /* the user is not governed: PAM_IGNORE */
+	RS_V_CONTINUE = 4, /* go on to the next step (prompt) */
+	RS_V_ERROR = 5,	   /* the request failed; deny */
+	RS_V__MAX = 5,
+};
+
+enum rs_reason {
+	RS_R_NONE = 0,
+	RS_R_BAD_PASSWORD,
+	RS_R_LOCKED,
+	RS_R_MASK,
+	RS_R_UNKNOWN_USER,
+	RS_R_OUT_OF_SCOPE,
+	RS_R_STORE,
+	RS_R_BAD_REQUEST,
+	RS_R_FORBIDDEN,
+	RS_R_NO_SUCH_USER,
+	RS_R_CONFIG,
+	RS_R_NO_PASSWORD,
+	RS_R_INTERNAL,
+	RS_R__MAX,
+};
+
+struct rs_msg {
+	uint8_t type;
+	uint32_t id;
+	uint32_t present; /* bit (1 << tag) for each field present */
+	char user[RS_USER_MAX + 1];
+	char service[RS_SERVICE_MAX + 1];
+	char rhost[RS_RHOST_MAX + 1];
+	char tty[RS_TTY_MAX + 1];
+	char secret[RS_SECRET_MAX + 1];
+	char message[RS_MESSAGE_MAX + 1];
+	char authinfo[RS_AUTHINFO_MAX + 1];
+	char arg[RS_ARG_MAX + 1];
+	uint32_t flags;
+	uint8_t verdict;
+	uint16_t reason;
+	uint64_t number;
+	const char *body; /* points into the decoded buffer; not NUL-terminated */
+	size_t body_len;
+};
+
+/* Clears m (wiping the secret) and sets its type and id. */
+void rs_msg_init(struct rs_msg *m, uint8_t type, uint32_t id);
+
+/* Copies s into field tag of m, cut at the tag's limit, and marks it
+ * present.  Returns 0, -EINVAL for a tag that is not a string, -E2BIG when s
+ * was cut (the cut copy is stored). */
+int rs_msg_set_str(struct rs_msg *m, enum rs_tag tag, const char *s);
+
+/* True when field tag is present in m. */
+bool rs_msg_has(const struct rs_msg *m, enum rs_tag tag);
+
+/* Wipes the secret and every field of m. */
+void rs_msg_wipe(struct rs_msg *m);
+
+/*
+ * Encodes m into buf (cap bytes): header and the present fields allowed for
+ * its type.  Returns 0 and *ret_len, -EMSGSIZE when it does not fit,
+ * -EINVAL when m lacks a required field or has a field its type does not
+ * allow.
+ */
+int rs_proto_encode(const struct rs_msg *m, uint8_t *buf, size_t cap, size_t *ret_len);
+
+/*
+ * Checks a 16-byte header.  Returns 0 with *ret_type, *ret_id and
+ * *ret_payload_len (<= max_payload), -EPROTO for a bad magic, reserved bit
+ * or unknown type, -EPROTONOSUPPORT for another version (the id is still
+ * returned so the peer can be told), -EMSGSIZE for a length over
+ * max_payload.
+ */
+int rs_proto_header(const uint8_t hdr[RS_PROTO_HEADER], size_t max_payload, uint8_t *ret_type,
+		    uint32_t *ret_id, uint32_t *ret_payload_len);
+
+/*
+ * Decodes a whole frame (header and payload, len bytes).  *ret is cleared
+ * first.  Returns 0, or -EPROTO / -EPROTONOSUPPORT / -EMSGSIZE (see above),
+ * -EBADMSG for a bad field: unknown or repeated tag, a length over the
+ * tag's limit or past the end, a NUL in a string, a wrong integer size, a
+ * tag the type does not allow, a required tag missing, a verdict or reason
+ * out of range.  body points into buf.
+ */
+int rs_proto_decode(const uint8_t *buf, size_t len, struct rs_msg *ret);
+
+/* The longest value tag may carry. */
+size_t rs_tag_max(enum rs_tag tag);
+
+/* Text for a reason code ("account locked"), never NULL. */
+const char *rs_reason_str(unsigned reason);
+/* Text for a verdict ("allow"), never NULL. */
+const char *rs_verdict_str(unsigned verdict);
+/* Text for an -errno from this module. */
+const char *rs_proto_strerror(int err);
+
+#endif

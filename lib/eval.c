@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+#include <stdio.h>
+#include <string.h>
+
+#include "ramsec/cidr.h"
+#include "ramsec/eval.h"
+
+bool rs_scope_governs(const struct rs_policy *p, const char *name, const struct rs_identity *id,
+		      const uint32_t *scope_gids, size_t nscope)
+{
+	if (rs_name_list_contains(&p->scope.exclude_users, name))
+		return false;
+	if (id->uid == 0)
+		return p->root.governed;
+	if ((long)id->uid >= p->scope.min_uid && (long)id->uid <= p->scope.max_uid)
+		return true;
+	for (size_t i = 0; i < id->ngids; i++)
+		for (size_t j = 0; j < nscope; j++)
+			if (id->gids[i] == scope_gids[j])
+				return true;
+	return false;
+}
+
+/* True when s is prefix followed by 1-4 decimal digits and nothing else. */
+static bool numbered(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix), d = 0;
+
+	if (strncmp(s, prefix, n))
+		return false;
+	for (s += n; s[d]; d++)
+		if (s[d] < '0' || s[d] > '9')
+			return false;
+	return d >= 1 && d <= 4;
+}
+
+bool rs_tty_is_console_name(const char *tty)
+{
+	static const char *const prefixes[] = {"tty", "ttyS", "ttyAMA", "ttyUSB", "hvc"};
+
+	if (!tty)
+		return false;
+	if (!strncmp(tty, "/dev/", 5))
+		tty += 5;
+	if (!strcmp(tty, "console"))
+		return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (numbered(tty, prefixes[i]))
+			return true;
+	return false;
+}
+
+bool rs_masks_allow(const struct rs_policy *p, const struct rs_facts *f)
+{
+	const struct rs_cidr_list *masks =
+	    f->is_root ? &p->root.login_network_masks : &p->pref.login_network_masks;
+	struct rs_addr a;
+
+	if (masks->n == 0)
+		return true;
+	if (f->key_login && p->pref.exempt_key_logins_from_masks)
+		return true;
+	if (!f->rhost || !f->rhost[0])
+		return p->pref.local_logons_bypass_masks;
+	if (rs_addr_parse(f->rhost, &a) < 0)
+		return false; /* a host name is in no mask */
+	return rs_cidr_list_match(masks, &a);
+}
+
+static void decide(struct rs_decision *d, enum rs_verdict v, enum rs_reason r, const char *msg)
+{
+	memset(d, 0, sizeof(*d));
+	d->verdict = v;
+	d->reason = r;
+	if (msg)
+		snprintf(d->message, sizeof(d->message), "%s", msg);
+}
+
+static void deny_mask(struct rs_decision *d, const struct rs_facts *f)
+{
+	char addr[RS_ADDR_STRLEN] = "";
+	struct rs_addr a;
+
+	decide(d, RS_V_DENY, RS_R_MASK, NULL);
+	if (f->rhost && rs_addr_parse(f->rhost, &a) == 0)
+		rs_addr_format(&a, addr, sizeof(addr));
+	if (addr[0])
+		snprintf(d->message, sizeof(d->message),
+			 "Access denied: logons from %s are not allowed for this account.", addr);
+	else if (f->rhost && f->rhost[0])
+		snprintf(d->message, sizeof(d->message),
+			 "Access denied: the source address is not allowed for this account "
+			 "(it is not an IP address).");
+	else
+		snprintf(d->message, sizeof(d->message),
+			 "Access denied: local logons are not allowed for this account.");
+}
+
+static void deny_locked(struct rs_decision *d, int64_t seconds_left)
+{
+	decide(d, RS_V_DENY, RS_R_LOCKED, NULL);
+	d->minutes = rs_lock_minutes(seconds_left);
+	snprintf(d->message, sizeof(d->message),
+		 "The account is locked after too many failed logon attempts; "
+		 "try again in %lld minute%s.",
+		 (long long)d->minutes, d->minutes == 1 ? "" : "s");
+}
+
+void rs_eval_auth_start(const struct rs_policy *p, const struct rs_facts *f,
+			struct rs_decision *ret)
+{
+	/* unknown users are governed too: nothing tells them apart */
+	if (f->known && !f->governed)
+		decide(ret, RS_V_IGNORE, RS_R_OUT_OF_SCOPE, NULL);
+	else if (!rs_masks_allow(p, f))
+		deny_mask(ret, f);
+	else
+		decide(ret, RS_V_CONTINUE, RS_R_NONE, NULL);
+}
+
+bool rs_eval_pre_verify(const struct rs_policy *p, const struct rs_facts *f,
+			const struct rs_lock_state *s, int64_t now, struct rs_decision *ret)
+{
+	int64_t left;
+
+	rs_eval_auth_start(p, f, ret);
+	if (ret->verdict != RS_V_CONTINUE)
+		return true;
+	if (rs_lock_is_locked(s, now, &left)) {
+		deny_locked(ret, left);
+		return true;
+	}
+	return false;
+}
+
+void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool ok,
+		      struct rs_lock_state *s, int64_t now, struct rs_decision *ret)
+{
+	int64_t left;
+
+	if (ok && f->known) {
+		rs_lock_clear(s);
+		decide(ret, RS_V_ALLOW, RS_R_NONE, NULL);
+		return;
+	}
+	if (rs_lock_record_failure(s, now, p->password.max_login_attempts)) {
+		rs_lock_is_locked(s, now, &left);
+		deny_locked(ret, left);
+		return;
+	}
+	decide(ret, RS_V_DENY, f->known ? RS_R_BAD_PASSWORD : RS_R_UNKNOWN_USER, NULL);
+}
+
+void rs_eval_account(const struct rs_policy *p, const struct rs_facts *f,
+		     const struct rs_lock_state *s, int64_t now, struct rs_decision *ret)
+{
+	int64_t left;
+
+	if (!f->known) {
+		decide(ret, RS_V_DENY, RS_R_UNKNOWN_USER, NULL);
+		return;
+	}
+	if (!f->governed) {
+		decide(ret, RS_V_IGNORE, RS_R_OUT_OF_SCOPE, NULL);
+		return;
+	}
+	if (!rs_masks_allow(p, f)) {
+		deny_mask(ret, f);
+		return;
+	}
+	if (rs_lock_is_locked(s, now, &left)) {
+		deny_locked(ret, left);
+		return;
+	}
+	decide(ret, RS_V_ALLOW, RS_R_NONE, NULL);
+}
