@@ -1,0 +1,145 @@
+# ramsec: one PAM module, one daemon, one admin tool.
+#
+#   make            build/pam_ramsec.so build/ramsec-policyd build/ramsecctl
+#   make check      install build/test dependencies (apt-get, as root), build
+#                   with -Werror, run unit, PAM integration and daemon tests
+#   sudo make install   install and start the gate (see README.md)
+#   make asan       the tests under AddressSanitizer + UBSan
+#   make fuzz       libFuzzer harnesses for a bounded time (clang)
+#   make bench      the benchmarks of tests/bench, printed
+
+PREFIX	?= /usr
+SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+DESTDIR	?=
+PAMDIR	?= $(shell ./tests/pamdir.sh)
+UNITDIR	?= /lib/systemd/system
+
+CC	?= cc
+B	?= build
+WERROR	?= -Werror
+SAN	?=
+OPT	?= -O2 -g
+
+WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	  -Wno-missing-field-initializers $(WERROR)
+HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
+CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -D_GNU_SOURCE
+LDFLAGS	+= -Wl,-z,relro,-z,now $(SAN)
+
+LIB_SRC	= $(wildcard lib/*.c)
+COM_SRC	= $(wildcard common/*.c)
+PAM_SRC	= $(wildcard pam_ramsec/*.c)
+PD_SRC	= $(filter-out policyd/ctl_%.c,$(wildcard policyd/*.c))
+CTL_SRC	= $(wildcard policyd/ctl_*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
+LIB_OBJ	= $(call obj,$(LIB_SRC))
+COM_OBJ	= $(call obj,$(COM_SRC))
+
+LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread
+LIBS_CTL = -lconfig
+LIBS_PAM = -lpam -lconfig
+
+PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl
+UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+TEST_BIN = $(B)/tests/pamdrive $(B)/tests/hammer
+
+.PHONY: all check deps test unit pamtest asan fuzz bench install uninstall clean format
+
+all: $(PROGS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libramsec.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libramsec_common.a: $(COM_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/pam_ramsec.so: $(call obj,$(PAM_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a pam_ramsec/pam_ramsec.map
+	$(CC) -shared -fvisibility=hidden -Wl,--version-script=pam_ramsec/pam_ramsec.map \
+		$(LDFLAGS) -o $@ $(call obj,$(PAM_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a $(LIBS_PAM)
+
+$(B)/ramsec-policyd: $(call obj,$(PD_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(PD_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a $(LIBS_PD)
+
+$(B)/ramsecctl: $(call obj,$(CTL_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(CTL_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a $(LIBS_CTL)
+
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/libramsec_common.a $(B)/libramsec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lcmocka -lconfig
+
+$(B)/tests/pamdrive: tests/pam/pamdrive.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpam
+
+$(B)/tests/hammer: tests/daemon/hammer.c $(B)/libramsec_common.a $(B)/libramsec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lconfig -lpthread
+
+# --- tests ---------------------------------------------------------------
+
+deps:
+	@./tests/install-deps.sh
+
+check: deps
+	$(MAKE) WERROR=-Werror all tests-build
+	$(MAKE) test
+
+tests-build: $(UNIT_BIN) $(TEST_BIN)
+
+test: unit pamtest
+
+unit: $(UNIT_BIN)
+	@./tests/run-unit.sh $(UNIT_BIN)
+
+pamtest: $(PROGS) $(TEST_BIN)
+	@./tests/pam/run.sh $(B)
+
+asan:
+	$(MAKE) B=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+		all tests-build
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) B=build-asan OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+
+FUZZ_FLAGS = -std=gnu11 -g -O1 -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
+FUZZ_TIME ?= 60
+fuzz:
+	@mkdir -p $(B)/fuzz
+	clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_proto tests/fuzz/fuzz_proto.c lib/*.c
+	clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_cidr tests/fuzz/fuzz_cidr.c lib/*.c
+	$(B)/fuzz/fuzz_proto -max_total_time=$(FUZZ_TIME) -max_len=70000 $(B)/fuzz/corpus_proto || true
+	$(B)/fuzz/fuzz_cidr -max_total_time=$(FUZZ_TIME) -max_len=1200
+	@echo "fuzz: no crash in $(FUZZ_TIME)s per harness"
+
+bench: $(PROGS) $(B)/tests/bench
+	@./tests/bench/run.sh $(B)
+
+$(B)/tests/bench: tests/bench/bench.c $(B)/libramsec_common.a $(B)/libramsec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lconfig -lpthread -lcrypt
+
+# --- install -------------------------------------------------------------
+
+install: all
+	./packaging/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONFDIR)" "$(LOCALSTATEDIR)" \
+		"$(PAMDIR)" "$(UNITDIR)" "$(B)"
+
+uninstall:
+	./packaging/install.sh --uninstall "$(DESTDIR)" "$(PREFIX)" "$(SYSCONFDIR)" \
+		"$(LOCALSTATEDIR)" "$(PAMDIR)" "$(UNITDIR)" "$(B)"
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

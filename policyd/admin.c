@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/* The admin and self-service verbs: status, policy, reload, user show and
+ * unlock.  Replies carry text or JSON for ramsecctl to print as is. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ramsec/buf.h"
+#include "server.h"
+#include "store.h"
+
+#define RAMSEC_VERSION "0.1.0"
+
+static void iso_time(int64_t t, char *out, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || !gmtime_r(&tt, &tm))
+		snprintf(out, len, "never");
+	else
+		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *message,
+		  const struct rs_buf *body, bool wrote)
+{
+	struct rs_msg m;
+
+	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
+	m.verdict = (uint8_t)v;
+	m.reason = (uint16_t)r;
+	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
+	if (message && message[0])
+		rs_msg_set_str(&m, RS_TAG_MESSAGE, message);
+	if (body) {
+		m.body = body->p;
+		m.body_len = body->len;
+		m.present |= 1u << RS_TAG_BODY;
+	}
+	c->needs_commit = wrote;
+	pd_conn_reply(c, &m);
+}
+
+/* A kv line in text, or a "key": value member in JSON. */
+static void kv_str(struct rs_buf *b, bool json, const char *k, const char *v)
+{
+	if (json) {
+		rs_buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", k);
+		rs_buf_json_str(b, v);
+	} else {
+		rs_buf_printf(b, "%-22s %s\n", k, v);
+	}
+}
+
+static void kv_num(struct rs_buf *b, bool json, const char *k, long long v)
+{
+	if (json)
+		rs_buf_printf(b, "%s\"%s\":%lld", b->len > 1 ? "," : "", k, v);
+	else
+		rs_buf_printf(b, "%-22s %lld\n", k, v);
+}
+
+static void kv_bool(struct rs_buf *b, bool json, const char *k, bool v)
+{
+	if (json)
+		rs_buf_printf(b, "%s\"%s\":%s", b->len > 1 ? "," : "", k, v ? "true" : "false");
+	else
+		rs_buf_printf(b, "%-22s %s\n", k, v ? "yes" : "no");
+}
+
+static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct rs_buf *b)
+{
+	struct pd_store_info info;
+	char summary[512];
+	bool ok = pd_store_info(d->store, pd_now(), &info) == 0;
+
+	rs_policy_summary(&d->policy, summary, sizeof(summary));
+	if (json)
+		rs_buf_put(b, "{", 1);
+	kv_str(b, json, "daemon", "running");
+	kv_str(b, json, "version", RAMSEC_VERSION);
+	kv_num(b, json, "pid", (long long)getpid());
+	kv_num(b, json, "uptime_seconds", (long long)(pd_now() - d->started));
+	kv_str(b, json, "config", d->config_path);
+	kv_str(b, json, "store", ok ? "sqlite ok" : "sqlite error");
+	kv_str(b, json, "database", d->policy.policyd.database);
+	kv_num(b, json, "schema", ok ? info.schema : -1);
+	kv_num(b, json, "known_user_records", ok ? info.users : -1);
+	kv_num(b, json, "unknown_name_records", ok ? info.unknown : -1);
+	kv_num(b, json, "locked_now", ok ? info.locked : -1);
+	kv_num(b, json, "workers", pd_workers_count(d->workers));
+	kv_str(b, json, "policy", summary);
+	kv_num(b, json, "requests", (long long)d->stats.requests);
+	kv_num(b, json, "password_verifications", (long long)d->stats.verifications);
+	kv_num(b, json, "dummy_hashes", (long long)d->stats.dummy_hashes);
+	kv_num(b, json, "failures_recorded", (long long)d->stats.failures);
+	kv_num(b, json, "commits", (long long)d->stats.commits);
+	kv_num(b, json, "bad_frames", (long long)d->stats.bad_frames);
+	if (json)
+		rs_buf_put(b, "}\n", 2);
+	reply(c, ok ? RS_V_ALLOW : RS_V_ERROR, ok ? RS_R_NONE : RS_R_STORE, NULL, b, false);
+}
+
+static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, struct rs_buf *b)
+{
+	struct pd_user_rec rec;
+	struct pd_who w;
+	int64_t now = pd_now(), left;
+	char t[32];
+
+	pd_who_resolve(d, &c->req, &w);
+	if (!w.facts.known) {
+		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		return;
+	}
+	if (!c->admin && c->uid != w.uid) {
+		reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "you may only show your own account", NULL,
+		      false);
+		return;
+	}
+	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	rs_lock_prune(&rec.lock, now);
+	if (json)
+		rs_buf_put(b, "{", 1);
+	kv_str(b, json, "user", c->req.user);
+	kv_num(b, json, "uid", w.uid);
+	kv_bool(b, json, "governed", w.facts.governed);
+	kv_bool(b, json, "locked", rs_lock_is_locked(&rec.lock, now, &left));
+	iso_time(left > 0 ? rec.lock.locked_until : 0, t, sizeof(t));
+	kv_str(b, json, "locked_until", t);
+	kv_num(b, json, "lock_minutes_left", rs_lock_minutes(left));
+	kv_num(b, json, "failures_in_window", rec.lock.nfail);
+	kv_num(b, json, "max_login_attempts", d->policy.password.max_login_attempts);
+	iso_time(rs_lock_window_end(&rec.lock), t, sizeof(t));
+	kv_str(b, json, "window_ends", t);
+	iso_time(rec.last_logon, t, sizeof(t));
+	kv_str(b, json, "last_logon", t);
+	kv_str(b, json, "last_logon_source",
+	       rec.last_logon ? (rec.last_source[0] ? rec.last_source : "local") : "");
+	kv_str(b, json, "last_logon_service", rec.last_service);
+	if (json)
+		rs_buf_put(b, "}\n", 2);
+	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, b, false);
+}
+
+static void do_unlock(struct pd_daemon *d, struct pd_conn *c)
+{
+	struct pd_user_rec rec;
+	struct pd_who w;
+	char msg[128];
+
+	pd_who_resolve(d, &c->req, &w);
+	if (!w.facts.known) {
+		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		return;
+	}
+	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	rs_lock_clear(&rec.lock);
+	if (pd_store_user_put(d->store, w.key, &rec, pd_now()) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	pd_log(LOG_NOTICE, "unlock user=\"%.32s\" by uid %u (pid %d): failures and lock cleared",
+	       c->req.user, (unsigned)c->uid, (int)c->pid);
+	snprintf(msg, sizeof(msg), "%.32s unlocked", c->req.user);
+	reply(c, RS_V_ALLOW, RS_R_NONE, msg, NULL, true);
+}
+
+void pd_admin(struct pd_daemon *d, struct pd_conn *c)
+{
+	static char body[RS_BODY_MAX];
+	bool json = c->req.flags & RS_FLAG_JSON;
+	struct rs_buf b;
+	char err[512];
+	uint8_t t = c->req.type;
+
+	rs_buf_init(&b, body, sizeof(body));
+	/* the users' socket: ping, the policy, and one's own record */
+	if (!c->admin && t != RS_MSG_PING && t != RS_MSG_POLICY_SHOW && t != RS_MSG_USER_SHOW) {
+		reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "this needs root", NULL, false);
+		return;
+	}
+	switch (t) {
+	case RS_MSG_PING:
+		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, NULL, false);
+		break;
+	case RS_MSG_STATUS:
+		do_status(d, c, json, &b);
+		break;
+	case RS_MSG_POLICY_SHOW:
+		rs_policy_render(&d->policy, json, &b);
+		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, &b, false);
+		break;
+	case RS_MSG_RELOAD:
+		if (pd_reload(d, err, sizeof(err)) < 0)
+			reply(c, RS_V_ERROR, RS_R_CONFIG, err, NULL, false);
+		else
+			reply(c, RS_V_ALLOW, RS_R_NONE, "policy reloaded", NULL, false);
+		break;
+	case RS_MSG_USER_SHOW:
+		do_user_show(d, c, json, &b);
+		break;
+	case RS_MSG_USER_UNLOCK:
+		do_unlock(d, c);
+		break;
+	default:
+		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, NULL, false);
+	}
+}

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Logon requests, serialised per user: while a user's password is being
+ * hashed, that user's next requests wait in its slot; other users go on.
+ * Every decision reads the state, decides (lib/eval.c) and writes the
+ * outcome in the same event-loop turn, so nothing can happen between "is
+ * the user locked?" and "record this failure".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ramsec/buf.h"
+#include "ramsec/cidr.h"
+#include "ramsec/secret.h"
+#include "server.h"
+#include "store.h"
+
+#define SLOT_BUCKETS   1024
+#define SLOT_QUEUE_MAX 64 /* requests of one user waiting behind a hash */
+
+struct pd_slot {
+	struct pd_slot *next; /* in the bucket */
+	char key[PD_KEY_MAX];
+	bool busy;     /* a job of this user is in the workers */
+	bool draining; /* its queue is being served: keep it */
+	int queued;
+	struct pd_conn *head, *tail;
+};
+
+static struct pd_slot *buckets[SLOT_BUCKETS];
+
+static unsigned bucket_of(const char *key)
+{
+	unsigned h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h % SLOT_BUCKETS;
+}
+
+static struct pd_slot *slot_get(const char *key, bool create)
+{
+	unsigned b = bucket_of(key);
+	struct pd_slot *s;
+
+	for (s = buckets[b]; s; s = s->next)
+		if (!strcmp(s->key, key))
+			return s;
+	if (!create || !(s = calloc(1, sizeof(*s))))
+		return NULL;
+	snprintf(s->key, sizeof(s->key), "%s", key);
+	s->next = buckets[b];
+	buckets[b] = s;
+	return s;
+}
+
+static void slot_put(struct pd_slot *s)
+{
+	struct pd_slot **p;
+
+	if (s->busy || s->draining || s->head)
+		return;
+	for (p = &buckets[bucket_of(s->key)]; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			free(s);
+			return;
+		}
+}
+
+/* Logs a decision: known users by name, unknown ones never. */
+static void log_decision(const char *what, const struct pd_who *w, const struct rs_msg *req,
+			 const struct rs_decision *dec)
+{
+	char line[1024];
+	struct rs_buf b;
+
+	rs_buf_init(&b, line, sizeof(line));
+	rs_buf_printf(&b, "%s user=", what);
+	if (w->facts.known)
+		rs_buf_log_str(&b, req->user, 64);
+	else
+		rs_buf_printf(&b, "(unknown)");
+	rs_buf_printf(&b, " service=");
+	rs_buf_log_str(&b, req->service, 32);
+	rs_buf_printf(&b, " rhost=");
+	rs_buf_log_str(&b, req->rhost[0] ? req->rhost : "local", 64);
+	rs_buf_printf(&b, " verdict=%s reason=\"%s\"", rs_verdict_str(dec->verdict),
+		      rs_reason_str(dec->reason));
+	pd_log(dec->verdict == RS_V_ALLOW || dec->verdict == RS_V_IGNORE ? LOG_INFO : LOG_NOTICE,
+	       "%s", line);
+}
+
+static void reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote)
+{
+	struct rs_msg m;
+
+	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
+	m.verdict = (uint8_t)dec->verdict;
+	m.reason = (uint16_t)dec->reason;
+	m.number = (uint64_t)dec->minutes;
+	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
+	if (dec->message[0])
+		rs_msg_set_str(&m, RS_TAG_MESSAGE, dec->message);
+	c->needs_commit = wrote;
+	pd_conn_reply(c, &m);
+}
+
+static void store_failed(struct pd_conn *c, struct rs_decision *dec)
+{
+	memset(dec, 0, sizeof(*dec));
+	dec->verdict = RS_V_ERROR;
+	dec->reason = RS_R_STORE;
+	reply_decision(c, dec, false);
+}
+
+/* The source as we record it: the normalised address, the text as given
+ * when it is not an address, "" for local. */
+static void source_of(const char *rhost, char *out, size_t len)
+{
+	struct rs_addr a;
+
+	if (rhost[0] && rs_addr_parse(rhost, &a) == 0)
+		rs_addr_format(&a, out, len);
+	else
+		snprintf(out, len, "%s", rhost);
+}
+
+static void do_auth_start(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+{
+	struct rs_decision dec;
+
+	rs_eval_auth_start(&d->policy, &w->facts, &dec);
+	if (dec.verdict != RS_V_CONTINUE)
+		log_decision("auth", w, &c->req, &dec);
+	reply_decision(c, &dec, false);
+}
+
+/* Starts a password check; false when it was decided without one. */
+static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+{
+	struct pd_user_rec rec;
+	struct rs_decision dec;
+	struct pd_job *job;
+	int r = -EPERM;
+
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		store_failed(c, &dec);
+		return false;
+	}
+	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &dec)) {
+		log_decision("auth", w, &c->req, &dec);
+		reply_decision(c, &dec, false);
+		return false;
+	}
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		dec.verdict = RS_V_ERROR;
+		dec.reason = RS_R_INTERNAL;
+		reply_decision(c, &dec, false);
+		return false;
+	}
+	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
+		r = pd_shadow_hash(c->req.user, job->hash, sizeof(job->hash));
+	job->real = r == 0;
+	if (!job->real) /* same cost, certain failure */
+		snprintf(job->hash, sizeof(job->hash), "%s", d->dummy_hash);
+	memcpy(job->secret, c->req.secret, sizeof(job->secret));
+	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+	job->owner = c;
+	c->job = job;
+	if (job->real)
+		d->stats.verifications++;
+	else
+		d->stats.dummy_hashes++;
+	pd_workers_submit(d->workers, job);
+	return true;
+}
+
+void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
+{
+	struct pd_conn *c = pd_job_conn(job);
+	struct pd_user_rec rec;
+	struct rs_decision dec;
+	struct pd_who w;
+	int64_t now = pd_now();
+	bool ok = job->ok;
+
+	rs_secret_wipe(job, sizeof(*job));
+	free(job);
+	pd_who_resolve(d, &c->req, &w);
+	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
+		store_failed(c, &dec);
+	} else {
+		rs_eval_password(&d->policy, &w.facts, ok, &rec.lock, now, &dec);
+		if (dec.verdict != RS_V_ALLOW)
+			d->stats.failures++;
+		if (pd_store_user_put(d->store, w.key, &rec, now) < 0 ||
+		    (dec.verdict == RS_V_ALLOW &&
+		     pd_store_ticket_put(d->store, w.key, c->req.rhost, now) < 0))
+			store_failed(c, &dec);
+		else
+			reply_decision(c, &dec, true);
+		log_decision("auth", &w, &c->req, &dec);
+	}
+	if (c->slot) {
+		struct pd_slot *s = c->slot;
+
+		c->slot = NULL;
+		s->busy = false;
+		s->draining = true;
+		/* serve the user's waiting requests until one needs a hash */
+		while (!s->busy && s->head) {
+			struct pd_conn *n = s->head;
+
+			s->head = n->next_wait;
+			if (!s->head)
+				s->tail = NULL;
+			s->queued--;
+			n->next_wait = NULL;
+			pd_dispatch(d, n);
+		}
+		s->draining = false;
+		slot_put(s);
+	}
+}
+
+static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_user_rec rec;
+	struct rs_decision dec;
+	int64_t now = pd_now();
+	bool password_logon = false, wrote = false;
+
+	if (pd_store_user_get(d->store, w->key, &rec) < 0 ||
+	    (w->facts.known && pd_store_ticket_take(d->store, w->key, c->req.rhost, now,
+						    PD_TICKET_MAX_AGE, &password_logon) < 0)) {
+		store_failed(c, &dec);
+		return;
+	}
+	w->facts.key_login = !password_logon;
+	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
+	if (dec.verdict == RS_V_ALLOW) {
+		rec.last_logon = now;
+		source_of(c->req.rhost, rec.last_source, sizeof(rec.last_source));
+		snprintf(rec.last_service, sizeof(rec.last_service), "%s", c->req.service);
+		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+			store_failed(c, &dec);
+			return;
+		}
+		wrote = true;
+	}
+	log_decision(w->facts.key_login ? "account(key)" : "account", w, &c->req, &dec);
+	reply_decision(c, &dec, wrote || pd_store_in_transaction(d->store));
+}
+
+void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
+{
+	struct pd_slot *s;
+	struct pd_who w;
+	uint8_t t = c->req.type;
+
+	if (t != RS_MSG_AUTH_START && t != RS_MSG_AUTH_PASSWORD && t != RS_MSG_ACCOUNT) {
+		pd_admin(d, c);
+		return;
+	}
+	if (!c->admin) {
+		struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = RS_R_FORBIDDEN};
+
+		reply_decision(c, &dec, false);
+		return;
+	}
+	pd_who_resolve(d, &c->req, &w);
+	s = slot_get(w.key, true);
+	if (!s) {
+		struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = RS_R_INTERNAL};
+
+		reply_decision(c, &dec, false);
+		return;
+	}
+	if (s->busy) {
+		if (s->queued >= SLOT_QUEUE_MAX) {
+			struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = RS_R_INTERNAL};
+
+			reply_decision(c, &dec, false);
+			return;
+		}
+		c->next_wait = NULL;
+		if (s->tail)
+			s->tail->next_wait = c;
+		else
+			s->head = c;
+		s->tail = c;
+		s->queued++;
+		c->slot = s;
+		return;
+	}
+	c->slot = NULL;
+	if (t == RS_MSG_AUTH_START)
+		do_auth_start(d, c, &w);
+	else if (t == RS_MSG_ACCOUNT)
+		do_account(d, c, &w);
+	else if (do_auth_password(d, c, &w)) {
+		s->busy = true;
+		c->slot = s;
+		return;
+	}
+	slot_put(s);
+}
+
+void pd_dispatch_forget(struct pd_conn *c)
+{
+	struct pd_slot *s = c->slot;
+
+	if (!s || c->job)
+		return;
+	for (struct pd_conn **p = &s->head; *p; p = &(*p)->next_wait) {
+		if (*p != c)
+			continue;
+		*p = c->next_wait;
+		s->queued--;
+		break;
+	}
+	s->tail = NULL;
+	for (struct pd_conn *q = s->head; q; q = q->next_wait)
+		s->tail = q;
+	c->slot = NULL;
+	slot_put(s);
+}

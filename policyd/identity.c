@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/* Who is a user name: known or not, governed or not, and the store key.
+ * Names are looked up in the local databases (NSS), never through DNS. */
+#include <crypt.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <shadow.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pd.h"
+#include "ramsec/secret.h"
+
+#define MAX_GROUPS 256
+
+static void hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* The gids of scope.groups that exist now. */
+static size_t scope_gids(const struct rs_policy *p, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->scope.groups.n && n < max; i++) {
+		struct group gr, *res = NULL;
+		char buf[4096];
+
+		if (getgrnam_r(p->scope.groups.name[i], &gr, buf, sizeof(buf), &res) == 0 && res)
+			out[n++] = (uint32_t)gr.gr_gid;
+	}
+	return n;
+}
+
+void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	uint8_t mac[32];
+
+	memset(ret, 0, sizeof(*ret));
+	ret->facts.user = req->user;
+	ret->facts.rhost = req->rhost;
+	if (rs_policy_name_valid(req->user) &&
+	    getpwnam_r(req->user, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		gid_t groups[MAX_GROUPS];
+		uint32_t gids[MAX_GROUPS], sg[RS_LIST_MAX];
+		int ng = MAX_GROUPS;
+		struct rs_identity id = {.uid = (uint32_t)pw.pw_uid, .gids = gids};
+
+		if (getgrouplist(req->user, pw.pw_gid, groups, &ng) < 0)
+			ng = 0; /* more than we look at: primary group only */
+		if (ng == 0)
+			groups[ng++] = pw.pw_gid;
+		for (int i = 0; i < ng; i++)
+			gids[i] = (uint32_t)groups[i];
+		id.ngids = (size_t)ng;
+		ret->uid = id.uid;
+		ret->facts.known = true;
+		ret->facts.is_root = pw.pw_uid == 0;
+		ret->facts.governed = rs_scope_governs(&d->policy, req->user, &id, sg,
+						       scope_gids(&d->policy, sg, RS_LIST_MAX));
+		snprintf(ret->key, sizeof(ret->key), "u:%.32s", req->user);
+		return;
+	}
+	/* unknown: keep only a keyed hash, the name may be a password */
+	pd_hmac(d->name_key, "user-name", req->user, strlen(req->user), mac);
+	memcpy(ret->key, "h:", 2);
+	hex(mac, 32, ret->key + 2);
+	rs_secret_wipe(mac, sizeof(mac));
+}
+
+int pd_shadow_hash(const char *user, char *out, size_t len)
+{
+	struct spwd sp, *res = NULL;
+	char buf[4096];
+	int r = 0;
+
+	if (getspnam_r(user, &sp, buf, sizeof(buf), &res) != 0 || !res)
+		r = -ENOENT;
+	else if (!sp.sp_pwdp || sp.sp_pwdp[0] == '\0' || sp.sp_pwdp[0] == '!' ||
+		 sp.sp_pwdp[0] == '*' || strlen(sp.sp_pwdp) >= len)
+		r = -EPERM; /* locked, no password, or not a hash we take */
+	else
+		snprintf(out, len, "%s", sp.sp_pwdp);
+	rs_secret_wipe(buf, sizeof(buf));
+	return r;
+}
+
+int pd_dummy_hash(char *out, size_t len)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data cd;
+	const char *h;
+	int r = 0;
+
+	if (!crypt_gensalt_rn(NULL, 0, NULL, 0, salt, sizeof(salt)))
+		return -errno;
+	memset(&cd, 0, sizeof(cd));
+	h = crypt_rn("ramsec dummy password", salt, &cd, sizeof(cd));
+	if (!h || h[0] == '*' || strlen(h) >= len)
+		r = -EINVAL;
+	else
+		snprintf(out, len, "%s", h);
+	rs_secret_wipe(&cd, sizeof(cd));
+	return r;
+}

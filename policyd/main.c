@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/* ramsec-policyd: wiring only.  See DESIGN.md. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ramsec/config.h"
+#include "ramsec/secret.h"
+#include "server.h"
+#include "store.h"
+
+#define DEFAULT_CONFIG "/etc/ramsec/ramsec.conf"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: ramsec-policyd [--config FILE] [--foreground | --daemon] [--check]\n"
+		   "  --config FILE  configuration (default " DEFAULT_CONFIG ")\n"
+		   "  --foreground   stay in the foreground and log to stderr\n"
+		   "  --daemon       detach and write policyd.pid_file\n"
+		   "  --check        validate the configuration and exit\n");
+}
+
+/* Creates the parent directory of path with mode when absent; refuses one
+ * that others may write to. */
+static int ensure_parent(const char *path, mode_t mode)
+{
+	char buf[RS_PATH_MAX];
+	struct stat st;
+	char *dir;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	dir = dirname(buf);
+	if (mkdir(dir, mode) < 0 && errno != EEXIST) {
+		pd_log(LOG_ERR, "cannot create %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || (st.st_mode & 022) ||
+	    st.st_uid != geteuid()) {
+		pd_log(LOG_ERR, "%s must be a directory owned by uid %u and not writable by others",
+		       dir, (unsigned)geteuid());
+		return -EPERM;
+	}
+	return 0;
+}
+
+int pd_reload(struct pd_daemon *d, char *err, size_t len)
+{
+	struct rs_policy *p = malloc(sizeof(*p));
+	int r;
+
+	if (!p)
+		return -ENOMEM;
+	r = rs_config_load(d->config_path, p, err, len);
+	if (r == 0) {
+		if (memcmp(&p->policyd, &d->policy.policyd, sizeof(p->policyd)))
+			pd_log(LOG_WARNING, "policyd.* settings change only at restart");
+		p->policyd = d->policy.policyd;
+		d->policy = *p;
+		pd_log(LOG_NOTICE, "policy reloaded from %s", d->config_path);
+	}
+	free(p);
+	return r;
+}
+
+static int write_pid_file(const char *path)
+{
+	FILE *f;
+
+	if (ensure_parent(path, 0755) < 0)
+		return -EPERM;
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", (int)getpid());
+	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+static int run(struct pd_daemon *d, bool detach)
+{
+	const struct rs_policyd_settings *s = &d->policy.policyd;
+	int root_fd = -1, user_fd = -1, r;
+	char err[512];
+
+	if (pd_block_signals() < 0)
+		return 1;
+	if (ensure_parent(s->database, 0700) < 0 || ensure_parent(s->key_file, 0700) < 0 ||
+	    ensure_parent(s->socket, 0755) < 0 || ensure_parent(s->user_socket, 0755) < 0)
+		return 1;
+	if (pd_master_key_load(s->key_file, d->name_key) < 0)
+		return 1;
+	r = pd_store_open(s->database, &d->store, err, sizeof(err));
+	if (r < 0) {
+		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
+		return 1;
+	}
+	if (pd_dummy_hash(d->dummy_hash, sizeof(d->dummy_hash)) < 0 ||
+	    pd_workers_start(s->workers, &d->workers) < 0) {
+		pd_log(LOG_ERR, "cannot start the password workers");
+		return 1;
+	}
+	root_fd = pd_listen(s->socket, 0600);
+	user_fd = root_fd < 0 ? -1 : pd_listen(s->user_socket, 0666);
+	if (root_fd < 0 || user_fd < 0)
+		return 1;
+	if (detach && (daemon(0, 0) < 0 || write_pid_file(s->pid_file) < 0)) {
+		pd_log(LOG_ERR, "cannot detach: %s", strerror(errno));
+		return 1;
+	}
+	d->started = pd_now();
+	pd_log(LOG_NOTICE, "started: config %s, store %s, %d workers", d->config_path, s->database,
+	       pd_workers_count(d->workers));
+	r = pd_server_run(d, root_fd, user_fd);
+	unlink(s->socket);
+	unlink(s->user_socket);
+	if (detach)
+		unlink(s->pid_file);
+	pd_workers_stop(d->workers);
+	pd_store_close(d->store);
+	rs_secret_wipe(d->name_key, sizeof(d->name_key));
+	pd_log(LOG_NOTICE, "stopped");
+	return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'}, {"foreground", no_argument, NULL, 'f'},
+	    {"daemon", no_argument, NULL, 'd'},	      {"check", no_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	};
+	static struct pd_daemon d;
+	bool foreground = false, detach = false, check = false;
+	char err[512];
+	int o;
+
+	d.config_path = DEFAULT_CONFIG;
+	while ((o = getopt_long(argc, argv, "c:fdkh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'd':
+			detach = true;
+			break;
+		case 'k':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || (foreground && detach)) {
+		usage(stderr);
+		return 2;
+	}
+	umask(077);
+	pd_log_init(foreground || check);
+	if (rs_config_load(d.config_path, &d.policy, err, sizeof(err)) < 0) {
+		pd_log(LOG_ERR, "invalid configuration: %s", err);
+		return 1;
+	}
+	if (check) {
+		printf("%s: ok\n", d.config_path);
+		return 0;
+	}
+	return run(&d, detach);
+}

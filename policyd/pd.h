@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* ramsec-policyd internals shared between its files. */
+#ifndef POLICYD_PD_H
+#define POLICYD_PD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <syslog.h>
+
+#include "ramsec/eval.h"
+#include "ramsec/lockout.h"
+#include "ramsec/policy.h"
+#include "ramsec/proto.h"
+
+#define PD_KEY_MAX	  80  /* "u:" + name, or "h:" + 64 hex digits */
+#define PD_HASH_MAX	  512 /* a crypt(3) hash from /etc/shadow */
+#define PD_TICKET_MAX_AGE 600 /* auth -> account, seconds */
+
+/* ---- log.c: authpriv syslog, or stderr in the foreground ---- */
+void pd_log_init(bool to_stderr);
+void pd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- the daemon's state (main.c owns it) ---- */
+struct pd_stats {
+	uint64_t requests;
+	uint64_t verifications; /* real password checks against /etc/shadow */
+	uint64_t dummy_hashes;	/* unknown users, equalising time */
+	uint64_t failures;	/* failed tries recorded */
+	uint64_t commits;
+	uint64_t bad_frames;
+};
+
+struct pd_store;
+struct pd_workers;
+
+struct pd_daemon {
+	const char *config_path;
+	struct rs_policy policy;
+	struct pd_store *store;
+	struct pd_workers *workers;
+	uint8_t name_key[32];	      /* keys hashes of unknown user names */
+	char dummy_hash[PD_HASH_MAX]; /* for unknown users: same cost */
+	int64_t started;
+	struct pd_stats stats;
+};
+
+/* ---- identity.c: who is this user name? ---- */
+struct pd_who {
+	char key[PD_KEY_MAX]; /* store key: "u:NAME" or "h:HEX" */
+	struct rs_facts facts;
+	uint32_t uid;
+};
+
+/* Resolves user (as typed) into *ret; never fails: an unknown or invalid
+ * name is an unknown user keyed by its hash. */
+void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret);
+
+/* The crypt hash of a known user from the shadow database into buf;
+ * 0, or -ENOENT (no entry) / -EPERM (no usable password: "", "!", "*"). */
+int pd_shadow_hash(const char *user, char *buf, size_t len);
+
+/* Writes a dummy hash made with the system's default method (yescrypt on
+ * Debian 12) into buf: 0 or -errno. */
+int pd_dummy_hash(char *buf, size_t len);
+
+/* ---- keys.c ---- */
+/* Loads (or, when absent, creates) the 32-byte master key file: root-owned,
+ * mode 0600, exactly 32 bytes.  0 or -errno with a reason logged. */
+int pd_master_key_load(const char *path, uint8_t ret[32]);
+/* HMAC-SHA256(key, label || data) into out[32]. */
+void pd_hmac(const uint8_t key[32], const char *label, const void *data, size_t n, uint8_t out[32]);
+
+/* ---- the current wall clock, the one place policyd reads it ---- */
+int64_t pd_now(void);
+
+#endif

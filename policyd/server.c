@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ramsec/client.h"
+#include "ramsec/secret.h"
+#include "server.h"
+#include "store.h"
+
+#define SWEEP_EVERY_MS 60000
+
+enum { TAG_ROOT = 1, TAG_USER, TAG_SIGNAL, TAG_WORKERS };
+
+struct loop {
+	struct pd_daemon *d;
+	int ep;
+	struct pd_conn *conns; /* every connection */
+	struct pd_conn *flush; /* replies waiting for the commit */
+	size_t nconns;
+	bool stop;
+};
+
+int pd_listen(const char *path, mode_t mode)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, r;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			pd_log(LOG_ERR, "%s exists and is not a socket", path);
+			return -EEXIST;
+		}
+		r = rs_client_connect(path, 500, 0);
+		if (r >= 0) {
+			close(r);
+			pd_log(LOG_ERR, "%s: another policyd is running", path);
+			return -EADDRINUSE;
+		}
+		unlink(path); /* stale */
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, mode) < 0 ||
+	    listen(fd, SOMAXCONN) < 0) {
+		r = -errno;
+		pd_log(LOG_ERR, "%s: %s", path, strerror(errno));
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int ep_add(int ep, int fd, uint32_t events, void *ptr)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = ptr};
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void ep_mod(int ep, int fd, uint32_t events, void *ptr)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = ptr};
+
+	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+static void conn_reset_input(struct pd_conn *c, int64_t timeout)
+{
+	rs_secret_wipe(c->in, c->in_len);
+	rs_msg_wipe(&c->req);
+	c->in_len = 0;
+	c->in_need = RS_PROTO_HEADER;
+	c->state = PD_READ;
+	c->deadline = rs_now_ms() + timeout;
+	c->needs_commit = false;
+}
+
+static void conn_close(struct loop *l, struct pd_conn *c)
+{
+	if (c->fd >= 0) {
+		epoll_ctl(l->ep, EPOLL_CTL_DEL, c->fd, NULL);
+		close(c->fd);
+		c->fd = -1;
+	}
+	if (c->state == PD_BUSY && c->job) {
+		c->gone = true; /* freed once its job came back and was recorded */
+		return;
+	}
+	pd_dispatch_forget(c);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		l->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	for (struct pd_conn **p = &l->flush; *p; p = &(*p)->next_flush)
+		if (*p == c) {
+			*p = c->next_flush;
+			break;
+		}
+	rs_secret_wipe(c->in, sizeof(c->in));
+	rs_msg_wipe(&c->req);
+	free(c->out);
+	free(c);
+	l->nconns--;
+}
+
+static struct loop *the_loop; /* for pd_conn_reply; one loop per process */
+
+/* Encodes reply into c's output; a reply that cannot be encoded closes the
+ * connection, which the client takes as a denial. */
+static void encode_reply(struct pd_conn *c, struct rs_msg *reply)
+{
+	size_t len = 0;
+
+	free(c->out);
+	c->out = malloc(RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD);
+	c->out_off = 0;
+	reply->id = c->req.id;
+	if (!c->out ||
+	    rs_proto_encode(reply, c->out, RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD, &len) < 0) {
+		c->close_after = true;
+		len = 0;
+	}
+	c->out_len = len;
+	c->state = PD_WRITE;
+}
+
+void pd_conn_reply(struct pd_conn *c, struct rs_msg *reply)
+{
+	encode_reply(c, reply);
+	c->next_flush = the_loop->flush;
+	the_loop->flush = c;
+}
+
+static void error_msg(struct rs_msg *m, uint8_t type, uint32_t id, enum rs_reason reason)
+{
+	rs_msg_init(m, type | RS_PROTO_REPLY_BIT, id);
+	m->present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
+	m->verdict = RS_V_ERROR;
+	m->reason = (uint16_t)reason;
+}
+
+/* Replies with an error frame and closes. */
+static void reply_error(struct pd_conn *c, uint8_t type, enum rs_reason reason)
+{
+	struct rs_msg m;
+
+	error_msg(&m, type, c->req.id, reason);
+	c->close_after = true;
+	pd_conn_reply(c, &m);
+}
+
+static void accept_all(struct loop *l, int lfd, bool admin)
+{
+	for (;;) {
+		struct ucred cred;
+		socklen_t len = sizeof(cred);
+		struct pd_conn *c;
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0)
+			return;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+		    (admin && cred.uid != 0) || l->nconns >= PD_MAX_CONNS ||
+		    !(c = calloc(1, sizeof(*c)))) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->uid = cred.uid;
+		c->pid = cred.pid;
+		c->admin = admin;
+		conn_reset_input(c, PD_IO_TIMEOUT_MS);
+		if (ep_add(l->ep, fd, EPOLLIN | EPOLLRDHUP, c) < 0) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		c->next = l->conns;
+		if (l->conns)
+			l->conns->prev = c;
+		l->conns = c;
+		l->nconns++;
+	}
+}
+
+/* Reads what is there; when a whole frame is in, decodes and dispatches. */
+static void conn_read(struct loop *l, struct pd_conn *c)
+{
+	while (c->state == PD_READ) {
+		ssize_t n = recv(c->fd, c->in + c->in_len, c->in_need - c->in_len, 0);
+		uint32_t id, plen;
+		uint8_t type;
+		int r;
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			conn_close(l, c);
+			return;
+		}
+		if (n < 0)
+			return;
+		c->in_len += (size_t)n;
+		if (c->in_len < c->in_need)
+			continue;
+		if (c->in_len == RS_PROTO_HEADER) {
+			r = rs_proto_header(c->in, RS_PROTO_MAX_REQUEST, &type, &id, &plen);
+			if (r < 0 || (type & RS_PROTO_REPLY_BIT)) {
+				l->d->stats.bad_frames++;
+				c->req.id = id;
+				if (r == -EPROTO) {
+					conn_close(l, c); /* not our protocol at all */
+					return;
+				}
+				reply_error(c, RS_MSG_ERROR, RS_R_BAD_REQUEST);
+				return;
+			}
+			c->in_need += plen;
+			if (plen > 0)
+				continue;
+		}
+		r = rs_proto_decode(c->in, c->in_len, &c->req);
+		rs_secret_wipe(c->in, c->in_len);
+		if (r < 0) {
+			l->d->stats.bad_frames++;
+			reply_error(c, RS_MSG_ERROR, RS_R_BAD_REQUEST);
+			return;
+		}
+		c->state = PD_BUSY;
+		l->d->stats.requests++;
+		pd_dispatch(l->d, c);
+	}
+}
+
+/* Writes the queued reply; back to reading when done. */
+static void conn_write(struct loop *l, struct pd_conn *c)
+{
+	while (!c->gone && c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			ep_mod(l->ep, c->fd, EPOLLOUT | EPOLLRDHUP, c);
+			return;
+		}
+		if (n <= 0) {
+			conn_close(l, c);
+			return;
+		}
+		c->out_off += (size_t)n;
+	}
+	if (c->close_after || c->gone) {
+		conn_close(l, c);
+		return;
+	}
+	free(c->out);
+	c->out = NULL;
+	c->out_len = c->out_off = 0;
+	conn_reset_input(c, PD_IDLE_TIMEOUT_MS);
+	ep_mod(l->ep, c->fd, EPOLLIN | EPOLLRDHUP, c);
+	conn_read(l, c); /* a pipelined request may be waiting */
+}
+
+/* Commits the iteration's writes, then sends the replies that waited. */
+static void commit_and_flush(struct loop *l)
+{
+	struct pd_conn *list = l->flush, *c;
+	bool failed = false;
+
+	if (pd_store_in_transaction(l->d->store)) {
+		failed = pd_store_commit(l->d->store) < 0;
+		if (!failed)
+			l->d->stats.commits++;
+	}
+	l->flush = NULL;
+	while ((c = list)) {
+		list = c->next_flush;
+		c->next_flush = NULL;
+		if (failed && c->needs_commit) {
+			/* what the reply claims is not on disk: fail closed */
+			struct rs_msg m;
+
+			pd_log(LOG_ERR, "store commit failed; request refused");
+			error_msg(&m, c->req.type, c->req.id, RS_R_STORE);
+			c->close_after = true;
+			encode_reply(c, &m);
+		}
+		conn_write(l, c);
+	}
+}
+
+static void expire(struct loop *l, int64_t now)
+{
+	struct pd_conn *c = l->conns, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (c->state != PD_BUSY && now >= c->deadline)
+			conn_close(l, c);
+	}
+}
+
+static void on_signal(struct loop *l, int sfd)
+{
+	struct signalfd_siginfo si;
+	char err[512];
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			if (pd_reload(l->d, err, sizeof(err)) < 0)
+				pd_log(LOG_ERR, "reload refused, old policy kept: %s", err);
+		} else {
+			l->stop = true;
+		}
+	}
+}
+
+static void on_workers(struct loop *l)
+{
+	struct pd_job *job = pd_workers_done(l->d->workers);
+
+	while (job) {
+		struct pd_job *next = job->next;
+		struct pd_conn *c = pd_job_conn(job);
+
+		/* the reply goes out (or, if the peer is gone, the conn is
+		 * closed) when the flush after the commit writes it */
+		c->job = NULL;
+		pd_dispatch_job_done(l->d, job);
+		job = next;
+	}
+}
+
+static void signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+}
+
+int pd_block_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	signal_set(&set);
+	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -EINVAL;
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	signal_set(&set);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
+{
+	struct loop l = {.d = d};
+	int64_t next_sweep = rs_now_ms() + SWEEP_EVERY_MS;
+	int sfd = setup_signals();
+
+	if (sfd < 0)
+		return sfd;
+	the_loop = &l;
+	l.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (l.ep < 0 || ep_add(l.ep, root_fd, EPOLLIN, (void *)(intptr_t)TAG_ROOT) < 0 ||
+	    ep_add(l.ep, user_fd, EPOLLIN, (void *)(intptr_t)TAG_USER) < 0 ||
+	    ep_add(l.ep, sfd, EPOLLIN, (void *)(intptr_t)TAG_SIGNAL) < 0 ||
+	    ep_add(l.ep, pd_workers_fd(d->workers), EPOLLIN, (void *)(intptr_t)TAG_WORKERS) < 0)
+		return -errno;
+	while (!l.stop) {
+		struct epoll_event ev[64];
+		int n = epoll_wait(l.ep, ev, 64, l.flush ? 0 : 1000);
+		int64_t now;
+
+		for (int i = 0; i < n; i++) {
+			intptr_t tag = (intptr_t)ev[i].data.ptr;
+
+			if (tag == TAG_ROOT || tag == TAG_USER)
+				accept_all(&l, tag == TAG_ROOT ? root_fd : user_fd,
+					   tag == TAG_ROOT);
+			else if (tag == TAG_SIGNAL)
+				on_signal(&l, sfd);
+			else if (tag == TAG_WORKERS)
+				on_workers(&l);
+		}
+		/* connections after the rest: a conn closed above is never seen */
+		for (int i = 0; i < n; i++) {
+			intptr_t tag = (intptr_t)ev[i].data.ptr;
+			struct pd_conn *c = ev[i].data.ptr;
+
+			if (tag >= TAG_ROOT && tag <= TAG_WORKERS)
+				continue;
+			if (c->state == PD_READ && (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+				conn_read(&l, c);
+			else if (c->state == PD_WRITE && (ev[i].events & EPOLLOUT))
+				conn_write(&l, c);
+			else if (c->state == PD_BUSY && (ev[i].events & (EPOLLHUP | EPOLLRDHUP)))
+				conn_close(&l, c);
+		}
+		commit_and_flush(&l);
+		now = rs_now_ms();
+		expire(&l, now);
+		if (now >= next_sweep) {
+			int swept = pd_store_sweep(d->store, pd_now());
+
+			if (swept > 0)
+				pd_log(LOG_INFO, "swept %d stale records", swept);
+			commit_and_flush(&l);
+			next_sweep = now + SWEEP_EVERY_MS;
+		}
+	}
+	while (l.conns)
+		conn_close(&l, l.conns);
+	close(l.ep);
+	close(sfd);
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event loop: two listening sockets (root's and the users'), client
+ * connections, the workers' eventfd and a signalfd.  Connections read one
+ * frame at a time, strictly bounded; replies are queued and leave only after
+ * the iteration's store commit.
+ */
+#ifndef POLICYD_SERVER_H
+#define POLICYD_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pd.h"
+#include "workers.h"
+
+#define PD_IO_TIMEOUT_MS   5000	 /* a request must arrive within this */
+#define PD_IDLE_TIMEOUT_MS 10000 /* a kept-alive connection may idle this long */
+#define PD_MAX_CONNS	   2048
+
+struct pd_slot;
+
+enum pd_conn_state { PD_READ, PD_BUSY, PD_WRITE };
+
+struct pd_conn {
+	int fd;
+	uid_t uid; /* the peer, from SO_PEERCRED */
+	pid_t pid;
+	bool admin;	   /* on the root-only socket */
+	bool gone;	   /* the peer hung up while we were busy */
+	bool close_after;  /* close once the reply is out */
+	bool needs_commit; /* the reply reports a write */
+	enum pd_conn_state state;
+	int64_t deadline; /* monotonic ms */
+	uint8_t in[RS_PROTO_HEADER + RS_PROTO_MAX_REQUEST];
+	size_t in_len;
+	size_t in_need;
+	uint8_t *out;
+	size_t out_len, out_off;
+	struct rs_msg req;    /* the request being served */
+	struct pd_slot *slot; /* the user it waits for, if any */
+	struct pd_job *job;
+	struct pd_conn *next_wait;   /* in the slot's queue */
+	struct pd_conn *next_flush;  /* replies waiting for the commit */
+	struct pd_conn *prev, *next; /* all connections */
+};
+
+/* Creates a listening socket at path with mode (stale sockets are replaced,
+ * a live one is an error).  Returns the fd or -errno, logged. */
+int pd_listen(const char *path, mode_t mode);
+
+/* Blocks SIGHUP/SIGTERM/SIGINT (the loop takes them from a signalfd) and
+ * ignores SIGPIPE.  Call before any thread starts, so every thread
+ * inherits the mask.  0 or -errno. */
+int pd_block_signals(void);
+
+/* Runs until SIGTERM/SIGINT.  Returns 0, or -errno on a fatal error. */
+int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd);
+
+/* Queues reply for c; it leaves after the iteration's commit. */
+void pd_conn_reply(struct pd_conn *c, struct rs_msg *reply);
+
+/* The conn waiting for job (pd_job.owner). */
+static inline struct pd_conn *pd_job_conn(struct pd_job *j)
+{
+	return j->owner;
+}
+
+/* ---- dispatch.c ---- */
+/* Serves c->req (decoded and checked); replies now or after a job. */
+void pd_dispatch(struct pd_daemon *d, struct pd_conn *c);
+/* A password job came back. */
+void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job);
+/* The conn is going away: unhook it from its user's queue. */
+void pd_dispatch_forget(struct pd_conn *c);
+
+/* ---- admin.c ---- */
+void pd_admin(struct pd_daemon *d, struct pd_conn *c);
+
+/* ---- main.c ---- */
+/* Re-reads the config: 0, or -errno with a reason in err (old policy kept). */
+int pd_reload(struct pd_daemon *d, char *err, size_t len);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The state store.  Everything in policyd talks to this interface, so a
+ * fleet store (PostgreSQL) can replace the embedded SQLite one.
+ *
+ * Writes happen inside a transaction that the event loop opens at the first
+ * write of an iteration and commits once at its end, before any reply of
+ * that iteration leaves: one durable commit for many decisions (group
+ * commit), and no reply ever claims what is not on disk.
+ */
+#ifndef POLICYD_STORE_H
+#define POLICYD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ramsec/lockout.h"
+#include "ramsec/proto.h"
+
+struct pd_store;
+
+struct pd_user_rec {
+	bool exists; /* a row was found */
+	struct rs_lock_state lock;
+	int64_t last_logon;		    /* 0: never (as far as policyd knows) */
+	char last_source[RS_RHOST_MAX + 1]; /* address, or "" for local */
+	char last_service[RS_SERVICE_MAX + 1];
+};
+
+struct pd_store_info {
+	char path[256];
+	int schema;
+	long long users;   /* rows for known users */
+	long long unknown; /* rows for unknown names (hashed) */
+	long long locked;  /* rows locked now */
+};
+
+/*
+ * Opens (creating when absent) the database at path: WAL, synchronous=FULL,
+ * schema migrated to the current version, integrity checked.  Returns 0, or
+ * -errno with a reason in err (-EBADMSG: the integrity check failed).
+ */
+int pd_store_open(const char *path, struct pd_store **ret, char *err, size_t errlen);
+void pd_store_close(struct pd_store *s);
+
+/* Opens the write transaction of this iteration when none is open. */
+int pd_store_begin(struct pd_store *s);
+/* Commits the open transaction (no-op without one).  0 or -EIO; on failure
+ * the transaction is rolled back. */
+int pd_store_commit(struct pd_store *s);
+bool pd_store_in_transaction(const struct pd_store *s);
+
+/* Reads a user's record: 0 (ret->exists says whether a row was there) or
+ * -EIO. */
+int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *ret);
+/* Writes it (inside the open transaction): 0 or -EIO. */
+int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_rec *r,
+		      int64_t now);
+
+/* Notes that key passed our password check from rhost at now. */
+int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now);
+/* Takes (deletes) the ticket of key; *ret_found when one from rhost younger
+ * than max_age was there.  0 or -EIO. */
+int pd_store_ticket_take(struct pd_store *s, const char *key, const char *rhost, int64_t now,
+			 int64_t max_age, bool *ret_found);
+
+/* Deletes rows of unknown names with no failure left in the window and no
+ * lock, and stale tickets.  Returns the rows deleted or -EIO. */
+int pd_store_sweep(struct pd_store *s, int64_t now);
+
+int pd_store_info(struct pd_store *s, int64_t now, struct pd_store_info *ret);
+
+#endif

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/* The embedded SQLite store (see store.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pd.h"
+#include "store.h"
+
+#define SCHEMA_VERSION 1
+
+enum stmt_id {
+	ST_USER_GET,
+	ST_USER_PUT,
+	ST_TICKET_PUT,
+	ST_TICKET_GET,
+	ST_TICKET_DEL,
+	ST_SWEEP_UNKNOWN,
+	ST_SWEEP_TICKETS,
+	ST__MAX,
+};
+
+static const char *const stmt_sql[ST__MAX] = {
+    [ST_USER_GET] = "SELECT failures, locked_until, last_logon, last_source, last_service "
+		    "FROM users WHERE key = ?1",
+    [ST_USER_PUT] = "INSERT INTO users(key, failures, locked_until, last_logon, last_source, "
+		    "last_service, updated) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+		    "ON CONFLICT(key) DO UPDATE SET failures = ?2, locked_until = ?3, "
+		    "last_logon = ?4, last_source = ?5, last_service = ?6, updated = ?7",
+    [ST_TICKET_PUT] = "INSERT OR REPLACE INTO auth_tickets(key, rhost, at) VALUES(?1, ?2, ?3)",
+    [ST_TICKET_GET] = "SELECT rhost, at FROM auth_tickets WHERE key = ?1",
+    [ST_TICKET_DEL] = "DELETE FROM auth_tickets WHERE key = ?1",
+    [ST_SWEEP_UNKNOWN] = "DELETE FROM users WHERE key LIKE 'h:%' AND locked_until <= ?1 "
+			 "AND updated < ?1 - 3600",
+    [ST_SWEEP_TICKETS] = "DELETE FROM auth_tickets WHERE at < ?1 - 3600 OR at > ?1 + 3600",
+};
+
+/* Schema migrations: migrations[v] takes the schema from v to v + 1. */
+static const char *const migrations[SCHEMA_VERSION] = {
+    "CREATE TABLE users("
+    " key TEXT PRIMARY KEY NOT NULL,"
+    " failures TEXT NOT NULL DEFAULT '',"
+    " locked_until INTEGER NOT NULL DEFAULT 0,"
+    " last_logon INTEGER NOT NULL DEFAULT 0,"
+    " last_source TEXT NOT NULL DEFAULT '',"
+    " last_service TEXT NOT NULL DEFAULT '',"
+    " updated INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE auth_tickets("
+    " key TEXT PRIMARY KEY NOT NULL,"
+    " rhost TEXT NOT NULL,"
+    " at INTEGER NOT NULL);",
+};
+
+struct pd_store {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST__MAX];
+	bool in_tx;
+	char path[256];
+};
+
+static int fail(struct pd_store *s, const char *what)
+{
+	pd_log(LOG_ERR, "store %s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return -EIO;
+}
+
+static int exec(struct pd_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	pd_log(LOG_ERR, "store %s: %s", s->path, msg ? msg : "error");
+	sqlite3_free(msg);
+	return -EIO;
+}
+
+static int pragma_int(struct pd_store *s, const char *sql, int *ret)
+{
+	sqlite3_stmt *st;
+	int r = -EIO;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*ret = sqlite3_column_int(st, 0);
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int check_integrity(struct pd_store *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	const unsigned char *res = NULL;
+	int r = -EBADMSG;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		return -EBADMSG;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		res = sqlite3_column_text(st, 0);
+	if (res && !strcmp((const char *)res, "ok"))
+		r = 0;
+	else
+		snprintf(err, errlen, "%s: integrity check failed: %s", s->path,
+			 res ? (const char *)res : sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int migrate(struct pd_store *s, char *err, size_t errlen)
+{
+	char sql[64];
+	int v;
+
+	if (pragma_int(s, "PRAGMA user_version", &v) < 0 || v < 0 || v > SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: unknown schema version", s->path);
+		return -EPROTO;
+	}
+	for (; v < SCHEMA_VERSION; v++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (exec(s, "BEGIN IMMEDIATE") < 0 || exec(s, migrations[v]) < 0 ||
+		    exec(s, sql) < 0 || exec(s, "COMMIT") < 0) {
+			exec(s, "ROLLBACK");
+			snprintf(err, errlen, "%s: schema migration to %d failed", s->path, v + 1);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+/* The database must be a regular file (or absent), not a link, root's. */
+static int check_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077)) {
+		snprintf(err, errlen, "%s: must be owned by uid %u with mode 0600", path,
+			 (unsigned)geteuid());
+		return -EPERM;
+	}
+	return 0;
+}
+
+int pd_store_open(const char *path, struct pd_store **ret, char *err, size_t errlen)
+{
+	struct pd_store *s;
+	int r, fd;
+
+	r = check_file(path, err, errlen);
+	if (r < 0)
+		return r;
+	/* create it 0600 ourselves: SQLite would use the umask */
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	close(fd);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "no memory");
+		pd_store_close(s);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(s->db, 2000);
+	r = check_integrity(s, err, errlen);
+	if (r == 0 &&
+	    (exec(s, "PRAGMA journal_mode = WAL") < 0 || exec(s, "PRAGMA synchronous = FULL") < 0 ||
+	     exec(s, "PRAGMA foreign_keys = ON") < 0)) {
+		snprintf(err, errlen, "%s: cannot set WAL and synchronous=FULL", path);
+		r = -EIO;
+	}
+	if (r == 0)
+		r = migrate(s, err, errlen);
+	for (int i = 0; r == 0 && i < ST__MAX; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+				       NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+			r = -EIO;
+		}
+	}
+	if (r < 0) {
+		pd_store_close(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void pd_store_close(struct pd_store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int pd_store_begin(struct pd_store *s)
+{
+	if (s->in_tx)
+		return 0;
+	if (exec(s, "BEGIN IMMEDIATE") < 0)
+		return -EIO;
+	s->in_tx = true;
+	return 0;
+}
+
+int pd_store_commit(struct pd_store *s)
+{
+	if (!s->in_tx)
+		return 0;
+	s->in_tx = false;
+	if (exec(s, "COMMIT") == 0)
+		return 0;
+	exec(s, "ROLLBACK");
+	return -EIO;
+}
+
+bool pd_store_in_transaction(const struct pd_store *s)
+{
+	return s->in_tx;
+}
+
+static sqlite3_stmt *stmt(struct pd_store *s, enum stmt_id id)
+{
+	sqlite3_reset(s->st[id]);
+	sqlite3_clear_bindings(s->st[id]);
+	return s->st[id];
+}
+
+static void copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(dst, len, "%s", t ? (const char *)t : "");
+}
+
+int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *ret)
+{
+	sqlite3_stmt *st = stmt(s, ST_USER_GET);
+	const unsigned char *fails;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_DONE)
+		return 0;
+	if (r != SQLITE_ROW)
+		return fail(s, "reading a user");
+	ret->exists = true;
+	fails = sqlite3_column_text(st, 0);
+	if (fails && rs_lock_fail_parse((const char *)fails, &ret->lock) < 0)
+		pd_log(LOG_WARNING, "store %s: bad failure list ignored", s->path);
+	ret->lock.locked_until = sqlite3_column_int64(st, 1);
+	ret->last_logon = sqlite3_column_int64(st, 2);
+	copy_text(ret->last_source, sizeof(ret->last_source), st, 3);
+	copy_text(ret->last_service, sizeof(ret->last_service), st, 4);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_rec *rec,
+		      int64_t now)
+{
+	sqlite3_stmt *st = stmt(s, ST_USER_PUT);
+	char fails[RS_FAIL_TEXT_MAX + 1];
+	int r;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	rs_lock_fail_format(&rec->lock, fails, sizeof(fails));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, fails, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, rec->lock.locked_until);
+	sqlite3_bind_int64(st, 4, rec->last_logon);
+	sqlite3_bind_text(st, 5, rec->last_source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, rec->last_service, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, now);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : fail(s, "writing a user");
+}
+
+int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now)
+{
+	sqlite3_stmt *st = stmt(s, ST_TICKET_PUT);
+	int r;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rhost ? rhost : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : fail(s, "writing a ticket");
+}
+
+int pd_store_ticket_take(struct pd_store *s, const char *key, const char *rhost, int64_t now,
+			 int64_t max_age, bool *ret_found)
+{
+	sqlite3_stmt *st = stmt(s, ST_TICKET_GET);
+	int r;
+
+	*ret_found = false;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_DONE)
+		return 0;
+	if (r != SQLITE_ROW)
+		return fail(s, "reading a ticket");
+	{
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		int64_t at = sqlite3_column_int64(st, 1);
+
+		*ret_found = t && !strcmp((const char *)t, rhost ? rhost : "") && at <= now &&
+			     now - at <= max_age;
+	}
+	sqlite3_reset(st);
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	st = stmt(s, ST_TICKET_DEL);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : fail(s, "deleting a ticket");
+}
+
+int pd_store_sweep(struct pd_store *s, int64_t now)
+{
+	int n = 0;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	for (int id = ST_SWEEP_UNKNOWN; id <= ST_SWEEP_TICKETS; id++) {
+		sqlite3_stmt *st = stmt(s, (enum stmt_id)id);
+
+		sqlite3_bind_int64(st, 1, now);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return fail(s, "sweeping");
+		n += sqlite3_changes(s->db);
+		sqlite3_reset(st);
+	}
+	return n;
+}
+
+static long long count(struct pd_store *s, const char *sql, int64_t now)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, now);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int pd_store_info(struct pd_store *s, int64_t now, struct pd_store_info *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	snprintf(ret->path, sizeof(ret->path), "%s", s->path);
+	if (pragma_int(s, "PRAGMA user_version", &ret->schema) < 0)
+		return -EIO;
+	ret->users = count(s, "SELECT count(*) FROM users WHERE key LIKE 'u:%'", now);
+	ret->unknown = count(s, "SELECT count(*) FROM users WHERE key LIKE 'h:%'", now);
+	ret->locked = count(s, "SELECT count(*) FROM users WHERE locked_until > ?1", now);
+	return ret->users < 0 || ret->unknown < 0 || ret->locked < 0 ? -EIO : 0;
+}

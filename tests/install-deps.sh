@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs what ramsec needs to build and test, on Debian 12 (apt-get, as
+# root).  Nothing is installed when everything is already there.
+set -eu
+PKGS="build-essential pkg-config libpam0g-dev libssl-dev libconfig-dev liboath-dev
+libsqlite3-dev libcmocka-dev libcrypt-dev faketime libfaketime oathtool whois clang
+procps passwd"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run 'sudo make check' once, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
