@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/* Arguments, config, the policyd call and break-glass: the glue that every
+ * PAM group shares. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <security/pam_ext.h>
+
+#include "module.h"
+#include "ramsec/buf.h"
+#include "ramsec/client.h"
+#include "ramsec/config.h"
+#include "ramsec/eval.h"
+#include "ramsec/secret.h"
+
+static int parse_args(struct pr_ctx *c, int argc, const char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "config=", 7) && argv[i][7] == '/')
+			c->config = argv[i] + 7;
+		else if (!strcmp(argv[i], "use_first_pass"))
+			c->use_first_pass = true;
+		else if (!strcmp(argv[i], "try_first_pass"))
+			c->try_first_pass = true;
+		else {
+			pam_syslog(c->pamh, LOG_ERR, "unknown or invalid option \"%.64s\"",
+				   argv[i]);
+			return PAM_SERVICE_ERR;
+		}
+	}
+	return PAM_SUCCESS;
+}
+
+static const char *item(pam_handle_t *pamh, int type)
+{
+	const void *v = NULL;
+
+	if (pam_get_item(pamh, type, &v) != PAM_SUCCESS)
+		return NULL;
+	return v;
+}
+
+int pr_ctx_init(struct pr_ctx *c, pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	char err[512];
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->pamh = pamh;
+	c->flags = flags;
+	c->config = PR_DEFAULT_CONFIG;
+	r = parse_args(c, argc, argv);
+	if (r != PAM_SUCCESS)
+		return r;
+	r = pam_get_user(pamh, &c->user, NULL);
+	if (r != PAM_SUCCESS)
+		return r;
+	if (!c->user)
+		return PAM_USER_UNKNOWN;
+	c->service = item(pamh, PAM_SERVICE);
+	if (!c->service)
+		c->service = "";
+	c->rhost = item(pamh, PAM_RHOST);
+	c->tty = item(pamh, PAM_TTY);
+	if (rs_config_load(c->config, &c->policy, err, sizeof(err)) == 0) {
+		c->config_ok = true;
+	} else {
+		pam_syslog(pamh, LOG_ERR, "cannot load the configuration: %s", err);
+		rs_policy_init_defaults(&c->policy);
+	}
+	return PAM_SUCCESS;
+}
+
+void pr_request(const struct pr_ctx *c, struct rs_msg *req, uint8_t type)
+{
+	rs_msg_init(req, type, ((uint32_t)getpid() << 16) ^ (uint32_t)rs_now_ms());
+	rs_msg_set_str(req, RS_TAG_USER, c->user);
+	rs_msg_set_str(req, RS_TAG_SERVICE, c->service);
+	if (c->rhost && c->rhost[0])
+		rs_msg_set_str(req, RS_TAG_RHOST, c->rhost);
+	if (c->tty && c->tty[0])
+		rs_msg_set_str(req, RS_TAG_TTY, c->tty);
+}
+
+int pr_call(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply)
+{
+	uint8_t buf[PR_REPLY_BUF];
+	int r;
+
+	if (!c->config_ok)
+		return -ENOTCONN;
+	r = rs_client_call(c->policy.policyd.socket, c->policy.pam.timeout_ms, 1, req, reply, buf,
+			   sizeof(buf));
+	rs_secret_wipe(buf, sizeof(buf));
+	if (r < 0)
+		pam_syslog(c->pamh, LOG_ERR, "policyd at %s: %s", c->policy.policyd.socket,
+			   rs_proto_strerror(r));
+	return r;
+}
+
+/* True when PAM_TTY is a local console: the name and a character device. */
+static bool on_console(const struct pr_ctx *c)
+{
+	char path[RS_TTY_MAX + 8];
+	const char *name;
+	struct stat st;
+
+	if ((c->rhost && c->rhost[0]) || !rs_tty_is_console_name(c->tty))
+		return false;
+	name = strncmp(c->tty, "/dev/", 5) ? c->tty : c->tty + 5;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	return stat(path, &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+int pr_unavailable(const struct pr_ctx *c, int err, int deny_code)
+{
+	if (rs_name_list_contains(&c->policy.pam.break_glass_users, c->user) && on_console(c)) {
+		pam_syslog(c->pamh, LOG_ALERT,
+			   "break-glass: policyd unavailable (%s); %s on %s falls through to the "
+			   "rest of the %s stack",
+			   c->config_ok ? rs_proto_strerror(err) : "no valid configuration",
+			   c->user, c->tty, c->service);
+		return PAM_IGNORE;
+	}
+	pr_error(c, "The logon policy service is unavailable; logon refused. "
+		    "Contact your administrator.");
+	return deny_code;
+}
+
+void pr_error(const struct pr_ctx *c, const char *text)
+{
+	if (!(c->flags & PAM_SILENT) && text && text[0])
+		pam_prompt(c->pamh, PAM_ERROR_MSG, NULL, "%s", text);
+}
+
+int pr_prompt_secret(const struct pr_ctx *c, const char *prompt, char **ret)
+{
+	char *resp = NULL;
+	int r;
+
+	*ret = NULL;
+	r = pam_prompt(c->pamh, PAM_PROMPT_ECHO_OFF, &resp, "%s", prompt);
+	if (r != PAM_SUCCESS) {
+		rs_secret_free_str(resp);
+		return r == PAM_BUF_ERR ? r : PAM_CONV_ERR;
+	}
+	if (!resp)
+		return PAM_CONV_ERR;
+	*ret = resp;
+	return PAM_SUCCESS;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared state of one pam_sm_* call.  The module keeps no globals. */
+#ifndef PAM_RAMSEC_MODULE_H
+#define PAM_RAMSEC_MODULE_H
+
+#include <stdbool.h>
+#include <security/pam_modules.h>
+
+#include "ramsec/policy.h"
+#include "ramsec/proto.h"
+
+#define PR_DEFAULT_CONFIG "/etc/ramsec/ramsec.conf"
+#define PR_REPLY_BUF	  (RS_PROTO_HEADER + 4096)
+
+struct pr_ctx {
+	pam_handle_t *pamh;
+	int flags;	     /* PAM_SILENT, ... */
+	bool use_first_pass; /* take PAM_AUTHTOK, never prompt */
+	bool try_first_pass; /* take PAM_AUTHTOK when set, else prompt */
+	bool config_ok;	     /* policy loaded from the file */
+	const char *config;  /* config=FILE */
+	const char *user;    /* PAM_USER, never NULL after pr_ctx_init */
+	const char *service;
+	const char *rhost; /* NULL when absent */
+	const char *tty;   /* NULL when absent */
+	struct rs_policy policy;
+};
+
+/*
+ * Parses the module arguments, reads the user and the items, loads the
+ * config (on failure: defaults, config_ok = false).  Returns PAM_SUCCESS,
+ * PAM_SERVICE_ERR for an unknown argument, PAM_BUF_ERR, or what
+ * pam_get_user returned.
+ */
+int pr_ctx_init(struct pr_ctx *c, pam_handle_t *pamh, int flags, int argc, const char **argv);
+
+/* Starts req as type with the who-fields of c filled in. */
+void pr_request(const struct pr_ctx *c, struct rs_msg *req, uint8_t type);
+
+/* Calls policyd; 0 with *reply, or -errno (logged). */
+int pr_call(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply);
+
+/*
+ * policyd could not answer (err).  Break-glass users on a local console
+ * fall through (PAM_IGNORE, logged at LOG_ALERT); everyone else is told and
+ * gets deny_code.
+ */
+int pr_unavailable(const struct pr_ctx *c, int err, int deny_code);
+
+/* Shows text to the user as an error (unless PAM_SILENT). */
+void pr_error(const struct pr_ctx *c, const char *text);
+
+/* Asks for a secret with echo off.  Returns PAM_SUCCESS and a malloc'd
+ * *ret (the caller wipes and frees it), or a PAM error. */
+int pr_prompt_secret(const struct pr_ctx *c, const char *prompt, char **ret);
+
+#endif
