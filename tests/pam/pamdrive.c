@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pamdrive: runs PAM operations through the real libpam with a private
+ * service directory, answering prompts from the command line, and prints
+ * what a user would see and each result.
+ *
+ *   pamdrive --confdir DIR --service S --user U [--rhost R] [--tty T]
+ *            [--resp TEXT]... [--resp-file FILE] [--env K=V]... OPS...
+ *
+ * OPS: auth, acct.  Output lines: "prompt: TEXT", "error: TEXT",
+ * "info: TEXT", "OP: PAM_CODE_NAME".  A --resp of "@NULL" answers with a
+ * NULL response (Ctrl-D); with no answer left the conversation fails.
+ * Exit status: 0 when every op returned PAM_SUCCESS, else 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <security/pam_appl.h>
+
+struct answers {
+	const char *resp[16];
+	int n, next;
+};
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	struct answers *a = data;
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+
+	if (!r)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_PROMPT_ECHO_OFF:
+		case PAM_PROMPT_ECHO_ON:
+			printf("prompt: %s\n", msg[i]->msg);
+			if (a->next >= a->n) {
+				free(r);
+				return PAM_CONV_ERR;
+			}
+			if (strcmp(a->resp[a->next], "@NULL"))
+				r[i].resp = strdup(a->resp[a->next]);
+			a->next++;
+			break;
+		case PAM_ERROR_MSG:
+			printf("error: %s\n", msg[i]->msg);
+			break;
+		default:
+			printf("info: %s\n", msg[i]->msg);
+		}
+	}
+	fflush(stdout);
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static const char *code(int r)
+{
+	switch (r) {
+	case PAM_SUCCESS:
+		return "PAM_SUCCESS";
+	case PAM_AUTH_ERR:
+		return "PAM_AUTH_ERR";
+	case PAM_PERM_DENIED:
+		return "PAM_PERM_DENIED";
+	case PAM_USER_UNKNOWN:
+		return "PAM_USER_UNKNOWN";
+	case PAM_IGNORE:
+		return "PAM_IGNORE";
+	case PAM_SERVICE_ERR:
+		return "PAM_SERVICE_ERR";
+	case PAM_SYSTEM_ERR:
+		return "PAM_SYSTEM_ERR";
+	case PAM_CONV_ERR:
+		return "PAM_CONV_ERR";
+	case PAM_MAXTRIES:
+		return "PAM_MAXTRIES";
+	case PAM_NEW_AUTHTOK_REQD:
+		return "PAM_NEW_AUTHTOK_REQD";
+	case PAM_ACCT_EXPIRED:
+		return "PAM_ACCT_EXPIRED";
+	case PAM_AUTHINFO_UNAVAIL:
+		return "PAM_AUTHINFO_UNAVAIL";
+	case PAM_AUTHTOK_ERR:
+		return "PAM_AUTHTOK_ERR";
+	case PAM_BUF_ERR:
+		return "PAM_BUF_ERR";
+	default:
+		return "PAM_OTHER";
+	}
+}
+
+static void no_delay(int status, unsigned delay, void *data)
+{
+	(void)status;
+	(void)delay;
+	(void)data;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
+		n = 0;
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	const char *confdir = NULL, *service = "ramsec-test", *user = NULL, *rhost = NULL,
+		   *tty = NULL;
+	struct answers a = {0};
+	struct pam_conv pc = {conv, &a};
+	pam_handle_t *pamh;
+	int i, r, fail = 0;
+
+	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!v)
+			return 2;
+		if (!strcmp(argv[i], "--confdir"))
+			confdir = v;
+		else if (!strcmp(argv[i], "--service"))
+			service = v;
+		else if (!strcmp(argv[i], "--user"))
+			user = strcmp(v, "@NULL") ? v : NULL;
+		else if (!strcmp(argv[i], "--rhost"))
+			rhost = v;
+		else if (!strcmp(argv[i], "--tty"))
+			tty = v;
+		else if (!strcmp(argv[i], "--resp") && a.n < 16)
+			a.resp[a.n++] = v;
+		else if (!strcmp(argv[i], "--resp-file") && a.n < 16)
+			a.resp[a.n++] = read_file(v);
+		else if (!strcmp(argv[i], "--env"))
+			continue; /* applied after pam_start */
+		else
+			return 2;
+	}
+	r = pam_start_confdir(service, user, &pc, confdir, &pamh);
+	if (r != PAM_SUCCESS) {
+		printf("start: %s\n", code(r));
+		return 1;
+	}
+	pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)no_delay);
+	if (rhost)
+		pam_set_item(pamh, PAM_RHOST, rhost);
+	if (tty)
+		pam_set_item(pamh, PAM_TTY, tty);
+	for (int j = 1; j + 1 < argc; j += 2)
+		if (!strcmp(argv[j], "--env"))
+			pam_putenv(pamh, argv[j + 1]);
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "auth"))
+			r = pam_authenticate(pamh, 0);
+		else if (!strcmp(argv[i], "acct"))
+			r = pam_acct_mgmt(pamh, 0);
+		else
+			return 2;
+		printf("%s: %s\n", argv[i], code(r));
+		fflush(stdout);
+		fail |= r != PAM_SUCCESS;
+	}
+	pam_end(pamh, r);
+	return fail;
+}
