@@ -15,12 +15,11 @@
 #include "server.h"
 #include "store.h"
 
-#define DEFAULT_CONFIG "/etc/ramsec/ramsec.conf"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: ramsec-policyd [--config FILE] [--foreground | --daemon] [--check]\n"
-		   "  --config FILE  configuration (default " DEFAULT_CONFIG ")\n"
+		   "  --config FILE  configuration (default " RS_CONFIG_PATH ")\n"
 		   "  --foreground   stay in the foreground and log to stderr\n"
 		   "  --daemon       detach and write policyd.pid_file\n"
 		   "  --check        validate the configuration and exit\n");
@@ -36,7 +35,9 @@ static int ensure_parent(const char *path, mode_t mode)
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	dir = dirname(buf);
-	if (mkdir(dir, mode) < 0 && errno != EEXIST) {
+	if (mkdir(dir, mode) == 0) {
+		chmod(dir, mode); /* not masked by our umask */
+	} else if (errno != EEXIST) {
 		pd_log(LOG_ERR, "cannot create %s: %s", dir, strerror(errno));
 		return -errno;
 	}
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int o;
 
-	d.config_path = DEFAULT_CONFIG;
+	d.config_path = RS_CONFIG_PATH;
 	while ((o = getopt_long(argc, argv, "c:fdkh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':

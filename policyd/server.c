@@ -222,7 +222,7 @@ static void conn_read(struct loop *l, struct pd_conn *c)
 			if (r < 0 || (type & RS_PROTO_REPLY_BIT)) {
 				l->d->stats.bad_frames++;
 				c->req.id = id;
-				if (r == -EPROTO) {
+				if (c->in[0] != 'R' || c->in[1] != 'S') {
 					conn_close(l, c); /* not our protocol at all */
 					return;
 				}
