@@ -366,18 +366,17 @@ static int too_big(const char *path, char *err, size_t errlen)
 	return -EFBIG;
 }
 
-int rs_config_load(const char *path, struct rs_policy *ret, char *err, size_t errlen)
+/* Reads the whole file at path after checking it (see config.h) into a
+ * malloc'd, NUL-terminated *ret_buf. */
+static int read_checked(const char *path, char **ret_buf, size_t *ret_len, char *err,
+			size_t errlen)
 {
 	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
 	struct stat st;
-	size_t got = 0;
+	size_t got = 0, cap;
 	ssize_t n;
+	char *buf;
 
-	if (!err || errlen == 0)
-		return -EINVAL;
-	if (!path || !ret)
-		return fail(err, errlen, "no configuration file given");
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return open_failed(path, -errno, err, errlen);
@@ -397,22 +396,71 @@ int rs_config_load(const char *path, struct rs_policy *ret, char *err, size_t er
 	}
 	if (st.st_size > RS_CONFIG_SIZE_MAX)
 		return too_big(path, err, errlen);
-	buf = malloc(RS_CONFIG_SIZE_MAX + 1);
+	cap = (size_t)st.st_size + 1; /* one more byte tells that it grew */
+	buf = malloc(cap + 1);
 	if (!buf) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	while (got <= RS_CONFIG_SIZE_MAX) {
-		n = read(fd, buf + got, RS_CONFIG_SIZE_MAX + 1 - got);
+	while (got < cap) {
+		n = read(fd, buf + got, cap - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n < 0) {
+			free(buf);
 			return open_failed(path, -errno, err, errlen);
+		}
 		if (n == 0)
 			break;
 		got += (size_t)n;
 	}
-	if (got > RS_CONFIG_SIZE_MAX) /* it grew since fstat */
-		return too_big(path, err, errlen);
-	return rs_config_parse(path, buf, got, ret, err, errlen);
+	if (got == cap) { /* it grew since fstat */
+		free(buf);
+		return fail(err, errlen, "%s: changed while being read", path);
+	}
+	buf[got] = '\0';
+	*ret_buf = buf;
+	*ret_len = got;
+	return 0;
+}
+
+int rs_config_load(const char *path, struct rs_policy *ret, char *err, size_t errlen)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r;
+
+	if (!err || errlen == 0)
+		return -EINVAL;
+	if (!path || !ret)
+		return fail(err, errlen, "no configuration file given");
+	r = read_checked(path, &buf, &len, err, errlen);
+	if (r < 0)
+		return r;
+	return rs_config_parse(path, buf, len, ret, err, errlen);
+}
+
+void rs_config_sockets(const char *path, struct rs_policy *ret)
+{
+	static const char *const keys[] = {"policyd.socket", "policyd.user_socket"};
+	_cleanup_free_ char *buf = NULL;
+	char err[256];
+	size_t len;
+	config_t cf;
+
+	rs_policy_init_defaults(ret);
+	if (!path || read_checked(path, &buf, &len, err, sizeof(err)) < 0 ||
+	    prescan(path, buf, len, err, sizeof(err)) < 0)
+		return;
+	config_init(&cf);
+	if (config_read_string(&cf, buf) == CONFIG_TRUE) {
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			const char *v = NULL;
+
+			if (config_lookup_string(&cf, keys[i], &v) == CONFIG_TRUE)
+				rs_setting_set_string(ret, rs_setting_lookup(keys[i]), v, err,
+						      sizeof(err));
+		}
+	}
+	config_destroy(&cf);
 }

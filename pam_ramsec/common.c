@@ -51,7 +51,7 @@ int pr_ctx_init(struct pr_ctx *c, pam_handle_t *pamh, int flags, int argc, const
 	memset(c, 0, sizeof(*c));
 	c->pamh = pamh;
 	c->flags = flags;
-	c->config = PR_DEFAULT_CONFIG;
+	c->config = RS_CONFIG_PATH;
 	r = parse_args(c, argc, argv);
 	if (r != PAM_SUCCESS)
 		return r;

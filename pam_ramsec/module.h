@@ -9,7 +9,6 @@
 #include "ramsec/policy.h"
 #include "ramsec/proto.h"
 
-#define PR_DEFAULT_CONFIG "/etc/ramsec/ramsec.conf"
 #define PR_REPLY_BUF	  (RS_PROTO_HEADER + 4096)
 
 struct pr_ctx {

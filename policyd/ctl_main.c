@@ -16,7 +16,6 @@
 #include "ramsec/client.h"
 #include "ramsec/config.h"
 
-#define DEFAULT_CONFIG "/etc/ramsec/ramsec.conf"
 #define CTL_TIMEOUT_MS 10000
 
 struct ctl {
@@ -100,7 +99,7 @@ static int strip_json(struct ctl *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct ctl c = {.config = DEFAULT_CONFIG};
+	struct ctl c = {.config = RS_CONFIG_PATH};
 	char err[512];
 	int i = 1;
 
@@ -117,8 +116,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "policy") && argc >= 2 && !strcmp(argv[1], "check") && argc <= 3)
 		return policy_check(argc == 3 ? argv[2] : c.config);
 	if (rs_config_load(c.config, &c.policy, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ramsecctl: %s\n", err);
-		return 1;
+		fprintf(stderr, "ramsecctl: warning: %s\n", err);
+		rs_config_sockets(c.config, &c.policy);
 	}
 	if (!strcmp(argv[0], "status") && argc == 1)
 		return call(&c, RS_MSG_STATUS, NULL);

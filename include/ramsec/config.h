@@ -47,4 +47,12 @@ int rs_config_load(const char *path, struct rs_policy *ret, char *err, size_t er
 int rs_config_parse(const char *name, const char *text, size_t len, struct rs_policy *ret,
 		    char *err, size_t errlen);
 
+/*
+ * For ramsecctl when the file does not load: defaults, with only the socket
+ * paths (policyd.socket, policyd.user_socket) taken from the file where it
+ * has valid ones, so an admin can still reach the running daemon (which
+ * keeps its old policy) after a bad edit.  Never for a decision.
+ */
+void rs_config_sockets(const char *path, struct rs_policy *ret);
+
 #endif

@@ -504,7 +504,7 @@ static void test_shipped_conf(void **state)
 	assert_int_equal(p.password.max_login_attempts, 5);
 	assert_int_equal(p.password.password_reuse_prevention, 4);
 	assert_int_equal(p.password.max_password_age, 90);
-	assert_int_equal(p.pref.mfa_operation_for_login, RS_MFA_MANDATORY);
+	assert_int_equal(p.pref.mfa_operation_for_login, RS_MFA_INDEPENDENT);
 	assert_int_equal(p.pref.login_network_masks.n, 0);
 	assert_true(rs_name_list_contains(&p.pam.break_glass_users, "root"));
 }
