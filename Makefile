@@ -24,7 +24,8 @@ OPT	?= -O2 -g
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	  -Wno-missing-field-initializers $(WERROR)
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
-CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -D_GNU_SOURCE
+CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -D_GNU_SOURCE \
+	  -DRS_CONFIG_PATH='"$(SYSCONFDIR)/ramsec/ramsec.conf"'
 LDFLAGS	+= -Wl,-z,relro,-z,now $(SAN)
 
 LIB_SRC	= $(wildcard lib/*.c)
@@ -44,7 +45,7 @@ LIBS_PAM = -lpam -lconfig
 
 PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl
 UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
-TEST_BIN = $(B)/tests/pamdrive $(B)/tests/hammer
+TEST_BIN = $(B)/tests/pamdrive
 
 .PHONY: all check deps test unit pamtest asan fuzz bench install uninstall clean format
 
@@ -79,10 +80,6 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libramsec_common.a $(B)/libramsec.a
 $(B)/tests/pamdrive: tests/pam/pamdrive.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpam
-
-$(B)/tests/hammer: tests/daemon/hammer.c $(B)/libramsec_common.a $(B)/libramsec.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lconfig -lpthread
 
 # --- tests ---------------------------------------------------------------
 

@@ -1,0 +1,70 @@
+#!/bin/sh
+# Installs (or with --uninstall removes) ramsec.  Called by `make install`:
+#   install.sh [--uninstall] DESTDIR PREFIX SYSCONFDIR LOCALSTATEDIR PAMDIR UNITDIR BUILD
+# With an empty DESTDIR, as root, it also starts the daemon: through
+# systemd where systemd runs, directly (ramsec-policyd --daemon) otherwise.
+# It never edits /etc/pam.d: README.md shows the lines to add.
+set -eu
+uninstall=0
+if [ "${1:-}" = "--uninstall" ]; then uninstall=1; shift; fi
+DESTDIR=$1 PREFIX=$2 SYSCONFDIR=$3 LOCALSTATEDIR=$4 PAMDIR=$5 UNITDIR=$6 B=$7
+SBIN=$PREFIX/sbin
+BIN=$PREFIX/bin
+CONF=$SYSCONFDIR/ramsec/ramsec.conf
+STATE=$LOCALSTATEDIR/lib/ramsec
+live=0
+[ -z "$DESTDIR" ] && [ "$(id -u)" = 0 ] && live=1
+have_systemd() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; }
+
+stop_daemon() {
+	if have_systemd; then
+		systemctl disable --now ramsec-policyd.service >/dev/null 2>&1 || true
+	elif [ -f /run/ramsec/policyd.pid ]; then
+		kill "$(cat /run/ramsec/policyd.pid)" 2>/dev/null || true
+		sleep 0.5
+	fi
+}
+
+if [ $uninstall = 1 ]; then
+	[ $live = 1 ] && stop_daemon
+	rm -f "$DESTDIR$PAMDIR/pam_ramsec.so" "$DESTDIR$SBIN/ramsec-policyd" \
+		"$DESTDIR$BIN/ramsecctl" "$DESTDIR$UNITDIR/ramsec-policyd.service"
+	[ $live = 1 ] && have_systemd && systemctl daemon-reload
+	echo "ramsec removed; $CONF and $STATE are kept (remove them by hand to purge)."
+	exit 0
+fi
+
+install -D -m 0644 "$B/pam_ramsec.so" "$DESTDIR$PAMDIR/pam_ramsec.so"
+install -D -m 0755 "$B/ramsec-policyd" "$DESTDIR$SBIN/ramsec-policyd"
+install -D -m 0755 "$B/ramsecctl" "$DESTDIR$BIN/ramsecctl"
+install -d -m 0755 "$DESTDIR$SYSCONFDIR/ramsec"
+if [ -e "$DESTDIR$CONF" ]; then
+	install -m 0644 conf/ramsec.conf "$DESTDIR$CONF.dist"
+	echo "kept the existing $CONF; the shipped one is $CONF.dist"
+else
+	install -m 0644 conf/ramsec.conf "$DESTDIR$CONF"
+fi
+install -d -m 0700 "$DESTDIR$STATE"
+sed -e "s|@SBINDIR@|$SBIN|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
+	packaging/systemd/ramsec-policyd.service >"$B/ramsec-policyd.service"
+install -D -m 0644 "$B/ramsec-policyd.service" "$DESTDIR$UNITDIR/ramsec-policyd.service"
+
+[ $live = 1 ] || exit 0
+chown root:root "$CONF" && chmod 0644 "$CONF"
+"$SBIN/ramsec-policyd" --check --config "$CONF"
+if have_systemd; then
+	systemctl daemon-reload
+	systemctl enable ramsec-policyd.service >/dev/null 2>&1
+	systemctl restart ramsec-policyd.service
+else
+	[ -f /run/ramsec/policyd.pid ] && kill "$(cat /run/ramsec/policyd.pid)" 2>/dev/null && sleep 0.5
+	"$SBIN/ramsec-policyd" --daemon --config "$CONF"
+fi
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	"$BIN/ramsecctl" --config "$CONF" status >/dev/null 2>&1 && break
+	sleep 0.3
+done
+"$BIN/ramsecctl" --config "$CONF" status
+echo
+echo "ramsec-policyd is running.  pam_ramsec is installed in $PAMDIR but not yet"
+echo "in any PAM stack: see README.md, 'Wiring the PAM stack'."
