@@ -123,7 +123,7 @@ drive() {
 fresh() {
 	teardown
 	T=$(mktemp -d /tmp/ramsec-test.XXXXXX)
-	chmod 0700 "$T"
+	chmod 0755 "$T" # users reach the self-service socket; state/ is 0700
 	write_conf "$@"
 	write_pam_service
 	pd_start

@@ -1,0 +1,118 @@
+#!/bin/bash
+# Bad inputs from THREATS.md through the real stack: every one gets a clear
+# refusal and loses nothing; policyd stays up.
+. "$(dirname "$0")/lib.sh"
+
+alive() { ctl status >/dev/null 2>&1; }
+
+test_bad_user_names() {
+	fresh
+	local long64k
+	long64k=$(head -c 65536 /dev/zero | tr '\0' a)
+	for u in "" "$(head -c 33 /dev/zero | tr '\0' a)" "$long64k" "/" "../etc" "#" ":" $'a\nb' "%n%s" "Root" "user@realm" $'\xff\xfe'; do
+		drive "$u" --resp "x" auth
+		check "user '${u:0:12}': refused" has "auth: PAM_AUTH_ERR"
+	done
+	check "policyd is still up after bad user names" alive
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "and still serves good logons" has "auth: PAM_SUCCESS"
+}
+
+test_bad_passwords() {
+	fresh 'password_policy = { max_login_attempts = 10; };'
+	drive $U_ALICE --resp @NULL auth
+	check "NULL password (Ctrl-D): refused" has "auth: PAM_AUTH_ERR"
+	drive $U_ALICE --resp "" auth
+	check "empty password: refused" has "auth: PAM_AUTH_ERR"
+	head -c 1048576 /dev/zero | tr '\0' x >"$T/big"
+	drive $U_ALICE --resp-file "$T/big" auth
+	check "1 MB password: refused" has "auth: PAM_AUTH_ERR"
+	printf '%s' "$PW_ALICE" >"$T/pw"; head -c 600 /dev/zero | tr '\0' y >>"$T/pw"
+	drive $U_ALICE --resp-file "$T/pw" auth
+	check "the right password followed by 600 bytes: refused (never cut to fit)" has "auth: PAM_AUTH_ERR"
+	drive $U_ALICE --resp $'\b\n\r\177INCORRECT' auth
+	check "sshd's fake password for invalid users: refused" has "auth: PAM_AUTH_ERR"
+	OUT=$(ctl user show $U_ALICE)
+	check "each typed password counted as one try (4; Ctrl-D is not a try)" field failures_in_window 4
+	check "policyd still up" alive
+}
+
+test_conversation_failures() {
+	fresh
+	drive $U_ALICE auth
+	check "conversation fails (no answer): refused" has "auth: PAM_AUTH_ERR"
+	check "policyd still up" alive
+}
+
+test_raw_frames() {
+	fresh
+	OUT=$(python3 - "$T/run/policyd.sock" <<'PY'
+import socket, struct, sys, time
+path = sys.argv[1]
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.connect(path); s.settimeout(8); return s
+def ask(data, label):
+    s = conn(); s.sendall(data)
+    try:
+        r = s.recv(100)
+    except socket.timeout:
+        r = b"TIMEOUT"
+    except ConnectionResetError:
+        r = b""
+    print(label, "closed" if r == b"" else ("error" if len(r) >= 20 and r[3] == 0xff else r[:8]))
+ask(b"GET / HTTP/1.0\r\n\r\n", "http")
+ask(b"RS\x01\x01" + struct.pack(">IHHI", 1, 0, 0, 0xFFFFFFFF), "4GB")
+ask(b"RS\x02\x01" + struct.pack(">IHHI", 1, 0, 0, 0), "version2")
+ask(b"RS\x01\x01" + struct.pack(">IHHI", 1, 1, 0, 0), "flags")
+ask(b"RS\x01\x03" + struct.pack(">IHHI", 1, 0, 0, 3) + b"\x01\x00\x00", "missing-fields")
+s = conn(); s.sendall(b"RS\x01"); time.sleep(0.2); s.close(); print("half-header ok")
+s = conn(); s.sendall(b"RS\x01\x01" + struct.pack(">IHHI", 1, 0, 0, 100) + b"\x01"); s.close(); print("killed mid-request ok")
+PY
+)
+	check "not our protocol: closed" has "http closed"
+	check "4 GB length prefix: error reply" has "4GB error"
+	check "version mismatch: error reply" has "version2 error"
+	check "reserved bits set: error reply" has "flags error"
+	check "a request missing required fields: error reply" has "missing-fields error"
+	check "policyd survives half frames and clients killed mid-request" alive
+	OUT=$(ctl status)
+	check "bad frames are counted (5 above)" field bad_frames 5
+}
+
+test_idle_client_does_not_block() {
+	fresh
+	python3 -c 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.send(b"RS"); time.sleep(3)' "$T/run/policyd.sock" &
+	local slow=$!
+	sleep 0.2
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "a client that never finishes its frame blocks nobody" has "auth: PAM_SUCCESS"
+	kill $slow 2>/dev/null; wait $slow 2>/dev/null
+}
+
+test_store_faults() {
+	fresh
+	pd_stop
+	printf 'this is not a database, it is garbage%.0s' $(seq 1 200) >"$T/state/state.db"
+	rm -f "$T/state/state.db-wal" "$T/state/state.db-shm"
+	pd_start 2>/dev/null
+	check "corrupted database: policyd refuses to start" bash -c "! kill -0 $PD_PID 2>/dev/null"
+	check "corrupted database: says why" grep -q "cannot open the store" "$T/policyd.log"
+	PD_PID=""
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "corrupted database: logons are refused (fail closed)" has "auth: PAM_AUTH_ERR"
+	: >"$T/state/state.db"
+	pd_start
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "zero-length database: initialised, logons work" has "auth: PAM_SUCCESS"
+	pd_stop
+	rm -f "$T/state/state.db-wal"
+	pd_start
+	check "missing -wal file: policyd starts" alive
+	pd_stop
+	chmod 0644 "$T/state/state.db"
+	pd_start 2>/dev/null
+	check "database readable by others: refused" bash -c "! kill -0 $PD_PID 2>/dev/null"
+	PD_PID=""
+}
+
+run_tests
