@@ -47,7 +47,8 @@ PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl
 UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive
 
-.PHONY: all check deps test unit pamtest asan fuzz bench install uninstall clean format
+
+.PHONY: all check deps deps-build tests-build test unit pamtest asan fuzz bench install uninstall clean format
 
 all: $(PROGS)
 
@@ -84,7 +85,10 @@ $(B)/tests/pamdrive: tests/pam/pamdrive.c
 # --- tests ---------------------------------------------------------------
 
 deps:
-	@./tests/install-deps.sh
+	@./tests/install-deps.sh test
+
+deps-build:
+	@./tests/install-deps.sh build
 
 check: deps
 	$(MAKE) WERROR=-Werror all tests-build
@@ -125,7 +129,8 @@ $(B)/tests/bench: tests/bench/bench.c $(B)/libramsec_common.a $(B)/libramsec.a
 
 # --- install -------------------------------------------------------------
 
-install: all
+install: deps-build
+	$(MAKE) all
 	./packaging/install.sh "$(DESTDIR)" "$(PREFIX)" "$(SYSCONFDIR)" "$(LOCALSTATEDIR)" \
 		"$(PAMDIR)" "$(UNITDIR)" "$(B)"
 

@@ -1,10 +1,15 @@
 #!/bin/sh
-# Installs what ramsec needs to build and test, on Debian 12 (apt-get, as
-# root).  Nothing is installed when everything is already there.
+# Installs what ramsec needs on Debian 12 (apt-get, as root):
+#   install-deps.sh build   to build and install (sudo make install)
+#   install-deps.sh test    to build and run every test (make check)
+# Nothing is installed when everything is already there.
 set -eu
 PKGS="build-essential pkg-config libpam0g-dev libssl-dev libconfig-dev liboath-dev
-libsqlite3-dev libcmocka-dev libcrypt-dev faketime libfaketime oathtool whois clang
-procps passwd"
+libsqlite3-dev libcrypt-dev"
+if [ "${1:-test}" = test ]; then
+	PKGS="$PKGS libcmocka-dev faketime libfaketime oathtool whois clang procps passwd
+python3 util-linux"
+fi
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
