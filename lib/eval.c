@@ -4,6 +4,7 @@
 
 #include "ramsec/cidr.h"
 #include "ramsec/eval.h"
+#include "ramsec/pwrules.h"
 
 bool rs_scope_governs(const struct rs_policy *p, const char *name, const struct rs_identity *id,
 		      const uint32_t *scope_gids, size_t nscope)
@@ -151,6 +152,31 @@ void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool 
 	decide(ret, RS_V_DENY, f->known ? RS_R_BAD_PASSWORD : RS_R_UNKNOWN_USER, NULL);
 }
 
+/* Turns an ALLOW into what the password's validity asks for. */
+static void password_validity(const struct rs_policy *p, const struct rs_facts *f, int64_t now,
+			      struct rs_decision *d)
+{
+	int64_t days;
+
+	switch (rs_pw_status(&p->password, &f->pw, now, NULL, &days)) {
+	case RS_PWS_EXPIRED:
+		decide(d, RS_V_DENY, RS_R_PW_EXPIRED,
+		       "Your password has expired; an administrator must reset it.");
+		break;
+	case RS_PWS_CHANGE:
+		decide(d, RS_V_CHANGE, RS_R_PW_CHANGE,
+		       f->pw.reset_required ? "You are required to change your password now."
+					    : "Your password has expired; you must change it now.");
+		break;
+	case RS_PWS_WARN:
+		snprintf(d->message, sizeof(d->message), "Your password expires in %lld day%s.",
+			 (long long)days, days == 1 ? "" : "s");
+		break;
+	case RS_PWS_OK:
+		break;
+	}
+}
+
 void rs_eval_account(const struct rs_policy *p, const struct rs_facts *f,
 		     const struct rs_lock_state *s, int64_t now, struct rs_decision *ret)
 {
@@ -173,4 +199,49 @@ void rs_eval_account(const struct rs_policy *p, const struct rs_facts *f,
 		return;
 	}
 	decide(ret, RS_V_ALLOW, RS_R_NONE, NULL);
+	if (!f->is_root)
+		password_validity(p, f, now, ret);
+}
+
+void rs_eval_change_start(const struct rs_policy *p, const struct rs_facts *f, int64_t now,
+			  struct rs_decision *ret)
+{
+	enum rs_pw_status st = rs_pw_status(&p->password, &f->pw, now, NULL, NULL);
+
+	if (!f->known) {
+		decide(ret, RS_V_DENY, RS_R_UNKNOWN_USER, NULL);
+	} else if (!f->governed) {
+		decide(ret, RS_V_IGNORE, RS_R_OUT_OF_SCOPE, NULL);
+	} else if (f->by_root || p->pref.allow_user_to_change_password || f->is_root ||
+		   st == RS_PWS_CHANGE) {
+		decide(ret, RS_V_CONTINUE, RS_R_NONE, NULL);
+	} else {
+		decide(ret, RS_V_DENY, RS_R_CHANGE_DISABLED,
+		       "Password changes are disabled on this host "
+		       "(allow_user_to_change_password = false); ask an administrator.");
+	}
+}
+
+void rs_eval_new_password(const struct rs_policy *p, const struct rs_facts *f, const char *pw,
+			  struct rs_decision *ret)
+{
+	unsigned broken = rs_pwrules_check(&p->password, f->is_root, f->user, pw, strlen(pw));
+	struct rs_buf b;
+
+	decide(ret, broken ? RS_V_DENY : RS_V_ALLOW, broken ? RS_R_PW_RULES : RS_R_NONE, NULL);
+	rs_buf_init(&b, ret->message, sizeof(ret->message));
+	rs_pwrules_describe(&p->password, broken, &b);
+	if (b.len > 0 && ret->message[b.len - 1] == '\n')
+		ret->message[b.len - 1] = '\0';
+}
+
+void rs_eval_reused(const struct rs_policy *p, struct rs_decision *ret)
+{
+	struct rs_buf b;
+
+	decide(ret, RS_V_DENY, RS_R_PW_REUSED, NULL);
+	rs_buf_init(&b, ret->message, sizeof(ret->message));
+	rs_pwrules_describe(&p->password, RS_PW_REUSED, &b);
+	if (b.len > 0)
+		ret->message[b.len - 1] = '\0';
 }

@@ -25,11 +25,16 @@ static const struct type_rule request_rules[] = {
     {RS_MSG_AUTH_PASSWORD, WHO_TAGS | BIT(RS_TAG_SECRET) | BIT(RS_TAG_FLAGS),
      WHO_REQUIRED | BIT(RS_TAG_SECRET)},
     {RS_MSG_ACCOUNT, WHO_TAGS | BIT(RS_TAG_AUTHINFO), WHO_REQUIRED},
+    {RS_MSG_PASSWORD_CHECK, WHO_TAGS | BIT(RS_TAG_SECRET) | BIT(RS_TAG_FLAGS), WHO_REQUIRED},
+    {RS_MSG_PASSWORD_SET, WHO_TAGS | BIT(RS_TAG_SECRET) | BIT(RS_TAG_FLAGS),
+     WHO_REQUIRED | BIT(RS_TAG_SECRET)},
     {RS_MSG_STATUS, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_POLICY_SHOW, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_RELOAD, 0, 0},
     {RS_MSG_USER_SHOW, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
     {RS_MSG_USER_UNLOCK, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_USER_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+
 };
 
 enum kind { K_STR, K_U8, K_U16, K_U32, K_U64, K_BLOB };
@@ -369,6 +374,13 @@ const char *rs_reason_str(unsigned reason)
 	    [RS_R_CONFIG] = "invalid configuration",
 	    [RS_R_NO_PASSWORD] = "no usable password",
 	    [RS_R_INTERNAL] = "internal error",
+	    [RS_R_PW_EXPIRED] = "password expired (hard_expire)",
+	    [RS_R_PW_CHANGE] = "password must be changed",
+	    [RS_R_PW_RULES] = "password breaks the rules",
+	    [RS_R_PW_REUSED] = "password reused",
+	    [RS_R_CHANGE_DISABLED] = "password changes disabled",
+	    [RS_R_PW_NOT_SET] = "password not set in the shadow file",
+
 	};
 
 	return reason < RS_R__MAX && names[reason] ? names[reason] : "unknown reason";
@@ -376,7 +388,8 @@ const char *rs_reason_str(unsigned reason)
 
 const char *rs_verdict_str(unsigned verdict)
 {
-	static const char *const names[] = {"?", "allow", "deny", "ignore", "continue", "error"};
+	static const char *const names[] = {"?",	"allow", "deny",  "ignore",
+					    "continue", "error", "change"};
 
 	return verdict <= RS_V__MAX ? names[verdict] : "?";
 }

@@ -14,17 +14,20 @@
 #include "ramsec/lockout.h"
 #include "ramsec/policy.h"
 #include "ramsec/proto.h"
+#include "ramsec/pwage.h"
 
-#define RS_DECISION_MSG_MAX 256
+#define RS_DECISION_MSG_MAX 1024
 
 /* What policyd knows about the logon. */
 struct rs_facts {
-	const char *user;  /* as typed; logged only when known */
-	bool known;	   /* the name is a local account */
-	bool governed;	   /* known and in scope (rs_scope_governs) */
-	bool is_root;	   /* uid 0 */
-	const char *rhost; /* PAM_RHOST, NULL or "" for none */
-	bool key_login;	   /* account phase without a password logon */
+	const char *user;      /* as typed; logged only when known */
+	bool known;	       /* the name is a local account */
+	bool governed;	       /* known and in scope (rs_scope_governs) */
+	bool is_root;	       /* uid 0 */
+	const char *rhost;     /* PAM_RHOST, NULL or "" for none */
+	bool key_login;	       /* account phase without a password logon */
+	bool by_root;	       /* password change: the caller's real uid is 0 */
+	struct rs_pw_state pw; /* the password's age and flags */
 };
 
 struct rs_decision {
@@ -70,8 +73,25 @@ bool rs_eval_pre_verify(const struct rs_policy *p, const struct rs_facts *f,
 void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool ok,
 		      struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
 
-/* The account phase: masks (unless a key login is exempt) and lock. */
+/* The account phase: masks (unless a key login is exempt), lock, then the
+ * password's validity (not for root): expired with hard_expire = DENY,
+ * expired or reset required = CHANGE, expiring within 7 days = ALLOW with
+ * a warning in the message. */
 void rs_eval_account(const struct rs_policy *p, const struct rs_facts *f,
 		     const struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
+
+/* Before a password change: may this user change the password now?  Root
+ * may always; a user whose password must be changed may; others only with
+ * allow_user_to_change_password. */
+void rs_eval_change_start(const struct rs_policy *p, const struct rs_facts *f, int64_t now,
+			  struct rs_decision *ret);
+
+/* The rules on a new password (history is checked by the caller): ALLOW,
+ * or DENY with every broken rule in the message. */
+void rs_eval_new_password(const struct rs_policy *p, const struct rs_facts *f, const char *pw,
+			  struct rs_decision *ret);
+
+/* The history check failed: DENY with the reuse message. */
+void rs_eval_reused(const struct rs_policy *p, struct rs_decision *ret);
 
 #endif

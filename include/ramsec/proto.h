@@ -55,15 +55,18 @@
 
 enum rs_msg_type {
 	RS_MSG_PING = 1,
-	RS_MSG_AUTH_START = 2,	  /* may this logon go on to the password? */
-	RS_MSG_AUTH_PASSWORD = 3, /* verify the password and record the outcome */
-	RS_MSG_ACCOUNT = 4,	  /* account phase: masks, lock, (later) expiry */
+	RS_MSG_AUTH_START = 2,	   /* may this logon go on to the password? */
+	RS_MSG_AUTH_PASSWORD = 3,  /* verify the password and record the outcome */
+	RS_MSG_ACCOUNT = 4,	   /* account phase: masks, lock, expiry */
+	RS_MSG_PASSWORD_CHECK = 5, /* may the user change it; is this one acceptable */
+	RS_MSG_PASSWORD_SET = 6,   /* the stack set it: record it (history, age) */
 	RS_MSG_STATUS = 16,
 	RS_MSG_POLICY_SHOW = 17,
 	RS_MSG_RELOAD = 18,
 	RS_MSG_USER_SHOW = 19,
 	RS_MSG_USER_UNLOCK = 20,
-	RS_MSG_ERROR = 0x7f, /* only as a reply: the request was refused */
+	RS_MSG_USER_SET = 21, /* ARG "password_reset_required=on|off" */
+	RS_MSG_ERROR = 0x7f,  /* only as a reply: the request was refused */
 };
 
 enum rs_tag {
@@ -84,10 +87,12 @@ enum rs_tag {
 };
 
 enum rs_flag {
-	RS_FLAG_JSON = 1u << 0,	    /* render the body as JSON */
-	RS_FLAG_TOO_LONG = 1u << 1, /* the secret typed was longer than the wire
+	RS_FLAG_JSON = 1u << 0,	       /* render the body as JSON */
+	RS_FLAG_TOO_LONG = 1u << 1,    /* the secret typed was longer than the wire
 				     * allows: it is a failed try, never verified */
-	RS_FLAG__ALL = RS_FLAG_JSON | RS_FLAG_TOO_LONG,
+	RS_FLAG_BY_ROOT = 1u << 2,     /* the caller's real uid is 0 */
+	RS_FLAG_ADMIN_RESET = 1u << 3, /* an administrator set it (initial age) */
+	RS_FLAG__ALL = RS_FLAG_JSON | RS_FLAG_TOO_LONG | RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET,
 };
 
 enum rs_verdict {
@@ -96,7 +101,8 @@ enum rs_verdict {
 	RS_V_IGNORE = 3,   /* the user is not governed: PAM_IGNORE */
 	RS_V_CONTINUE = 4, /* go on to the next step (prompt) */
 	RS_V_ERROR = 5,	   /* the request failed; deny */
-	RS_V__MAX = 5,
+	RS_V_CHANGE = 6,   /* the password must be changed now: PAM_NEW_AUTHTOK_REQD */
+	RS_V__MAX = 6,
 };
 
 enum rs_reason {
@@ -113,6 +119,12 @@ enum rs_reason {
 	RS_R_CONFIG,
 	RS_R_NO_PASSWORD,
 	RS_R_INTERNAL,
+	RS_R_PW_EXPIRED,      /* hard_expire: an administrator must reset it */
+	RS_R_PW_CHANGE,	      /* expired or reset required: change it now */
+	RS_R_PW_RULES,	      /* the new password breaks rules */
+	RS_R_PW_REUSED,	      /* the new password is in the history */
+	RS_R_CHANGE_DISABLED, /* allow_user_to_change_password = false */
+	RS_R_PW_NOT_SET,      /* the shadow entry does not hold this password */
 	RS_R__MAX,
 };
 
