@@ -40,7 +40,7 @@ LIB_OBJ	= $(call obj,$(LIB_SRC))
 COM_OBJ	= $(call obj,$(COM_SRC))
 
 LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread
-LIBS_CTL = -lconfig
+LIBS_CTL = -lconfig -lcrypt
 LIBS_PAM = -lpam -lconfig
 
 PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl

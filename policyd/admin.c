@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ramsec/buf.h"
+#include "ramsec/secret.h"
 #include "server.h"
 #include "store.h"
 
@@ -104,6 +105,69 @@ static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct 
 	reply(c, ok ? RS_V_ALLOW : RS_V_ERROR, ok ? RS_R_NONE : RS_R_STORE, NULL, b, false);
 }
 
+static void password_fields(const struct pd_daemon *d, const struct pd_user_rec *rec,
+			    const char *user, bool json, struct rs_buf *b)
+{
+	struct pd_shadow sh;
+	struct rs_facts f = {0};
+	int64_t expires, days;
+	char t[32];
+	enum rs_pw_status st;
+
+	if (pd_shadow_get(user, &sh) < 0)
+		sh.lastchg = -1;
+	rs_secret_wipe(sh.hash, sizeof(sh.hash));
+	pd_pw_facts(rec, &sh, &f);
+	st = rs_pw_status(&d->policy.password, &f.pw, pd_now(), &expires, &days);
+	iso_time(f.pw.set_at, t, sizeof(t));
+	kv_str(b, json, "password_set", t);
+	iso_time(expires, t, sizeof(t));
+	kv_str(b, json, "password_expires", t);
+	kv_str(b, json, "password_status",
+	       st == RS_PWS_EXPIRED  ? "expired"
+	       : st == RS_PWS_CHANGE ? "must change"
+	       : st == RS_PWS_WARN   ? "expiring"
+				     : "ok");
+	kv_bool(b, json, "password_initial", f.pw.initial);
+	kv_bool(b, json, "password_reset_required", f.pw.reset_required);
+}
+
+static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
+{
+	struct pd_user_rec rec;
+	struct pd_who w;
+	bool on;
+
+	pd_who_resolve(d, &c->req, &w);
+	if (!w.facts.known) {
+		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		return;
+	}
+	if (!strcmp(c->req.arg, "password_reset_required=on"))
+		on = true;
+	else if (!strcmp(c->req.arg, "password_reset_required=off"))
+		on = false;
+	else {
+		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "unknown setting", NULL, false);
+		return;
+	}
+	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	rec.pw_reset_required = on;
+	if (pd_store_user_put(d->store, w.key, &rec, pd_now()) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	pd_log(LOG_NOTICE, "user set user=\"%.32s\" %s by uid %u", c->req.user, c->req.arg,
+	       (unsigned)c->uid);
+	reply(c, RS_V_ALLOW, RS_R_NONE,
+	      on ? "the user must change the password at the next logon"
+		 : "no password change required",
+	      NULL, true);
+}
+
 static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, struct rs_buf *b)
 {
 	struct pd_user_rec rec;
@@ -144,6 +208,7 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 	kv_str(b, json, "last_logon_source",
 	       rec.last_logon ? (rec.last_source[0] ? rec.last_source : "local") : "");
 	kv_str(b, json, "last_logon_service", rec.last_service);
+	password_fields(d, &rec, c->req.user, json, b);
 	if (json)
 		rs_buf_put(b, "}\n", 2);
 	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, b, false);
@@ -211,6 +276,9 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 		break;
 	case RS_MSG_USER_UNLOCK:
 		do_unlock(d, c);
+		break;
+	case RS_MSG_USER_SET:
+		do_user_set(d, c);
 		break;
 	default:
 		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, NULL, false);

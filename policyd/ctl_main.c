@@ -15,14 +15,7 @@
 
 #include "ramsec/client.h"
 #include "ramsec/config.h"
-
-#define CTL_TIMEOUT_MS 10000
-
-struct ctl {
-	const char *config;
-	bool json;
-	struct rs_policy policy;
-};
+#include "ctl.h"
 
 static int usage(FILE *f)
 {
@@ -32,42 +25,82 @@ static int usage(FILE *f)
 		   "  policy check [FILE]          validate a configuration file\n"
 		   "  reload                       re-read the configuration (root)\n"
 		   "  user show USER [--json]      lock state, failures, last logon\n"
-		   "  user unlock USER             clear failures and lock (root)\n");
+		   "  user unlock USER             clear failures and lock (root)\n"
+		   "  user set USER --password-reset-required on|off\n"
+		   "                               force a password change at next logon (root)\n"
+		   "  user reset-password USER [--generate]\n"
+		   "                               set a password (read from stdin, or generated\n"
+		   "                               and printed once) the user must change within\n"
+		   "                               initial_password_age days (root)\n"
+		   "  policy check-password USER   check a password read from stdin against the\n"
+		   "                               rules and USER's history (root)\n");
 	return f == stdout ? 0 : 2;
 }
 
-static int call(struct ctl *c, uint8_t type, const char *user)
+int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const char *user)
+{
+	rs_msg_init(req, type, (uint32_t)getpid());
+	if (user && rs_msg_set_str(req, RS_TAG_USER, user) < 0) {
+		fprintf(stderr, "ramsecctl: user name too long\n");
+		return CTL_USAGE;
+	}
+	if (c->json) {
+		req->flags = RS_FLAG_JSON;
+		req->present |= 1u << RS_TAG_FLAGS;
+	}
+	return CTL_OK;
+}
+
+int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet)
 {
 	static uint8_t buf[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
 	const char *sock =
 	    geteuid() == 0 ? c->policy.policyd.socket : c->policy.policyd.user_socket;
-	struct rs_msg req, rep;
+	struct rs_msg rep;
 	int r;
 
-	rs_msg_init(&req, type, (uint32_t)getpid());
-	if (user && rs_msg_set_str(&req, RS_TAG_USER, user) < 0) {
-		fprintf(stderr, "ramsecctl: user name too long\n");
-		return 2;
-	}
-	if (c->json && type != RS_MSG_RELOAD && type != RS_MSG_USER_UNLOCK) {
-		req.flags = RS_FLAG_JSON;
-		req.present |= 1u << RS_TAG_FLAGS;
-	}
-	r = rs_client_call(sock, CTL_TIMEOUT_MS, 1, &req, &rep, buf, sizeof(buf));
+	r = rs_client_call(sock, CTL_TIMEOUT_MS, 1, req, &rep, buf, sizeof(buf));
+	rs_msg_wipe(req);
 	if (r < 0) {
 		fprintf(stderr, "ramsecctl: policyd at %s: %s\n", sock, rs_proto_strerror(r));
-		return 3;
+		return CTL_UNREACHABLE;
 	}
 	if (rep.body_len)
 		fwrite(rep.body, 1, rep.body_len, stdout);
-	if (rep.verdict != RS_V_ALLOW) {
+	if (rep.verdict != RS_V_ALLOW && rep.verdict != RS_V_CONTINUE) {
 		fprintf(stderr, "ramsecctl: %s\n",
 			rep.message[0] ? rep.message : rs_reason_str(rep.reason));
-		return 1;
+		return CTL_REFUSED;
 	}
-	if (rep.message[0])
+	if (rep.message[0] && !quiet)
 		printf("%s\n", rep.message);
-	return 0;
+	return CTL_OK;
+}
+
+static int call(struct ctl *c, uint8_t type, const char *user, const char *arg)
+{
+	struct rs_msg req;
+	int r = ctl_request(c, &req, type, user);
+
+	if (r != CTL_OK)
+		return r;
+	if (type == RS_MSG_RELOAD || type == RS_MSG_USER_UNLOCK || type == RS_MSG_USER_SET)
+		req.present &= ~(1u << RS_TAG_FLAGS);
+	if (arg)
+		rs_msg_set_str(&req, RS_TAG_ARG, arg);
+	return ctl_call(c, &req, false);
+}
+
+/* user set USER --password-reset-required on|off */
+static int user_set(struct ctl *c, const char *user, int argc, char **argv)
+{
+	char arg[64];
+
+	if (argc != 2 || strcmp(argv[0], "--password-reset-required") ||
+	    (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
+		return usage(stderr);
+	snprintf(arg, sizeof(arg), "password_reset_required=%s", argv[1]);
+	return call(c, RS_MSG_USER_SET, user, arg);
 }
 
 static int policy_check(const char *file)
@@ -120,14 +153,23 @@ int main(int argc, char **argv)
 		rs_config_sockets(c.config, &c.policy);
 	}
 	if (!strcmp(argv[0], "status") && argc == 1)
-		return call(&c, RS_MSG_STATUS, NULL);
+		return call(&c, RS_MSG_STATUS, NULL, NULL);
 	if (!strcmp(argv[0], "reload") && argc == 1)
-		return call(&c, RS_MSG_RELOAD, NULL);
+		return call(&c, RS_MSG_RELOAD, NULL, NULL);
 	if (!strcmp(argv[0], "policy") && argc == 2 && !strcmp(argv[1], "show"))
-		return call(&c, RS_MSG_POLICY_SHOW, NULL);
-	if (!strcmp(argv[0], "user") && argc == 3 && !strcmp(argv[1], "show"))
-		return call(&c, RS_MSG_USER_SHOW, argv[2]);
-	if (!strcmp(argv[0], "user") && argc == 3 && !strcmp(argv[1], "unlock"))
-		return call(&c, RS_MSG_USER_UNLOCK, argv[2]);
+		return call(&c, RS_MSG_POLICY_SHOW, NULL, NULL);
+	if (!strcmp(argv[0], "policy") && argc == 3 && !strcmp(argv[1], "check-password"))
+		return ctl_check_password(&c, argv[2]);
+	if (strcmp(argv[0], "user") || argc < 3)
+		return usage(stderr);
+	if (argc == 3 && !strcmp(argv[1], "show"))
+		return call(&c, RS_MSG_USER_SHOW, argv[2], NULL);
+	if (argc == 3 && !strcmp(argv[1], "unlock"))
+		return call(&c, RS_MSG_USER_UNLOCK, argv[2], NULL);
+	if (!strcmp(argv[1], "set"))
+		return user_set(&c, argv[2], argc - 3, argv + 3);
+	if (!strcmp(argv[1], "reset-password") && argc <= 4 &&
+	    (argc == 3 || !strcmp(argv[3], "--generate")))
+		return ctl_reset_password(&c, argv[2], argc == 4);
 	return usage(stderr);
 }

@@ -70,9 +70,8 @@ static void slot_put(struct pd_slot *s)
 		}
 }
 
-/* Logs a decision: known users by name, unknown ones never. */
-static void log_decision(const char *what, const struct pd_who *w, const struct rs_msg *req,
-			 const struct rs_decision *dec)
+void pd_log_decision(const char *what, const struct pd_who *w, const struct rs_msg *req,
+		     const struct rs_decision *dec)
 {
 	char line[1024];
 	struct rs_buf b;
@@ -93,7 +92,7 @@ static void log_decision(const char *what, const struct pd_who *w, const struct 
 	       "%s", line);
 }
 
-static void reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote)
+void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote)
 {
 	struct rs_msg m;
 
@@ -108,12 +107,11 @@ static void reply_decision(struct pd_conn *c, const struct rs_decision *dec, boo
 	pd_conn_reply(c, &m);
 }
 
-static void store_failed(struct pd_conn *c, struct rs_decision *dec)
+void pd_reply_error(struct pd_conn *c, enum rs_reason reason)
 {
-	memset(dec, 0, sizeof(*dec));
-	dec->verdict = RS_V_ERROR;
-	dec->reason = RS_R_STORE;
-	reply_decision(c, dec, false);
+	struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = reason};
+
+	pd_reply_decision(c, &dec, false);
 }
 
 /* The source as we record it: the normalised address, the text as given
@@ -134,77 +132,108 @@ static void do_auth_start(struct pd_daemon *d, struct pd_conn *c, const struct p
 
 	rs_eval_auth_start(&d->policy, &w->facts, &dec);
 	if (dec.verdict != RS_V_CONTINUE)
-		log_decision("auth", w, &c->req, &dec);
-	reply_decision(c, &dec, false);
+		pd_log_decision("auth", w, &c->req, &dec);
+	pd_reply_decision(c, &dec, false);
+}
+
+struct pd_job *pd_job_new(struct pd_conn *c, int kind)
+{
+	struct pd_job *job = calloc(1, sizeof(*job));
+
+	if (!job) {
+		pd_reply_error(c, RS_R_INTERNAL);
+		return NULL;
+	}
+	job->owner = c;
+	job->kind = kind;
+	return job;
+}
+
+void pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job)
+{
+	memcpy(job->secret, c->req.secret, sizeof(job->secret));
+	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+	c->job = job;
+	pd_workers_submit(d->workers, job);
+}
+
+void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f)
+{
+	rs_pw_state_merge(rec->pw_set_at, rec->pw_initial, rec->pw_reset_required,
+			  sh ? sh->lastchg : -1, &f->pw);
 }
 
 /* Starts a password check; false when it was decided without one. */
 static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 {
+	struct pd_shadow sh = {0};
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	struct pd_job *job;
-	int r = -EPERM;
 
 	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
-		store_failed(c, &dec);
+		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}
 	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &dec)) {
-		log_decision("auth", w, &c->req, &dec);
-		reply_decision(c, &dec, false);
+		pd_log_decision("auth", w, &c->req, &dec);
+		pd_reply_decision(c, &dec, false);
 		return false;
 	}
-	job = calloc(1, sizeof(*job));
-	if (!job) {
-		dec.verdict = RS_V_ERROR;
-		dec.reason = RS_R_INTERNAL;
-		reply_decision(c, &dec, false);
+	job = pd_job_new(c, PD_JOB_VERIFY);
+	if (!job)
 		return false;
-	}
 	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
-		r = pd_shadow_hash(c->req.user, job->hash, sizeof(job->hash));
-	job->real = r == 0;
-	if (!job->real) /* same cost, certain failure */
-		snprintf(job->hash, sizeof(job->hash), "%s", d->dummy_hash);
-	memcpy(job->secret, c->req.secret, sizeof(job->secret));
-	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
-	job->owner = c;
-	c->job = job;
+		pd_shadow_get(c->req.user, &sh);
+	job->real = sh.usable;
+	job->n = 1;
+	/* unknown users, locked entries: the same cost, a certain failure */
+	snprintf(job->setting[0], sizeof(job->setting[0]), "%s",
+		 job->real ? sh.hash : d->dummy_hash);
+	rs_secret_wipe(&sh, sizeof(sh));
 	if (job->real)
 		d->stats.verifications++;
 	else
 		d->stats.dummy_hashes++;
-	pd_workers_submit(d->workers, job);
+	pd_job_start(d, c, job);
 	return true;
+}
+
+static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job)
+{
+	struct pd_user_rec rec;
+	struct rs_decision dec;
+	struct pd_who w;
+	int64_t now = pd_now();
+
+	pd_who_resolve(d, &c->req, &w);
+	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	rs_eval_password(&d->policy, &w.facts, pd_job_matches(job, 0), &rec.lock, now, &dec);
+	if (dec.verdict != RS_V_ALLOW)
+		d->stats.failures++;
+	if (pd_store_user_put(d->store, w.key, &rec, now) < 0 ||
+	    (dec.verdict == RS_V_ALLOW &&
+	     pd_store_ticket_put(d->store, w.key, c->req.rhost, now) < 0)) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	pd_reply_decision(c, &dec, true);
+	pd_log_decision("auth", &w, &c->req, &dec);
 }
 
 void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
 {
 	struct pd_conn *c = pd_job_conn(job);
-	struct pd_user_rec rec;
-	struct rs_decision dec;
-	struct pd_who w;
-	int64_t now = pd_now();
-	bool ok = job->ok;
 
+	if (job->kind == PD_JOB_VERIFY)
+		auth_job_done(d, c, job);
+	else
+		pd_password_job_done(d, c, job);
 	rs_secret_wipe(job, sizeof(*job));
 	free(job);
-	pd_who_resolve(d, &c->req, &w);
-	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
-		store_failed(c, &dec);
-	} else {
-		rs_eval_password(&d->policy, &w.facts, ok, &rec.lock, now, &dec);
-		if (dec.verdict != RS_V_ALLOW)
-			d->stats.failures++;
-		if (pd_store_user_put(d->store, w.key, &rec, now) < 0 ||
-		    (dec.verdict == RS_V_ALLOW &&
-		     pd_store_ticket_put(d->store, w.key, c->req.rhost, now) < 0))
-			store_failed(c, &dec);
-		else
-			reply_decision(c, &dec, true);
-		log_decision("auth", &w, &c->req, &dec);
-	}
 	if (c->slot) {
 		struct pd_slot *s = c->slot;
 
@@ -229,6 +258,7 @@ void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
 
 static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
+	struct pd_shadow sh;
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	int64_t now = pd_now();
@@ -237,54 +267,72 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	if (pd_store_user_get(d->store, w->key, &rec) < 0 ||
 	    (w->facts.known && pd_store_ticket_take(d->store, w->key, c->req.rhost, now,
 						    PD_TICKET_MAX_AGE, &password_logon) < 0)) {
-		store_failed(c, &dec);
+		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
 	w->facts.key_login = !password_logon;
+	if (w->facts.known && pd_shadow_get(c->req.user, &sh) == 0)
+		pd_pw_facts(&rec, &sh, &w->facts);
 	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
-	if (dec.verdict == RS_V_ALLOW) {
+	if (dec.verdict == RS_V_ALLOW || dec.verdict == RS_V_CHANGE) {
 		rec.last_logon = now;
 		source_of(c->req.rhost, rec.last_source, sizeof(rec.last_source));
 		snprintf(rec.last_service, sizeof(rec.last_service), "%s", c->req.service);
 		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
-			store_failed(c, &dec);
+			pd_reply_error(c, RS_R_STORE);
 			return;
 		}
 		wrote = true;
 	}
-	log_decision(w->facts.key_login ? "account(key)" : "account", w, &c->req, &dec);
-	reply_decision(c, &dec, wrote || pd_store_in_transaction(d->store));
+	pd_log_decision(w->facts.key_login ? "account(key)" : "account", w, &c->req, &dec);
+	pd_reply_decision(c, &dec, wrote || pd_store_in_transaction(d->store));
+}
+
+static bool per_user(uint8_t t)
+{
+	return t == RS_MSG_AUTH_START || t == RS_MSG_AUTH_PASSWORD || t == RS_MSG_ACCOUNT ||
+	       t == RS_MSG_PASSWORD_CHECK || t == RS_MSG_PASSWORD_SET;
+}
+
+/* Serves c now; true when it went to the workers (the user is busy). */
+static bool serve(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	switch (c->req.type) {
+	case RS_MSG_AUTH_START:
+		do_auth_start(d, c, w);
+		return false;
+	case RS_MSG_ACCOUNT:
+		do_account(d, c, w);
+		return false;
+	case RS_MSG_AUTH_PASSWORD:
+		return do_auth_password(d, c, w);
+	default:
+		return pd_password_request(d, c, w);
+	}
 }
 
 void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 {
 	struct pd_slot *s;
 	struct pd_who w;
-	uint8_t t = c->req.type;
 
-	if (t != RS_MSG_AUTH_START && t != RS_MSG_AUTH_PASSWORD && t != RS_MSG_ACCOUNT) {
+	if (!per_user(c->req.type)) {
 		pd_admin(d, c);
 		return;
 	}
 	if (!c->admin) {
-		struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = RS_R_FORBIDDEN};
-
-		reply_decision(c, &dec, false);
+		pd_reply_error(c, RS_R_FORBIDDEN);
 		return;
 	}
 	pd_who_resolve(d, &c->req, &w);
 	s = slot_get(w.key, true);
 	if (!s) {
-		struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = RS_R_INTERNAL};
-
-		reply_decision(c, &dec, false);
+		pd_reply_error(c, RS_R_INTERNAL);
 		return;
 	}
 	if (s->busy) {
 		if (s->queued >= SLOT_QUEUE_MAX) {
-			struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = RS_R_INTERNAL};
-
-			reply_decision(c, &dec, false);
+			pd_reply_error(c, RS_R_INTERNAL);
 			return;
 		}
 		c->next_wait = NULL;
@@ -298,11 +346,7 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 		return;
 	}
 	c->slot = NULL;
-	if (t == RS_MSG_AUTH_START)
-		do_auth_start(d, c, &w);
-	else if (t == RS_MSG_ACCOUNT)
-		do_account(d, c, &w);
-	else if (do_auth_password(d, c, &w)) {
+	if (serve(d, c, &w)) {
 		s->busy = true;
 		c->slot = s;
 		return;

@@ -78,21 +78,26 @@ void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct 
 	rs_secret_wipe(mac, sizeof(mac));
 }
 
-int pd_shadow_hash(const char *user, char *out, size_t len)
+int pd_shadow_get(const char *user, struct pd_shadow *ret)
 {
 	struct spwd sp, *res = NULL;
 	char buf[4096];
-	int r = 0;
+	const char *h;
 
-	if (getspnam_r(user, &sp, buf, sizeof(buf), &res) != 0 || !res)
-		r = -ENOENT;
-	else if (!sp.sp_pwdp || sp.sp_pwdp[0] == '\0' || sp.sp_pwdp[0] == '!' ||
-		 sp.sp_pwdp[0] == '*' || strlen(sp.sp_pwdp) >= len)
-		r = -EPERM; /* locked, no password, or not a hash we take */
-	else
-		snprintf(out, len, "%s", sp.sp_pwdp);
+	memset(ret, 0, sizeof(*ret));
+	ret->lastchg = -1;
+	if (getspnam_r(user, &sp, buf, sizeof(buf), &res) != 0 || !res) {
+		rs_secret_wipe(buf, sizeof(buf));
+		return -ENOENT;
+	}
+	h = sp.sp_pwdp;
+	ret->lastchg = sp.sp_lstchg;
+	/* "", "!...", "*...": locked or no password; we never accept those */
+	ret->usable = h && h[0] && h[0] != '!' && h[0] != '*' && strlen(h) < sizeof(ret->hash);
+	if (ret->usable)
+		strcpy(ret->hash, h);
 	rs_secret_wipe(buf, sizeof(buf));
-	return r;
+	return 0;
 }
 
 int pd_dummy_hash(char *out, size_t len)

@@ -15,7 +15,6 @@
 #include "server.h"
 #include "store.h"
 
-
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: ramsec-policyd [--config FILE] [--foreground | --daemon] [--check]\n"

@@ -56,9 +56,16 @@ struct pd_who {
  * name is an unknown user keyed by its hash. */
 void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret);
 
-/* The crypt hash of a known user from the shadow database into buf;
- * 0, or -ENOENT (no entry) / -EPERM (no usable password: "", "!", "*"). */
-int pd_shadow_hash(const char *user, char *buf, size_t len);
+/* A user's shadow entry: the hash when it is one we accept (not "", "!",
+ * "*"), and the last-change day (-1 when the field is empty). */
+struct pd_shadow {
+	bool usable;
+	char hash[PD_HASH_MAX];
+	long lastchg;
+};
+
+/* 0, or -ENOENT when the user has no shadow entry. */
+int pd_shadow_get(const char *user, struct pd_shadow *ret);
 
 /* Writes a dummy hash made with the system's default method (yescrypt on
  * Debian 12) into buf: 0 or -errno. */

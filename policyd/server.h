@@ -76,6 +76,29 @@ void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job);
 /* The conn is going away: unhook it from its user's queue. */
 void pd_dispatch_forget(struct pd_conn *c);
 
+struct pd_user_rec;
+
+/* What the jobs are for (pd_job.kind). */
+enum pd_job_kind { PD_JOB_VERIFY = 1, PD_JOB_PW_CHECK, PD_JOB_PW_SET };
+
+/* Logs a decision: known users by name, unknown ones never. */
+void pd_log_decision(const char *what, const struct pd_who *w, const struct rs_msg *req,
+		     const struct rs_decision *dec);
+/* Replies to c with dec; wrote: the reply reports a write to the store. */
+void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote);
+void pd_reply_error(struct pd_conn *c, enum rs_reason reason);
+/* A job for c (replies an error and returns NULL when out of memory). */
+struct pd_job *pd_job_new(struct pd_conn *c, int kind);
+/* Moves c's secret into job and hands it to the workers. */
+void pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job);
+/* Fills f->pw from the store's record and the shadow entry (may be NULL). */
+void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f);
+
+/* ---- passwords.c ---- */
+/* PASSWORD_CHECK / PASSWORD_SET; true when a job went to the workers. */
+bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+void pd_password_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job);
+
 /* ---- admin.c ---- */
 void pd_admin(struct pd_daemon *d, struct pd_conn *c);
 

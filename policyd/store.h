@@ -18,6 +18,8 @@
 #include "ramsec/lockout.h"
 #include "ramsec/proto.h"
 
+#define PD_SETTING_MAX 64
+
 struct pd_store;
 
 struct pd_user_rec {
@@ -26,7 +28,13 @@ struct pd_user_rec {
 	int64_t last_logon;		    /* 0: never (as far as policyd knows) */
 	char last_source[RS_RHOST_MAX + 1]; /* address, or "" for local */
 	char last_service[RS_SERVICE_MAX + 1];
+	int64_t pw_set_at;		   /* when ramsec saw the password set; 0: never */
+	bool pw_initial;		   /* set by an administrator */
+	bool pw_reset_required;		   /* password_reset_required */
+	char hist_setting[PD_SETTING_MAX]; /* the user's history KDF setting */
 };
+
+#define PD_HISTORY_HASH_MAX 160
 
 struct pd_store_info {
 	char path[256];
@@ -57,6 +65,15 @@ int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *r
 /* Writes it (inside the open transaction): 0 or -EIO. */
 int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_rec *r,
 		      int64_t now);
+
+/* The newest history hashes of key (at most max, newest first) into out;
+ * *ret_n how many.  0 or -EIO. */
+int pd_store_history_get(struct pd_store *s, const char *key, char (*out)[PD_HISTORY_HASH_MAX],
+			 size_t max, size_t *ret_n);
+/* Adds hash as the newest entry of key and keeps only the newest keep
+ * (keep 0: forget all).  0 or -EIO. */
+int pd_store_history_add(struct pd_store *s, const char *key, const char *hash, size_t keep,
+			 int64_t now);
 
 /* Notes that key passed our password check from rhost at now. */
 int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now);

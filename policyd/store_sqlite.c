@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 enum stmt_id {
 	ST_USER_GET,
@@ -22,26 +22,39 @@ enum stmt_id {
 	ST_TICKET_DEL,
 	ST_SWEEP_UNKNOWN,
 	ST_SWEEP_TICKETS,
+	ST_HIST_GET,
+	ST_HIST_ADD,
+	ST_HIST_PRUNE,
 	ST__MAX,
 };
 
 static const char *const stmt_sql[ST__MAX] = {
-    [ST_USER_GET] = "SELECT failures, locked_until, last_logon, last_source, last_service "
+    [ST_USER_GET] = "SELECT failures, locked_until, last_logon, last_source, last_service, "
+		    "pw_set_at, pw_initial, pw_reset_required, hist_setting "
 		    "FROM users WHERE key = ?1",
     [ST_USER_PUT] = "INSERT INTO users(key, failures, locked_until, last_logon, last_source, "
-		    "last_service, updated) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+		    "last_service, updated, pw_set_at, pw_initial, pw_reset_required, "
+		    "hist_setting) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
 		    "ON CONFLICT(key) DO UPDATE SET failures = ?2, locked_until = ?3, "
-		    "last_logon = ?4, last_source = ?5, last_service = ?6, updated = ?7",
+		    "last_logon = ?4, last_source = ?5, last_service = ?6, updated = ?7, "
+		    "pw_set_at = ?8, pw_initial = ?9, pw_reset_required = ?10, "
+		    "hist_setting = ?11",
     [ST_TICKET_PUT] = "INSERT OR REPLACE INTO auth_tickets(key, rhost, at) VALUES(?1, ?2, ?3)",
     [ST_TICKET_GET] = "SELECT rhost, at FROM auth_tickets WHERE key = ?1",
     [ST_TICKET_DEL] = "DELETE FROM auth_tickets WHERE key = ?1",
     [ST_SWEEP_UNKNOWN] = "DELETE FROM users WHERE key LIKE 'h:%' AND locked_until <= ?1 "
 			 "AND updated < ?1 - 3600",
     [ST_SWEEP_TICKETS] = "DELETE FROM auth_tickets WHERE at < ?1 - 3600 OR at > ?1 + 3600",
+    [ST_HIST_GET] = "SELECT hash FROM history WHERE key = ?1 ORDER BY seq DESC LIMIT ?2",
+    [ST_HIST_ADD] = "INSERT INTO history(key, seq, hash, set_at) VALUES(?1, "
+		    "(SELECT coalesce(max(seq), 0) + 1 FROM history WHERE key = ?1), ?2, ?3)",
+    [ST_HIST_PRUNE] = "DELETE FROM history WHERE key = ?1 AND seq NOT IN "
+		      "(SELECT seq FROM history WHERE key = ?1 ORDER BY seq DESC LIMIT ?2)",
 };
 
 /* Schema migrations: migrations[v] takes the schema from v to v + 1. */
 static const char *const migrations[SCHEMA_VERSION] = {
+    /* 1: lockout, last logon, auth tickets (issue 2) */
     "CREATE TABLE users("
     " key TEXT PRIMARY KEY NOT NULL,"
     " failures TEXT NOT NULL DEFAULT '',"
@@ -54,6 +67,17 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " key TEXT PRIMARY KEY NOT NULL,"
     " rhost TEXT NOT NULL,"
     " at INTEGER NOT NULL);",
+    /* 2: password validity and history (issue 3) */
+    "ALTER TABLE users ADD COLUMN pw_set_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN pw_initial INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN pw_reset_required INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN hist_setting TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE history("
+    " key TEXT NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " hash TEXT NOT NULL,"
+    " set_at INTEGER NOT NULL,"
+    " PRIMARY KEY(key, seq));",
 };
 
 struct pd_store {
@@ -192,7 +216,8 @@ int pd_store_open(const char *path, struct pd_store **ret, char *err, size_t err
 	if (r == 0)
 		r = migrate(s, err, errlen);
 	for (int i = 0; r == 0 && i < ST__MAX; i++) {
-		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+		if (!stmt_sql[i] ||
+		    sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
 				       NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 			r = -EIO;
@@ -277,6 +302,10 @@ int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *r
 	ret->last_logon = sqlite3_column_int64(st, 2);
 	copy_text(ret->last_source, sizeof(ret->last_source), st, 3);
 	copy_text(ret->last_service, sizeof(ret->last_service), st, 4);
+	ret->pw_set_at = sqlite3_column_int64(st, 5);
+	ret->pw_initial = sqlite3_column_int(st, 6) != 0;
+	ret->pw_reset_required = sqlite3_column_int(st, 7) != 0;
+	copy_text(ret->hist_setting, sizeof(ret->hist_setting), st, 8);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -298,9 +327,55 @@ int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_
 	sqlite3_bind_text(st, 5, rec->last_source, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, rec->last_service, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, now);
+	sqlite3_bind_int64(st, 8, rec->pw_set_at);
+	sqlite3_bind_int(st, 9, rec->pw_initial);
+	sqlite3_bind_int(st, 10, rec->pw_reset_required);
+	sqlite3_bind_text(st, 11, rec->hist_setting, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	sqlite3_reset(st);
 	return r == SQLITE_DONE ? 0 : fail(s, "writing a user");
+}
+
+int pd_store_history_get(struct pd_store *s, const char *key, char (*out)[PD_HISTORY_HASH_MAX],
+			 size_t max, size_t *ret_n)
+{
+	sqlite3_stmt *st = stmt(s, ST_HIST_GET);
+	size_t n = 0;
+	int r;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		copy_text(out[n++], PD_HISTORY_HASH_MAX, st, 0);
+	sqlite3_reset(st);
+	*ret_n = n;
+	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(s, "reading the history");
+}
+
+int pd_store_history_add(struct pd_store *s, const char *key, const char *hash, size_t keep,
+			 int64_t now)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	if (keep > 0) {
+		st = stmt(s, ST_HIST_ADD);
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, now);
+		r = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (r != SQLITE_DONE)
+			return fail(s, "adding to the history");
+	}
+	st = stmt(s, ST_HIST_PRUNE);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)keep);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : fail(s, "pruning the history");
 }
 
 int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now)

@@ -27,13 +27,25 @@ struct pd_workers {
 	pthread_t threads[MAX_THREADS];
 };
 
-static void check(struct pd_job *job, struct crypt_data *cd)
+static void run_job(struct pd_job *job, struct crypt_data *cd)
 {
-	const char *h = crypt_rn(job->secret, job->hash, cd, sizeof(*cd));
+	for (size_t i = 0; i < job->n && i < PD_JOB_HASHES; i++) {
+		const char *h = crypt_rn(job->secret, job->setting[i], cd, sizeof(*cd));
 
-	job->ok = job->real && h && h[0] != '*' && rs_secret_streq(h, job->hash);
+		/* crypt_rn returns NULL or a string starting with '*' on error */
+		if (h && h[0] != '*' && strlen(h) < sizeof(job->out[i]))
+			strcpy(job->out[i], h);
+		else
+			job->out[i][0] = '\0';
+		rs_secret_wipe(cd, sizeof(*cd));
+	}
 	rs_secret_wipe(job->secret, sizeof(job->secret));
-	rs_secret_wipe(cd, sizeof(*cd));
+}
+
+bool pd_job_matches(const struct pd_job *job, size_t i)
+{
+	return job->real && i < job->n && job->out[i][0] &&
+	       rs_secret_streq(job->out[i], job->setting[i]);
 }
 
 static void *worker(void *arg)
@@ -59,9 +71,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		if (cd)
-			check(job, cd);
+			run_job(job, cd);
 		else
-			job->ok = false; /* no memory: fail closed */
+			job->real = false; /* no memory: nothing matches */
 
 		pthread_mutex_lock(&w->lock);
 		job->next = w->done;

@@ -12,14 +12,26 @@
 
 #include "pd.h"
 
+#define PD_JOB_HASHES 2
+
+/*
+ * crypt(3) of one secret with up to PD_JOB_HASHES settings (a stored hash,
+ * whose output equals it when the secret matches, or a bare setting, such
+ * as a user's history setting).  The worker wipes the secret when done.
+ */
 struct pd_job {
 	struct pd_job *next;
-	void *owner;			/* the event loop's context for the job */
-	char hash[PD_HASH_MAX];		/* what to check against */
-	char secret[RS_SECRET_MAX + 1]; /* wiped by the worker when done */
-	bool real;			/* false: a dummy check, ok is always false */
-	bool ok;			/* result: crypt(secret, hash) == hash */
+	void *owner; /* the event loop's context for the job */
+	int kind;    /* the owner's: what the job is for */
+	bool real;   /* false: a dummy check; never matches */
+	size_t n;    /* settings used */
+	char setting[PD_JOB_HASHES][PD_HASH_MAX];
+	char out[PD_JOB_HASHES][PD_HASH_MAX]; /* results; "" on failure */
+	char secret[RS_SECRET_MAX + 1];
 };
+
+/* True when out[i] is a real match of the stored hash setting[i]. */
+bool pd_job_matches(const struct pd_job *job, size_t i);
 
 /* Starts n threads (n <= 0: one per CPU).  0 or -errno. */
 int pd_workers_start(int n, struct pd_workers **ret);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* ramsecctl internals. */
+#ifndef POLICYD_CTL_H
+#define POLICYD_CTL_H
+
+#include <stdbool.h>
+
+#include "ramsec/policy.h"
+#include "ramsec/proto.h"
+
+#define CTL_TIMEOUT_MS 10000
+
+/* Exit codes. */
+enum { CTL_OK = 0, CTL_REFUSED = 1, CTL_USAGE = 2, CTL_UNREACHABLE = 3 };
+
+struct ctl {
+	const char *config;
+	bool json;
+	struct rs_policy policy;
+};
+
+/* Starts req as type for user (may be NULL); --json sets the flag. */
+int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const char *user);
+
+/* Sends req (wiped after), prints the reply's body and message; returns an
+ * exit code.  With quiet, a successful reply's message is not printed. */
+int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet);
+
+/* ctl_password.c: the password verbs; argv starts after the verb. */
+int ctl_check_password(const struct ctl *c, const char *user);
+int ctl_reset_password(const struct ctl *c, const char *user, bool generate);
+
+#endif

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Password changes: may the user change it (self-service), is the new one
+ * acceptable (rules, then history), and recording a change the stack
+ * really made (the shadow entry must hold the new password) into the
+ * history, the password's age and the lock.
+ *
+ * History: each user has one KDF setting (yescrypt and a salt, made at the
+ * first change); entries are that KDF of past passwords, so checking a new
+ * password against all N entries costs one hash.
+ */
+#include <crypt.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ramsec/secret.h"
+#include "server.h"
+#include "store.h"
+
+enum { SLOT_HISTORY = 0, SLOT_SHADOW = 1 };
+
+static size_t history_n(const struct pd_daemon *d, const struct pd_who *w)
+{
+	return w->facts.is_root ? 0 : (size_t)d->policy.password.password_reuse_prevention;
+}
+
+/* True when the current password may be missing from the history: it was
+ * never recorded by us, or changed outside ramsec since. */
+static bool current_outside_history(const struct pd_user_rec *rec, const struct pd_shadow *sh)
+{
+	return rec->pw_set_at == 0 ||
+	       (sh->lastchg > 0 &&
+		(int64_t)sh->lastchg * RS_DAY >= rec->pw_set_at - rec->pw_set_at % RS_DAY + RS_DAY);
+}
+
+static bool start_check(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+			const struct pd_user_rec *rec, const struct pd_shadow *sh)
+{
+	struct rs_decision dec;
+	struct pd_job *job;
+
+	rs_eval_change_start(&d->policy, &w->facts, pd_now(), &dec);
+	if (dec.verdict != RS_V_CONTINUE || !rs_msg_has(&c->req, RS_TAG_SECRET)) {
+		if (dec.verdict != RS_V_CONTINUE)
+			pd_log_decision("chauthtok", w, &c->req, &dec);
+		pd_reply_decision(c, &dec, false);
+		return false;
+	}
+	rs_eval_new_password(&d->policy, &w->facts, c->req.secret, &dec);
+	if (dec.verdict != RS_V_ALLOW || history_n(d, w) == 0) {
+		pd_log_decision("password check", w, &c->req, &dec);
+		pd_reply_decision(c, &dec, false);
+		return false;
+	}
+	job = pd_job_new(c, PD_JOB_PW_CHECK);
+	if (!job)
+		return false;
+	job->real = true;
+	job->n = PD_JOB_HASHES;
+	snprintf(job->setting[SLOT_HISTORY], PD_HASH_MAX, "%s", rec->hist_setting);
+	if (sh->usable && current_outside_history(rec, sh))
+		snprintf(job->setting[SLOT_SHADOW], PD_HASH_MAX, "%s", sh->hash);
+	pd_job_start(d, c, job);
+	return true;
+}
+
+static bool start_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		      const struct pd_user_rec *rec, const struct pd_shadow *sh)
+{
+	struct rs_decision dec = {.verdict = RS_V_DENY, .reason = RS_R_PW_NOT_SET};
+	struct pd_job *job;
+
+	if (!w->facts.governed || !sh->usable) {
+		if (!w->facts.governed)
+			dec.verdict = w->facts.known ? RS_V_IGNORE : RS_V_DENY;
+		pd_reply_decision(c, &dec, false);
+		return false;
+	}
+	job = pd_job_new(c, PD_JOB_PW_SET);
+	if (!job)
+		return false;
+	job->real = true;
+	job->n = PD_JOB_HASHES;
+	snprintf(job->setting[0], PD_HASH_MAX, "%s", sh->hash);
+	if (rec->hist_setting[0])
+		snprintf(job->setting[1], PD_HASH_MAX, "%s", rec->hist_setting);
+	else if (history_n(d, w) > 0 &&
+		 !crypt_gensalt_rn(NULL, 0, NULL, 0, job->setting[1], PD_HASH_MAX))
+
+		job->setting[1][0] = '\0'; /* no history this time; logged below */
+	pd_job_start(d, c, job);
+	return true;
+}
+
+bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_shadow sh = {.lastchg = -1};
+	struct pd_user_rec rec;
+	bool started;
+
+	w->facts.by_root = c->req.flags & RS_FLAG_BY_ROOT;
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
+	if (w->facts.known)
+		pd_shadow_get(c->req.user, &sh);
+	pd_pw_facts(&rec, &sh, &w->facts);
+	if (c->req.type == RS_MSG_PASSWORD_CHECK)
+		started = start_check(d, c, w, &rec, &sh);
+	else
+		started = start_set(d, c, w, &rec, &sh);
+	rs_secret_wipe(&sh, sizeof(sh));
+	return started;
+}
+
+static void check_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		       const struct pd_job *job)
+{
+	char hist[RS_HISTORY_MAX][PD_HISTORY_HASH_MAX];
+	const char *entries[RS_HISTORY_MAX];
+	struct rs_decision dec = {.verdict = RS_V_ALLOW};
+	size_t n = 0;
+	bool reused;
+
+	if (pd_store_history_get(d->store, w->key, hist, history_n(d, w), &n) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		entries[i] = hist[i];
+	reused =
+	    job->out[SLOT_HISTORY][0] && rs_history_contains(job->out[SLOT_HISTORY], entries, n);
+	reused |= pd_job_matches(job, SLOT_SHADOW);
+	if (reused)
+		rs_eval_reused(&d->policy, &dec);
+	pd_log_decision("password check", w, &c->req, &dec);
+	pd_reply_decision(c, &dec, false);
+}
+
+static void set_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		     const struct pd_job *job)
+{
+	struct rs_decision dec = {.verdict = RS_V_ALLOW};
+	struct pd_user_rec rec;
+	int64_t now = pd_now();
+	size_t keep = history_n(d, w);
+
+	if (!pd_job_matches(job, 0)) {
+		/* the stack did not really set it: nothing enters the history */
+		dec.verdict = RS_V_DENY;
+		dec.reason = RS_R_PW_NOT_SET;
+		pd_log_decision("password set", w, &c->req, &dec);
+		pd_reply_decision(c, &dec, false);
+		return;
+	}
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	if (keep > 0 && !job->out[1][0])
+		pd_log(LOG_ERR, "password history: no KDF setting; this change is not in it");
+	if (keep > 0 && job->out[1][0] && !rec.hist_setting[0] &&
+	    strlen(job->setting[1]) < sizeof(rec.hist_setting))
+		strcpy(rec.hist_setting, job->setting[1]);
+	rec.pw_set_at = now;
+	rec.pw_initial = c->req.flags & RS_FLAG_ADMIN_RESET;
+	rec.pw_reset_required = false;
+	rs_lock_clear(&rec.lock); /* RAM: a password change resets the retry counter */
+	/* keep 0 forgets the whole history; no hash (logged above) keeps it */
+	if (((keep == 0 || job->out[1][0]) &&
+	     pd_store_history_add(d->store, w->key, job->out[1], keep, now) < 0) ||
+	    pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	pd_log_decision(rec.pw_initial ? "password reset" : "password set", w, &c->req, &dec);
+	pd_reply_decision(c, &dec, true);
+}
+
+void pd_password_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job)
+{
+	struct pd_who w;
+
+	pd_who_resolve(d, &c->req, &w);
+	if (job->kind == PD_JOB_PW_CHECK)
+		check_done(d, c, &w, job);
+	else
+		set_done(d, c, &w, job);
+}
