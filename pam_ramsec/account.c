@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * account: runs for every logon, also those that skipped auth (SSH keys).
- * policyd re-checks masks and the lock; it knows from its own store whether
+ * policyd re-checks masks and the lock, then the password's validity
+ * (expired: refused with hard_expire, else PAM_NEW_AUTHTOK_REQD so the
+ * application has the user change it); it knows from its own store whether
  * this logon passed our password check, since sshd runs auth in another
  * process.
  */
@@ -28,7 +30,11 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		return pr_unavailable(&c, r, PAM_PERM_DENIED);
 	switch (reply.verdict) {
 	case RS_V_ALLOW:
+		pr_info(&c, reply.message); /* an expiry warning, if any */
 		return PAM_SUCCESS;
+	case RS_V_CHANGE:
+		pr_error(&c, reply.message);
+		return PAM_NEW_AUTHTOK_REQD;
 	case RS_V_IGNORE:
 		return PAM_IGNORE;
 	default:

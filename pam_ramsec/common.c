@@ -25,6 +25,13 @@ static int parse_args(struct pr_ctx *c, int argc, const char **argv)
 			c->use_first_pass = true;
 		else if (!strcmp(argv[i], "try_first_pass"))
 			c->try_first_pass = true;
+		else if (!strcmp(argv[i], "use_authtok"))
+			c->use_authtok = true;
+		else if (!strcmp(argv[i], "record"))
+			c->record = true;
+		else if (!strncmp(argv[i], "retry=", 6) && argv[i][6] >= '1' && argv[i][6] <= '9' &&
+			 !argv[i][7])
+			c->retry = argv[i][6] - '0';
 		else {
 			pam_syslog(c->pamh, LOG_ERR, "unknown or invalid option \"%.64s\"",
 				   argv[i]);
@@ -52,6 +59,7 @@ int pr_ctx_init(struct pr_ctx *c, pam_handle_t *pamh, int flags, int argc, const
 	c->pamh = pamh;
 	c->flags = flags;
 	c->config = RS_CONFIG_PATH;
+	c->retry = 3;
 	r = parse_args(c, argc, argv);
 	if (r != PAM_SUCCESS)
 		return r;
@@ -130,10 +138,20 @@ int pr_unavailable(const struct pr_ctx *c, int err, int deny_code)
 	return deny_code;
 }
 
-void pr_error(const struct pr_ctx *c, const char *text)
+static void show(const struct pr_ctx *c, int style, const char *text)
 {
 	if (!(c->flags & PAM_SILENT) && text && text[0])
-		pam_prompt(c->pamh, PAM_ERROR_MSG, NULL, "%s", text);
+		pam_prompt(c->pamh, style, NULL, "%s", text);
+}
+
+void pr_error(const struct pr_ctx *c, const char *text)
+{
+	show(c, PAM_ERROR_MSG, text);
+}
+
+void pr_info(const struct pr_ctx *c, const char *text)
+{
+	show(c, PAM_TEXT_INFO, text);
 }
 
 int pr_prompt_secret(const struct pr_ctx *c, const char *prompt, char **ret)

@@ -9,13 +9,16 @@
 #include "ramsec/policy.h"
 #include "ramsec/proto.h"
 
-#define PR_REPLY_BUF	  (RS_PROTO_HEADER + 4096)
+#define PR_REPLY_BUF (RS_PROTO_HEADER + 4096)
 
 struct pr_ctx {
 	pam_handle_t *pamh;
 	int flags;	     /* PAM_SILENT, ... */
 	bool use_first_pass; /* take PAM_AUTHTOK, never prompt */
 	bool try_first_pass; /* take PAM_AUTHTOK when set, else prompt */
+	bool use_authtok;    /* password: take the new PAM_AUTHTOK, never prompt */
+	bool record;	     /* password: the instance after pam_unix */
+	int retry;	     /* password: tries for a new password (retry=N) */
 	bool config_ok;	     /* policy loaded from the file */
 	const char *config;  /* config=FILE */
 	const char *user;    /* PAM_USER, never NULL after pr_ctx_init */
@@ -46,8 +49,10 @@ int pr_call(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *rep
  */
 int pr_unavailable(const struct pr_ctx *c, int err, int deny_code);
 
-/* Shows text to the user as an error (unless PAM_SILENT). */
+/* Shows text to the user as an error / as information (unless PAM_SILENT
+ * or text is empty). */
 void pr_error(const struct pr_ctx *c, const char *text);
+void pr_info(const struct pr_ctx *c, const char *text);
 
 /* Asks for a secret with echo off.  Returns PAM_SUCCESS and a malloc'd
  * *ret (the caller wipes and frees it), or a PAM error. */

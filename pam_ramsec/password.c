@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * password: two instances around the module that writes /etc/shadow.
+ *
+ *   password requisite pam_ramsec.so            rules, history, self-service
+ *   password required  pam_unix.so use_authtok  writes the new password
+ *   password required  pam_ramsec.so record     records what was really set
+ *
+ * The first asks for the new password and lets policyd check it; the
+ * second tells policyd the change happened, and policyd believes it only
+ * when the shadow entry now holds that password, so a change that failed
+ * further down the stack never enters the history.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <security/pam_ext.h>
+
+#include "module.h"
+#include "ramsec/secret.h"
+
+/* Flags describing who changes the password. */
+static uint32_t who_flags(const struct pr_ctx *c)
+{
+	static const char *const admin_services[] = {"passwd", "chpasswd", "newusers"};
+	uint32_t f = 0;
+
+	if (getuid() != 0)
+		return 0;
+	f |= RS_FLAG_BY_ROOT;
+	/* root setting another user's password with an admin tool: a reset,
+	 * which initial_password_age applies to (not a forced change at a
+	 * logon, which runs as root in sshd or login too) */
+	for (size_t i = 0; i < sizeof(admin_services) / sizeof(admin_services[0]); i++)
+		if (!strcmp(c->service, admin_services[i]) && strcmp(c->user, "root"))
+			f |= RS_FLAG_ADMIN_RESET;
+	return f;
+}
+
+static void set_flags(struct rs_msg *req, uint32_t flags)
+{
+	if (!flags)
+		return;
+	req->flags = flags;
+	req->present |= 1u << RS_TAG_FLAGS;
+}
+
+/* One policyd call for a password change; PAM code, message shown. */
+static int ask(const struct pr_ctx *c, uint8_t type, const char *secret, bool *ret_denied)
+{
+	struct rs_msg req, reply;
+	int r;
+
+	*ret_denied = false;
+	pr_request(c, &req, type);
+	set_flags(&req, who_flags(c));
+	if (secret && rs_msg_set_str(&req, RS_TAG_SECRET, secret) < 0) {
+		rs_msg_wipe(&req);
+		pr_error(c, "The password is too long.");
+		*ret_denied = true;
+		return PAM_AUTHTOK_ERR;
+	}
+	r = pr_call(c, &req, &reply);
+	rs_msg_wipe(&req);
+	if (r < 0)
+		return pr_unavailable(c, r, PAM_AUTHTOK_ERR);
+	switch (reply.verdict) {
+	case RS_V_ALLOW:
+	case RS_V_CONTINUE:
+		return PAM_SUCCESS;
+	case RS_V_IGNORE:
+		return PAM_IGNORE;
+	default:
+		pr_error(c, reply.message[0] ? reply.message : rs_reason_str(reply.reason));
+		*ret_denied = reply.verdict == RS_V_DENY;
+		return reply.reason == RS_R_CHANGE_DISABLED ? PAM_PERM_DENIED : PAM_AUTHTOK_ERR;
+	}
+}
+
+/* Asks twice; PAM_SUCCESS with *ret, PAM_TRY_AGAIN on a mismatch. */
+static int prompt_new(const struct pr_ctx *c, char **ret)
+{
+	char *again = NULL;
+	int r;
+
+	r = pr_prompt_secret(c, "New password: ", ret);
+	if (r != PAM_SUCCESS)
+		return PAM_AUTHTOK_ERR;
+	r = pr_prompt_secret(c, "Retype new password: ", &again);
+	if (r != PAM_SUCCESS) {
+		rs_secret_free_str(*ret);
+		*ret = NULL;
+		return PAM_AUTHTOK_ERR;
+	}
+	r = strcmp(*ret, again) ? PAM_TRY_AGAIN : PAM_SUCCESS;
+	rs_secret_free_str(again);
+	if (r != PAM_SUCCESS) {
+		pr_error(c, "Sorry, the passwords do not match.");
+		rs_secret_free_str(*ret);
+		*ret = NULL;
+	}
+	return r;
+}
+
+static int update(const struct pr_ctx *c)
+{
+	const void *tok = NULL;
+	bool denied;
+	int r = PAM_AUTHTOK_ERR;
+
+	if (c->use_authtok) {
+		if (pam_get_item(c->pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS || !tok)
+			return PAM_AUTHTOK_ERR;
+		return ask(c, RS_MSG_PASSWORD_CHECK, tok, &denied);
+	}
+	for (int i = 0; i < c->retry; i++) {
+		char *pw = NULL;
+
+		if (prompt_new(c, &pw) != PAM_SUCCESS) {
+			if (!pw && i + 1 < c->retry)
+				continue;
+			return PAM_AUTHTOK_ERR;
+		}
+		r = ask(c, RS_MSG_PASSWORD_CHECK, pw, &denied);
+		if (r == PAM_SUCCESS && pam_set_item(c->pamh, PAM_AUTHTOK, pw) != PAM_SUCCESS)
+			r = PAM_AUTHTOK_ERR;
+		rs_secret_free_str(pw);
+		if (!denied)
+			return r;
+	}
+	return r;
+}
+
+static int record(const struct pr_ctx *c)
+{
+	const void *tok = NULL;
+	bool denied;
+
+	if (pam_get_item(c->pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS || !tok)
+		return PAM_IGNORE; /* nothing was changed */
+	return ask(c, RS_MSG_PASSWORD_SET, tok, &denied);
+}
+
+PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct pr_ctx c;
+	bool denied;
+	int r;
+
+	r = pr_ctx_init(&c, pamh, flags, argc, argv);
+	if (r != PAM_SUCCESS)
+		return r == PAM_BUF_ERR || r == PAM_SERVICE_ERR ? r : PAM_AUTHTOK_ERR;
+	if (flags & PAM_PRELIM_CHECK)
+		return c.record ? PAM_SUCCESS : ask(&c, RS_MSG_PASSWORD_CHECK, NULL, &denied);
+	if (!(flags & PAM_UPDATE_AUTHTOK))
+		return PAM_SERVICE_ERR;
+	return c.record ? record(&c) : update(&c);
+}
