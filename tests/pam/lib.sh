@@ -70,7 +70,13 @@ auth	optional	pam_echo.so fallthrough
 auth	required	pam_permit.so
 account	required	$BUILD/pam_ramsec.so config=$T/ramsec.conf ${PAM_ARGS:-}
 account	required	pam_permit.so
+password	requisite	$BUILD/pam_ramsec.so config=$T/ramsec.conf
+password	required	pam_unix.so use_authtok yescrypt
+password	required	$BUILD/pam_ramsec.so config=$T/ramsec.conf record
 PAMD
+	# the same, with a writer that fails instead of pam_unix
+	sed 's/^password\trequired\tpam_unix.so.*/password\toptional\tpam_deny.so/' \
+		"$T/pam.d/ramsec-test" >"$T/pam.d/ramsec-broken"
 }
 
 # pd_start: starts policyd under libfaketime, waits for its socket.

@@ -7,18 +7,22 @@
  *   pamdrive --confdir DIR --service S --user U [--rhost R] [--tty T]
  *            [--resp TEXT]... [--resp-file FILE] [--env K=V]... OPS...
  *
- * OPS: auth, acct.  Output lines: "prompt: TEXT", "error: TEXT",
+ * OPS: auth, acct, chauthtok, chauthtok-expired (PAM_CHANGE_EXPIRED_AUTHTOK,
+ * as sshd and login do after PAM_NEW_AUTHTOK_REQD).  --ruid USER runs with
+ * that real uid and effective uid 0, as a setuid passwd does.  Output lines: "prompt: TEXT", "error: TEXT",
  * "info: TEXT", "OP: PAM_CODE_NAME".  A --resp of "@NULL" answers with a
  * NULL response (Ctrl-D); with no answer left the conversation fails.
  * Exit status: 0 when every op returned PAM_SUCCESS, else 1.
  */
+#include <pwd.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <security/pam_appl.h>
 
 struct answers {
-	const char *resp[16];
+	const char *resp[32];
 	int n, next;
 };
 
@@ -141,13 +145,18 @@ int main(int argc, char **argv)
 			rhost = v;
 		else if (!strcmp(argv[i], "--tty"))
 			tty = v;
-		else if (!strcmp(argv[i], "--resp") && a.n < 16)
+		else if (!strcmp(argv[i], "--resp") && a.n < 32)
 			a.resp[a.n++] = v;
-		else if (!strcmp(argv[i], "--resp-file") && a.n < 16)
+		else if (!strcmp(argv[i], "--resp-file") && a.n < 32)
 			a.resp[a.n++] = read_file(v);
 		else if (!strcmp(argv[i], "--env"))
 			continue; /* applied after pam_start */
-		else
+		else if (!strcmp(argv[i], "--ruid")) {
+			struct passwd *pw = getpwnam(v);
+
+			if (!pw || setresuid(pw->pw_uid, 0, 0) < 0)
+				return 2;
+		} else
 			return 2;
 	}
 	r = pam_start_confdir(service, user, &pc, confdir, &pamh);
@@ -168,6 +177,10 @@ int main(int argc, char **argv)
 			r = pam_authenticate(pamh, 0);
 		else if (!strcmp(argv[i], "acct"))
 			r = pam_acct_mgmt(pamh, 0);
+		else if (!strcmp(argv[i], "chauthtok"))
+			r = pam_chauthtok(pamh, 0);
+		else if (!strcmp(argv[i], "chauthtok-expired"))
+			r = pam_chauthtok(pamh, PAM_CHANGE_EXPIRED_AUTHTOK);
 		else
 			return 2;
 		printf("%s: %s\n", argv[i], code(r));
