@@ -201,27 +201,26 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 
 static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job)
 {
+	const struct pd_who *w = &c->who;
 	struct pd_user_rec rec;
 	struct rs_decision dec;
-	struct pd_who w;
 	int64_t now = pd_now();
 
-	pd_who_resolve(d, &c->req, &w);
-	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	rs_eval_password(&d->policy, &w.facts, pd_job_matches(job, 0), &rec.lock, now, &dec);
+	rs_eval_password(&d->policy, &w->facts, pd_job_matches(job, 0), &rec.lock, now, &dec);
 	if (dec.verdict != RS_V_ALLOW)
 		d->stats.failures++;
-	if (pd_store_user_put(d->store, w.key, &rec, now) < 0 ||
+	if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
 	    (dec.verdict == RS_V_ALLOW &&
-	     pd_store_ticket_put(d->store, w.key, c->req.rhost, now) < 0)) {
+	     pd_store_ticket_put(d->store, w->key, c->req.rhost, now) < 0)) {
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
 	pd_reply_decision(c, &dec, true);
-	pd_log_decision("auth", &w, &c->req, &dec);
+	pd_log_decision("auth", w, &c->req, &dec);
 }
 
 void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
@@ -314,7 +313,6 @@ static bool serve(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 {
 	struct pd_slot *s;
-	struct pd_who w;
 
 	if (!per_user(c->req.type)) {
 		pd_admin(d, c);
@@ -324,8 +322,8 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 		pd_reply_error(c, RS_R_FORBIDDEN);
 		return;
 	}
-	pd_who_resolve(d, &c->req, &w);
-	s = slot_get(w.key, true);
+	pd_who_resolve(d, &c->req, &c->who);
+	s = slot_get(c->who.key, true);
 	if (!s) {
 		pd_reply_error(c, RS_R_INTERNAL);
 		return;
@@ -346,7 +344,7 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 		return;
 	}
 	c->slot = NULL;
-	if (serve(d, c, &w)) {
+	if (serve(d, c, &c->who)) {
 		s->busy = true;
 		c->slot = s;
 		return;

@@ -42,6 +42,7 @@ static size_t scope_gids(const struct rs_policy *p, uint32_t *out, size_t max)
 
 void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret)
 {
+	const struct rs_policy *p = &d->policy;
 	struct passwd pw, *res = NULL;
 	char buf[4096];
 	uint8_t mac[32];
@@ -53,21 +54,29 @@ void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct 
 	    getpwnam_r(req->user, &pw, buf, sizeof(buf), &res) == 0 && res) {
 		gid_t groups[MAX_GROUPS];
 		uint32_t gids[MAX_GROUPS], sg[RS_LIST_MAX];
-		int ng = MAX_GROUPS;
+		int ng = 0;
 		struct rs_identity id = {.uid = (uint32_t)pw.pw_uid, .gids = gids};
+		size_t nsg = 0;
 
-		if (getgrouplist(req->user, pw.pw_gid, groups, &ng) < 0)
-			ng = 0; /* more than we look at: primary group only */
-		if (ng == 0)
-			groups[ng++] = pw.pw_gid;
+		/* group lists cost an NSS walk (systemd's too): only when the
+		 * uid range alone does not decide */
+		if (p->scope.groups.n > 0 && pw.pw_uid != 0 &&
+		    ((long)pw.pw_uid < p->scope.min_uid || (long)pw.pw_uid > p->scope.max_uid)) {
+			ng = MAX_GROUPS;
+			if (getgrouplist(req->user, pw.pw_gid, groups, &ng) < 0)
+				ng = 0; /* more than we look at: primary group only */
+			if (ng == 0)
+				groups[ng++] = pw.pw_gid;
+			nsg = scope_gids(p, sg, RS_LIST_MAX);
+		}
 		for (int i = 0; i < ng; i++)
 			gids[i] = (uint32_t)groups[i];
 		id.ngids = (size_t)ng;
 		ret->uid = id.uid;
 		ret->facts.known = true;
 		ret->facts.is_root = pw.pw_uid == 0;
-		ret->facts.governed = rs_scope_governs(&d->policy, req->user, &id, sg,
-						       scope_gids(&d->policy, sg, RS_LIST_MAX));
+		ret->facts.governed = rs_scope_governs(p, req->user, &id, sg, nsg);
+
 		snprintf(ret->key, sizeof(ret->key), "u:%.32s", req->user);
 		return;
 	}

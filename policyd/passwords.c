@@ -181,11 +181,8 @@ static void set_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 
 void pd_password_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job)
 {
-	struct pd_who w;
-
-	pd_who_resolve(d, &c->req, &w);
 	if (job->kind == PD_JOB_PW_CHECK)
-		check_done(d, c, &w, job);
+		check_done(d, c, &c->who, job);
 	else
-		set_done(d, c, &w, job);
+		set_done(d, c, &c->who, job);
 }

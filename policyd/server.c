@@ -26,6 +26,7 @@ struct loop {
 	struct pd_conn *conns; /* every connection */
 	struct pd_conn *flush; /* replies waiting for the commit */
 	size_t nconns;
+	int64_t tx_since;	 /* when the open transaction began (ms), or 0 */
 	bool stop;
 };
 
@@ -125,16 +126,21 @@ static struct loop *the_loop; /* for pd_conn_reply; one loop per process */
  * connection, which the client takes as a denial. */
 static void encode_reply(struct pd_conn *c, struct rs_msg *reply)
 {
+	/* one loop thread: encode into one scratch buffer, keep only what is
+	 * used (a 64 KiB allocation per reply cost a page-table flush each) */
+	static uint8_t scratch[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
 	size_t len = 0;
 
 	free(c->out);
-	c->out = malloc(RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD);
+	c->out = NULL;
 	c->out_off = 0;
 	reply->id = c->req.id;
-	if (!c->out ||
-	    rs_proto_encode(reply, c->out, RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD, &len) < 0) {
-		c->close_after = true;
+	if (rs_proto_encode(reply, scratch, sizeof(scratch), &len) < 0 ||
+	    !(c->out = malloc(len))) {
+		c->close_after = true; /* cannot answer: closing is a denial */
 		len = 0;
+	} else {
+		memcpy(c->out, scratch, len);
 	}
 	c->out_len = len;
 	c->state = PD_WRITE;
@@ -276,13 +282,18 @@ static void conn_write(struct loop *l, struct pd_conn *c)
 	conn_read(l, c); /* a pipelined request may be waiting */
 }
 
-/* Commits the iteration's writes, then sends the replies that waited. */
-static void commit_and_flush(struct loop *l)
+/*
+ * Sends the replies that report no write at once.  With commit, commits the
+ * open transaction first and sends the rest too; a failed commit turns them
+ * into errors (what they claim is not on disk: fail closed).  Without
+ * commit, they stay queued for a later turn (group commit).
+ */
+static void flush(struct loop *l, bool commit)
 {
-	struct pd_conn *list = l->flush, *c;
+	struct pd_conn *list = l->flush, *held = NULL, *c;
 	bool failed = false;
 
-	if (pd_store_in_transaction(l->d->store)) {
+	if (commit && pd_store_in_transaction(l->d->store)) {
 		failed = pd_store_commit(l->d->store) < 0;
 		if (!failed)
 			l->d->stats.commits++;
@@ -291,8 +302,12 @@ static void commit_and_flush(struct loop *l)
 	while ((c = list)) {
 		list = c->next_flush;
 		c->next_flush = NULL;
+		if (c->needs_commit && !commit) {
+			c->next_flush = held;
+			held = c;
+			continue;
+		}
 		if (failed && c->needs_commit) {
-			/* what the reply claims is not on disk: fail closed */
 			struct rs_msg m;
 
 			pd_log(LOG_ERR, "store commit failed; request refused");
@@ -301,6 +316,11 @@ static void commit_and_flush(struct loop *l)
 			encode_reply(c, &m);
 		}
 		conn_write(l, c);
+	}
+	while ((c = held)) {
+		held = c->next_flush;
+		c->next_flush = l->flush;
+		l->flush = c;
 	}
 }
 
@@ -388,8 +408,10 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 		return -errno;
 	while (!l.stop) {
 		struct epoll_event ev[64];
-		int n = epoll_wait(l.ep, ev, 64, l.flush ? 0 : 1000);
+		bool in_tx = pd_store_in_transaction(d->store);
+		int n = epoll_wait(l.ep, ev, 64, !l.flush ? 1000 : in_tx ? 1 : 0);
 		int64_t now;
+		bool hold;
 
 		for (int i = 0; i < n; i++) {
 			intptr_t tag = (intptr_t)ev[i].data.ptr;
@@ -416,15 +438,26 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 			else if (c->state == PD_BUSY && (ev[i].events & (EPOLLHUP | EPOLLRDHUP)))
 				conn_close(&l, c);
 		}
-		commit_and_flush(&l);
+		/* group commit: while hashes are still running, a write may wait
+		 * up to PD_GROUP_COMMIT_MS for others to share its fsync */
 		now = rs_now_ms();
+		in_tx = pd_store_in_transaction(d->store);
+		if (!in_tx)
+			l.tx_since = 0;
+		else if (!l.tx_since)
+			l.tx_since = now;
+		hold = in_tx && pd_workers_busy(d->workers) > 0 &&
+		       now - l.tx_since < PD_GROUP_COMMIT_MS;
+		flush(&l, !hold);
+		if (!hold)
+			l.tx_since = 0;
 		expire(&l, now);
 		if (now >= next_sweep) {
 			int swept = pd_store_sweep(d->store, pd_now());
 
 			if (swept > 0)
 				pd_log(LOG_INFO, "swept %d stale records", swept);
-			commit_and_flush(&l);
+			flush(&l, true);
 			next_sweep = now + SWEEP_EVERY_MS;
 		}
 	}

@@ -19,6 +19,7 @@
 #define PD_IO_TIMEOUT_MS   5000	 /* a request must arrive within this */
 #define PD_IDLE_TIMEOUT_MS 10000 /* a kept-alive connection may idle this long */
 #define PD_MAX_CONNS	   2048
+#define PD_GROUP_COMMIT_MS 2	 /* a write waits at most this for company */
 
 struct pd_slot;
 
@@ -39,7 +40,8 @@ struct pd_conn {
 	size_t in_need;
 	uint8_t *out;
 	size_t out_len, out_off;
-	struct rs_msg req;    /* the request being served */
+		struct rs_msg req;	/* the request being served */
+	struct pd_who who;	/* its user, resolved once */
 	struct pd_slot *slot; /* the user it waits for, if any */
 	struct pd_job *job;
 	struct pd_conn *next_wait;   /* in the slot's queue */

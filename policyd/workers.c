@@ -2,6 +2,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,14 @@ static void *worker(void *arg)
 	struct pd_workers *w = arg;
 	struct crypt_data *cd = calloc(1, sizeof(*cd));
 
-	/* below the event loop: a decision never waits behind a hash */
+	/* below the event loop: a decision never waits behind a hash.
+	 * SCHED_BATCH: the scheduler lets a waking loop preempt a hash at
+	 * once; nice 10: yet hashes still get CPU next to busy user jobs */
+	struct sched_param sp = {.sched_priority = 0};
+
+	pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		struct pd_job *job;

@@ -1,0 +1,162 @@
+#!/bin/bash
+# tests/bench/run.sh [BUILD_DIR] - the ramsec benchmarks (`make bench`), as root.
+#
+# They print figures, not pass/fail; each figure says "target met: yes/no".
+# Every request goes through rs_client_call with check_owner = 1, the exact
+# call pam_ramsec makes (connect, send, read the reply, close).
+#
+#  (a) Latency of one decision that needs no password hash (AUTH_START for a
+#      user whose source address is outside login_network_masks), against a
+#      bare baseline measured in the same run, paths interleaved: a trivial
+#      server thread on a Unix socket that answers policyd's reply frame,
+#      and a blocking client doing connect + send the same request frame +
+#      read the reply + close.  Target: median <= 3x the baseline.  Printed
+#      too, for reference: rs_client_call against the bare server (the
+#      client's own cost) and ping-pong on one kept connection.
+#  (b) Throughput of such decisions, 16 client threads for BENCH_SECONDS.
+#      Target: >= 10,000 decisions/s on 2 cores.
+#  (c) Latency of such decisions from one client (one every 1 ms) while 16
+#      other clients keep 16 yescrypt checks in flight (AUTH_PASSWORD, wrong
+#      password, 16 users).  Target: p99 < 5 ms.
+#  (d) Recorded failures with synchronous=FULL: 16 clients, each with its
+#      own user, wrong passwords, counted from `ramsecctl status`
+#      (failures_recorded, commits).  These users' hashes are sha-256 with
+#      1000 rounds on purpose: yescrypt would measure the KDF (~60 ms), not
+#      the recording path.  Target: >= 2,000 failures/s.
+#
+# Setup: 32 throwaway users (rsb_c00..rsb_c15 cheap hashes, rsb_y00..rsb_y15
+# yescrypt; no home, nologin, uid >= 30000, GECOS "ramsec bench"), a private
+# config and a private ramsec-policyd (workers = 0: one per CPU; logs to a
+# file) in a mktemp directory under /tmp.  Everything is removed at exit,
+# also on failure or interrupt.  Takes about 30 s.
+#
+# Environment: BENCH_SECONDS (default 5) per timed figure, BENCH_ROUNDS
+# (default 20) for (a).
+set -u
+B=${1:-build}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+case $B in /*) BUILD=$B ;; *) BUILD="$ROOT/$B" ;; esac
+SECS=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-20}
+TAG="ramsec bench"
+PW='Bench-Pass-42!'
+T=""
+PD_PID=""
+BENCH_PID=""
+CREATED=""
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (it creates users and policyd reads /etc/shadow)"
+for t in mkpasswd useradd userdel getent; do
+	command -v "$t" >/dev/null || die "$t not found"
+done
+for f in ramsec-policyd ramsecctl tests/bench; do
+	[ -x "$BUILD/$f" ] || die "$BUILD/$f missing: run make bench"
+done
+
+# retry CMD...: the passwd files may be locked by a concurrent useradd.
+retry() {
+	local i
+	for i in $(seq 1 25); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+cleanup() {
+	local u i
+	if [ -n "$BENCH_PID" ]; then
+		kill "$BENCH_PID" 2>/dev/null
+		wait "$BENCH_PID" 2>/dev/null
+		BENCH_PID=""
+	fi
+	if [ -n "$PD_PID" ]; then
+		kill "$PD_PID" 2>/dev/null
+		for i in $(seq 1 50); do
+			kill -0 "$PD_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$PD_PID" 2>/dev/null
+		wait "$PD_PID" 2>/dev/null
+		PD_PID=""
+	fi
+	for u in $CREATED; do
+		retry userdel "$u" >/dev/null 2>&1 || echo "bench: could not remove user $u" >&2
+	done
+	CREATED=""
+	[ -n "$T" ] && rm -rf "$T"
+	T=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+CHEAP=$(printf 'rsb_c%02d ' $(seq 0 15))
+YES=$(printf 'rsb_y%02d ' $(seq 0 15))
+
+# add_user NAME HASH: a bench user; a leftover of a killed run is replaced,
+# any other user of that name is left alone.
+add_user() {
+	local gecos
+	if getent passwd "$1" >/dev/null; then
+		gecos=$(getent passwd "$1" | cut -d: -f5)
+		[ "$gecos" = "$TAG" ] || die "user $1 exists and is not a bench user"
+		retry userdel "$1" || die "cannot remove leftover user $1"
+	fi
+	retry useradd -M -N -s /usr/sbin/nologin -K UID_MIN=30000 -c "$TAG" -p "$2" "$1" ||
+		die "useradd $1 failed"
+	CREATED="$CREATED $1"
+}
+
+echo "ramsec benchmarks: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 |
+	sed 's/^ *//')), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "creating 32 bench users ..."
+for u in $CHEAP; do add_user "$u" "$(mkpasswd -m sha-256 -R 1000 "$PW")"; done
+for u in $YES; do add_user "$u" "$(mkpasswd -m yescrypt "$PW")"; done
+
+T=$(mktemp -d /tmp/ramsec-bench.XXXXXX)
+cat >"$T/ramsec.conf" <<CONF
+# written by tests/bench/run.sh
+policyd = {
+	socket = "$T/run/policyd.sock";
+	user_socket = "$T/run/user.sock";
+	database = "$T/state/state.db";
+	key_file = "$T/state/master.key";
+	pid_file = "$T/run/policyd.pid";
+	workers = 0;
+};
+security_preference = {
+	login_network_masks = "192.0.2.0/24"; # 198.51.100.1 is masked out
+};
+password_policy = {
+	max_login_attempts = 0; # failures are counted and stored, never lock
+};
+pam = { fail_delay_ms = 0; };
+CONF
+chmod 0644 "$T/ramsec.conf"
+CTL="$BUILD/ramsecctl --config $T/ramsec.conf"
+
+"$BUILD/ramsec-policyd" --config "$T/ramsec.conf" --foreground 2>"$T/policyd.log" &
+PD_PID=$!
+for _ in $(seq 1 100); do
+	[ -S "$T/run/policyd.sock" ] && $CTL status >/dev/null 2>&1 && break
+	kill -0 "$PD_PID" 2>/dev/null || break
+	sleep 0.05
+done
+$CTL status >/dev/null 2>&1 || { cat "$T/policyd.log" >&2; die "policyd did not start"; }
+echo "policyd pid $PD_PID, $($CTL status | awk '$1 == "workers" {print $2}') workers;" \
+	"state on $(df -T "$T" | awk 'NR == 2 {print $2}') ($T)"
+
+list() { echo "$*" | tr -s ' ' ',' | sed 's/^,//; s/,$//'; }
+# in the background, so that a signal reaches the trap at once
+"$BUILD/tests/bench" "$T/run/policyd.sock" "$T/bare.sock" "$CTL" rsb_c00 "$(list $CHEAP)" \
+	"$(list $YES)" "$SECS" "$ROUNDS" &
+BENCH_PID=$!
+wait "$BENCH_PID"
+rc=$?
+BENCH_PID=""
+kill -0 "$PD_PID" 2>/dev/null || { echo "bench: policyd died during the run" >&2; rc=1; }
+echo "policyd wrote $(wc -l <"$T/policyd.log") log lines to a file (one per denial;" \
+	"a production policyd sends them to syslog)"
+exit $rc
