@@ -39,8 +39,8 @@ obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJ	= $(call obj,$(LIB_SRC))
 COM_OBJ	= $(call obj,$(COM_SRC))
 
-LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread
-LIBS_CTL = -lconfig -lcrypt
+LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread -loath -lqrencode
+LIBS_CTL = -lconfig -lcrypt -loath -lqrencode -lpng
 LIBS_PAM = -lpam -lconfig
 
 PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl
@@ -76,7 +76,7 @@ $(B)/ramsecctl: $(call obj,$(CTL_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a
 
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libramsec_common.a $(B)/libramsec.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lcmocka -lconfig
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lcmocka -lconfig -loath -lqrencode
 
 $(B)/tests/pamdrive: tests/pam/pamdrive.c
 	@mkdir -p $(dir $@)
@@ -120,8 +120,13 @@ fuzz:
 	$(B)/fuzz/fuzz_cidr -max_total_time=$(FUZZ_TIME) -max_len=1200
 	@echo "fuzz: no crash in $(FUZZ_TIME)s per harness"
 
-bench: $(PROGS) $(B)/tests/bench
+bench: $(PROGS) $(B)/tests/bench $(B)/tests/bench_history
 	@./tests/bench/run.sh $(B)
+	@./tests/bench/history.sh $(B)
+
+$(B)/tests/bench_history: tests/bench/bench_history.c $(B)/libramsec_common.a $(B)/libramsec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lconfig -lcrypt
 
 $(B)/tests/bench: tests/bench/bench.c $(B)/libramsec_common.a $(B)/libramsec.a
 	@mkdir -p $(dir $@)

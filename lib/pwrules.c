@@ -73,7 +73,8 @@ static void count(const char *pw, size_t len, struct census *c)
 		size_t k = utf8_next((const unsigned char *)pw + i, len - i, &cp);
 		bool dup = false;
 
-		if (k == 0 || cp < 0x20 || cp == 0x7f) {
+		if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+
 			c->bad = true;
 			k = k ? k : 1;
 			cp = 0xfffd;

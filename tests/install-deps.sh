@@ -5,10 +5,11 @@
 # Nothing is installed when everything is already there.
 set -eu
 PKGS="build-essential pkg-config libpam0g-dev libssl-dev libconfig-dev liboath-dev
-libsqlite3-dev libcrypt-dev"
+libsqlite3-dev libcrypt-dev libqrencode-dev libpng-dev"
 if [ "${1:-test}" = test ]; then
 	PKGS="$PKGS libcmocka-dev faketime libfaketime oathtool whois clang procps passwd
-python3 util-linux"
+python3 util-linux zbar-tools"
+
 fi
 missing=""
 for p in $PKGS; do

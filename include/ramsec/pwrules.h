@@ -43,11 +43,13 @@ unsigned rs_pwrules_check(const struct rs_password_policy *pp, bool owner, const
 void rs_pwrules_describe(const struct rs_password_policy *pp, unsigned broken, struct rs_buf *out);
 
 /*
- * Makes a password that satisfies pp for user from random bytes rnd (n >=
- * 64): at least 16 characters, every class, distinct characters, no user
- * name.  out holds at least RS_PASSWORD_MAX + 1 bytes.  Returns 0, or
- * -EINVAL when rnd is too short to draw it.
+ * Makes a password that satisfies pp for user from random bytes rnd: at
+ * least 16 characters (or minimum_password_length), every class, distinct
+ * characters, no user name.  rnd needs n >= 4 * that length; out holds at
+ * least RS_PASSWORD_MAX + 1 bytes.  Returns 0, or -EINVAL when rnd is too
+ * short, or when no draw its bytes allow passed the rules.
  */
+
 int rs_pwrules_generate(const struct rs_password_policy *pp, const char *user,
 			const unsigned char *rnd, size_t n, char *out, size_t len);
 
