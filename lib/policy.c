@@ -27,6 +27,7 @@
 #define SCP  "scope"
 #define PD   "policyd"
 #define PAM  "pam"
+#define MFAG "mfa"
 
 /* clang-format off */
 /* Entry parts: group g, struct member m, field f (the config key). */
@@ -40,6 +41,7 @@
 #define MFA(g, m, f, d)	  { AT(g, m, f), .type = RS_SETTING_MFA, .max = RS_MFA_ADAPTIVE, .def = d }
 #define PATH(g, m, f, d)  { AT(g, m, f), .type = RS_SETTING_PATH, .def_str = d }
 #define NAMES(g, m, f, d) { AT(g, m, f), .type = RS_SETTING_NAMES, .def_str = d }
+#define TEXT(g, m, f, d)  { AT(g, m, f), .type = RS_SETTING_TEXT, .def_str = d }
 /* The key is f; the text lives in f_text and the parsed list in f. */
 #define MASKS(g, m, f)	  { KEY(g, f), .offset = offsetof(struct rs_policy, m.f##_text), \
 			    .type = RS_SETTING_MASKS, .def_str = "", \
@@ -90,6 +92,9 @@ static const struct rs_setting settings[] = {
 	INT(PAM, pam, timeout_ms, 100, 60000, 3000),
 	INT(PAM, pam, fail_delay_ms, 0, 10000, 2000),
 	NAMES(PAM, pam, break_glass_users, "root"),
+
+	INT(MFAG, mfa, code_window, 0, 10, 1),
+	TEXT(MFAG, mfa, issuer, ""),
 };
 /* clang-format on */
 
@@ -188,6 +193,7 @@ void rs_setting_expected(const struct rs_setting *s, char *buf, size_t len)
 	    [RS_SETTING_NAMES] = "a list of names such as [\"root\"]",
 	    [RS_SETTING_MFA] = "one of \"mandatory\", \"independent\", \"adaptive\"",
 	    [RS_SETTING_DAYS] = "one of 90, 180, 365, 730",
+	    [RS_SETTING_TEXT] = "a string of printable characters without ':'",
 	};
 
 	if (s->type == RS_SETTING_INT)
@@ -269,6 +275,26 @@ bool rs_policy_name_valid(const char *name)
 }
 
 /* 0, or -EINVAL with a reason: absolute, short, no "..", no control bytes. */
+/* 0, or -EINVAL with a reason: printable ASCII, no ':', short. */
+static int check_text(const char *v, char *reason, size_t len)
+{
+	char q[REASON_QUOTE * 4 + 8];
+	size_t n = strnlen(v, RS_TEXT_MAX + 1);
+
+	if (n > RS_TEXT_MAX) {
+		say(reason, len, "must be at most %d characters (got %zu)", RS_TEXT_MAX, strlen(v));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < 0x20 || v[i] > 0x7e || v[i] == ':') {
+			say(reason, len, "must be printable ASCII without ':' (got %s)",
+			    quoted(v, q, sizeof(q)));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int check_path(const char *v, char *reason, size_t len)
 {
 	char q[REASON_QUOTE * 4 + 8];
@@ -415,6 +441,11 @@ int rs_setting_set_string(struct rs_policy *p, const struct rs_setting *s, const
 		if (r == 0)
 			memcpy(field(p, s), v, strlen(v) + 1);
 		return r;
+	case RS_SETTING_TEXT:
+		r = check_text(v, reason, len);
+		if (r == 0)
+			memcpy(field(p, s), v, strlen(v) + 1);
+		return r;
 	case RS_SETTING_MASKS:
 		r = rs_policy_set_masks(field(p, s),
 					(struct rs_cidr_list *)((char *)p + s->list_offset), v, why,
@@ -476,6 +507,7 @@ void rs_policy_init_defaults(struct rs_policy *p)
 		switch (s->type) {
 		case RS_SETTING_PATH:
 		case RS_SETTING_MASKS:
+		case RS_SETTING_TEXT:
 			r = rs_setting_set_string(p, s, d, NULL, 0);
 			break;
 		case RS_SETTING_NAMES:
@@ -529,6 +561,13 @@ static int check_one(const struct rs_policy *p, const struct rs_setting *s, char
 		if ((unsigned long long)get_int(p, s) > (unsigned long long)s->max)
 			return wrong_type(s, "a number out of range", reason, len);
 		return 0;
+	case RS_SETTING_TEXT:
+		text = cfield(p, s);
+		if (!memchr(text, '\0', RS_TEXT_MAX + 1)) {
+			say(reason, len, "must be at most %d characters", RS_TEXT_MAX);
+			return -EINVAL;
+		}
+		return check_text(text, reason, len);
 	case RS_SETTING_PATH:
 		text = cfield(p, s);
 		if (!memchr(text, '\0', RS_PATH_MAX)) {
@@ -636,7 +675,9 @@ void rs_setting_render_value(const struct rs_policy *p, const struct rs_setting 
 		break;
 	case RS_SETTING_PATH:
 	case RS_SETTING_MASKS:
+	case RS_SETTING_TEXT:
 		str(out, cfield(p, s), json);
+
 		break;
 	case RS_SETTING_NAMES:
 		l = cfield(p, s);

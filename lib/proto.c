@@ -28,12 +28,17 @@ static const struct type_rule request_rules[] = {
     {RS_MSG_PASSWORD_CHECK, WHO_TAGS | BIT(RS_TAG_SECRET) | BIT(RS_TAG_FLAGS), WHO_REQUIRED},
     {RS_MSG_PASSWORD_SET, WHO_TAGS | BIT(RS_TAG_SECRET) | BIT(RS_TAG_FLAGS),
      WHO_REQUIRED | BIT(RS_TAG_SECRET)},
+    {RS_MSG_AUTH_CODE, WHO_TAGS | BIT(RS_TAG_SECRET) | BIT(RS_TAG_NUMBER),
+     WHO_REQUIRED | BIT(RS_TAG_SECRET) | BIT(RS_TAG_NUMBER)},
     {RS_MSG_STATUS, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_POLICY_SHOW, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_RELOAD, 0, 0},
     {RS_MSG_USER_SHOW, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
     {RS_MSG_USER_UNLOCK, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
     {RS_MSG_USER_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_MFA_CREATE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_MFA_BIND, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET)},
+    {RS_MSG_MFA_DISABLE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
 
 };
 
@@ -380,6 +385,11 @@ const char *rs_reason_str(unsigned reason)
 	    [RS_R_PW_REUSED] = "password reused",
 	    [RS_R_CHANGE_DISABLED] = "password changes disabled",
 	    [RS_R_PW_NOT_SET] = "password not set in the shadow file",
+	    [RS_R_MFA_CODE] = "verification code needed",
+	    [RS_R_MFA_BIND] = "MFA device must be bound",
+	    [RS_R_MFA_WRONG] = "wrong verification code",
+	    [RS_R_MFA_REPLAY] = "verification code already used",
+	    [RS_R_MFA_NO_DEVICE] = "no MFA device",
 
 	};
 

@@ -96,6 +96,13 @@ struct rs_pam_settings {
 	struct rs_name_list break_glass_users; /* default: root */
 };
 
+#define RS_TEXT_MAX 64
+
+struct rs_mfa_settings {
+	int code_window;	      /* steps accepted either side, 0-10, default 1 */
+	char issuer[RS_TEXT_MAX + 1]; /* "" = the host name */
+};
+
 struct rs_policy {
 	struct rs_password_policy password;
 	struct rs_security_preference pref;
@@ -103,6 +110,7 @@ struct rs_policy {
 	struct rs_scope scope;
 	struct rs_policyd_settings policyd;
 	struct rs_pam_settings pam;
+	struct rs_mfa_settings mfa;
 };
 
 /* Fills every field with its default (RAM's, or the host default above). */
@@ -148,6 +156,7 @@ enum rs_setting_type {
 	RS_SETTING_NAMES, /* struct rs_name_list of user or group names */
 	RS_SETTING_MFA,	  /* enum rs_mfa_operation, by name */
 	RS_SETTING_DAYS,  /* one of 90, 180, 365, 730 */
+	RS_SETTING_TEXT,  /* printable ASCII without ':', char[RS_TEXT_MAX + 1] */
 };
 
 struct rs_setting {

@@ -60,13 +60,17 @@ enum rs_msg_type {
 	RS_MSG_ACCOUNT = 4,	   /* account phase: masks, lock, expiry */
 	RS_MSG_PASSWORD_CHECK = 5, /* may the user change it; is this one acceptable */
 	RS_MSG_PASSWORD_SET = 6,   /* the stack set it: record it (history, age) */
+	RS_MSG_AUTH_CODE = 7,	   /* the MFA code(s) after AUTH_PASSWORD, with its token */
 	RS_MSG_STATUS = 16,
 	RS_MSG_POLICY_SHOW = 17,
 	RS_MSG_RELOAD = 18,
 	RS_MSG_USER_SHOW = 19,
 	RS_MSG_USER_UNLOCK = 20,
-	RS_MSG_USER_SET = 21, /* ARG "password_reset_required=on|off" */
-	RS_MSG_ERROR = 0x7f,  /* only as a reply: the request was refused */
+	RS_MSG_USER_SET = 21,	 /* ARG "password_reset_required=on|off", ... */
+	RS_MSG_MFA_CREATE = 22,	 /* a pending device: BODY "seed=...\nuri=...\n" */
+	RS_MSG_MFA_BIND = 23,	 /* SECRET "CODE1 CODE2": bind the pending device */
+	RS_MSG_MFA_DISABLE = 24, /* unbind */
+	RS_MSG_ERROR = 0x7f,	 /* only as a reply: the request was refused */
 };
 
 enum rs_tag {
@@ -125,6 +129,11 @@ enum rs_reason {
 	RS_R_PW_REUSED,	      /* the new password is in the history */
 	RS_R_CHANGE_DISABLED, /* allow_user_to_change_password = false */
 	RS_R_PW_NOT_SET,      /* the shadow entry does not hold this password */
+	RS_R_MFA_CODE,	      /* CONTINUE: ask for a code (NUMBER = token) */
+	RS_R_MFA_BIND,	      /* CONTINUE: show BODY, ask for two codes */
+	RS_R_MFA_WRONG,	      /* a wrong code */
+	RS_R_MFA_REPLAY,      /* a code already used */
+	RS_R_MFA_NO_DEVICE,   /* no device (to bind, or to unbind) */
 	RS_R__MAX,
 };
 

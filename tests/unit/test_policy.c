@@ -62,7 +62,7 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "policyd.workers",
 				       "pam.timeout_ms",
 				       "pam.fail_delay_ms",
-				       "pam.break_glass_users"};
+				       "pam.break_glass_users", "mfa.code_window", "mfa.issuer"};
 
 #define NKEYS (sizeof(all_keys) / sizeof(all_keys[0]))
 
@@ -730,7 +730,7 @@ static void test_validate(void **state)
 static void test_render_every_key(void **state)
 {
 	static char json[OUT_LEN], text[OUT_LEN];
-	static const char tail[] = "\"break_glass_users\":[\"root\"]}}";
+	static const char tail[] = "\"mfa\":{\"code_window\":1,\"issuer\":\"\"}}";
 	char want[160];
 	const char *at;
 	struct rs_policy p;
