@@ -53,10 +53,11 @@ static int verify(const struct pr_ctx *c)
 {
 	struct rs_msg req, reply;
 	bool prompted;
-	char *pw = NULL;
+	char *pw = NULL, *body = NULL;
 	int r;
 
 	r = get_password(c, &pw, &prompted);
+
 	if (r != PAM_SUCCESS)
 		return r == PAM_BUF_ERR ? r : PAM_AUTH_ERR;
 	pr_request(c, &req, RS_MSG_AUTH_PASSWORD);
@@ -64,15 +65,19 @@ static int verify(const struct pr_ctx *c)
 		req.flags |= RS_FLAG_TOO_LONG;
 		req.present |= 1u << RS_TAG_FLAGS;
 	}
-	r = pr_call(c, &req, &reply);
+	r = pr_call_body(c, &req, &reply, &body);
 	rs_msg_wipe(&req);
 	if (r < 0) {
 		rs_secret_free_str(pw);
 		return pr_unavailable(c, r, PAM_AUTH_ERR);
 	}
 	r = verdict(c, &reply);
-	if (r == PAM_INCOMPLETE)
-		r = PAM_AUTH_ERR; /* not an answer to a password */
+	if (r == PAM_INCOMPLETE) /* a second factor */
+		r = reply.reason == RS_R_MFA_CODE || reply.reason == RS_R_MFA_BIND
+			? pr_mfa_step(c, &reply, body)
+			: PAM_AUTH_ERR;
+	rs_secret_free_str(body);
+
 	if (r == PAM_SUCCESS && prompted && pam_set_item(c->pamh, PAM_AUTHTOK, pw) != PAM_SUCCESS)
 		r = PAM_AUTH_ERR;
 	rs_secret_free_str(pw);

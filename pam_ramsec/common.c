@@ -3,6 +3,7 @@
  * PAM group shares. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -93,20 +94,40 @@ void pr_request(const struct pr_ctx *c, struct rs_msg *req, uint8_t type)
 		rs_msg_set_str(req, RS_TAG_TTY, c->tty);
 }
 
-int pr_call(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply)
+int pr_call_body(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply,
+		 char **ret_body)
 {
-	uint8_t buf[PR_REPLY_BUF];
+	const size_t cap = RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD;
+	uint8_t *buf;
 	int r;
 
+	if (ret_body)
+		*ret_body = NULL;
 	if (!c->config_ok)
 		return -ENOTCONN;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
 	r = rs_client_call(c->policy.policyd.socket, c->policy.pam.timeout_ms, 1, req, reply, buf,
-			   sizeof(buf));
-	rs_secret_wipe(buf, sizeof(buf));
+			   cap);
+	if (r == 0 && ret_body && reply->body_len) {
+		*ret_body = strndup(reply->body, reply->body_len);
+		if (!*ret_body)
+			r = -ENOMEM;
+	}
+	reply->body = NULL;
+	reply->body_len = 0;
+	rs_secret_wipe(buf, cap);
+	free(buf);
 	if (r < 0)
 		pam_syslog(c->pamh, LOG_ERR, "policyd at %s: %s", c->policy.policyd.socket,
 			   rs_proto_strerror(r));
 	return r;
+}
+
+int pr_call(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply)
+{
+	return pr_call_body(c, req, reply, NULL);
 }
 
 /* True when PAM_TTY is a local console: the name and a character device. */

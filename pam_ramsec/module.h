@@ -9,8 +9,6 @@
 #include "ramsec/policy.h"
 #include "ramsec/proto.h"
 
-#define PR_REPLY_BUF (RS_PROTO_HEADER + 4096)
-
 struct pr_ctx {
 	pam_handle_t *pamh;
 	int flags;	     /* PAM_SILENT, ... */
@@ -39,8 +37,12 @@ int pr_ctx_init(struct pr_ctx *c, pam_handle_t *pamh, int flags, int argc, const
 /* Starts req as type with the who-fields of c filled in. */
 void pr_request(const struct pr_ctx *c, struct rs_msg *req, uint8_t type);
 
-/* Calls policyd; 0 with *reply, or -errno (logged). */
+/* Calls policyd; 0 with *reply, or -errno (logged).  reply->body is never
+ * set; pr_call_body copies it into a malloc'd string *ret_body (NULL when
+ * there is none), which the caller wipes and frees. */
 int pr_call(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply);
+int pr_call_body(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply,
+		 char **ret_body);
 
 /*
  * policyd could not answer (err).  Break-glass users on a local console
@@ -54,7 +56,12 @@ int pr_unavailable(const struct pr_ctx *c, int err, int deny_code);
 void pr_error(const struct pr_ctx *c, const char *text);
 void pr_info(const struct pr_ctx *c, const char *text);
 
-/* Asks for a secret with echo off.  Returns PAM_SUCCESS and a malloc'd
+/* The MFA step after policyd answered the password with CONTINUE
+ * (challenge: reason and token; body: what to show for binding). */
+int pr_mfa_step(const struct pr_ctx *c, const struct rs_msg *challenge, const char *body);
+
+/* Asks for a secret with echo off.
+  Returns PAM_SUCCESS and a malloc'd
  * *ret (the caller wipes and frees it), or a PAM error. */
 int pr_prompt_secret(const struct pr_ctx *c, const char *prompt, char **ret);
 

@@ -132,6 +132,20 @@ static void password_fields(const struct pd_daemon *d, const struct pd_user_rec 
 	kv_bool(b, json, "password_reset_required", f.pw.reset_required);
 }
 
+static void mfa_fields(struct pd_daemon *d, const struct pd_user_rec *rec, const char *key,
+		       bool json, struct rs_buf *b)
+{
+	struct pd_mfa_rec m = {0};
+	char t[32];
+
+	pd_store_mfa_get(d->store, key, &m);
+	kv_str(b, json, "mfa", !m.exists ? "none" : m.bound ? "bound" : "pending");
+	iso_time(m.bound ? m.bound_at : m.created, t, sizeof(t));
+	kv_str(b, json, "mfa_since", m.exists ? t : "");
+	kv_bool(b, json, "mfa_bind_required", rec->mfa_bind_required);
+	rs_secret_wipe(&m, sizeof(m));
+}
+
 static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
 {
 	struct pd_user_rec rec;
@@ -143,29 +157,39 @@ static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
 		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
 		return;
 	}
-	if (!strcmp(c->req.arg, "password_reset_required=on"))
-		on = true;
-	else if (!strcmp(c->req.arg, "password_reset_required=off"))
-		on = false;
-	else {
-		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "unknown setting", NULL, false);
-		return;
-	}
+	const char *msg;
+	int r;
+
 	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
 		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
 		return;
 	}
-	rec.pw_reset_required = on;
-	if (pd_store_user_put(d->store, w.key, &rec, pd_now()) < 0) {
+	on = strstr(c->req.arg, "=on") != NULL;
+	if (!strcmp(c->req.arg, "password_reset_required=on") ||
+	    !strcmp(c->req.arg, "password_reset_required=off")) {
+		rec.pw_reset_required = on;
+		msg = on ? "the user must change the password at the next logon"
+			 : "no password change required";
+	} else if (!strcmp(c->req.arg, "mfa_bind_required=on") ||
+		   !strcmp(c->req.arg, "mfa_bind_required=off")) {
+		rec.mfa_bind_required = on;
+		msg = on ? "the user must bind an MFA device at the next logon"
+			 : "no MFA binding required";
+	} else if (!strcmp(c->req.arg, "forget_mfa")) {
+		msg = "remembered MFA logons forgotten";
+	} else {
+		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "unknown setting", NULL, false);
+		return;
+	}
+	r = strcmp(c->req.arg, "forget_mfa") ? pd_store_user_put(d->store, w.key, &rec, pd_now())
+					     : pd_store_mfa_tickets_clear(d->store, w.key);
+	if (r < 0) {
 		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
 		return;
 	}
 	pd_log(LOG_NOTICE, "user set user=\"%.32s\" %s by uid %u", c->req.user, c->req.arg,
 	       (unsigned)c->uid);
-	reply(c, RS_V_ALLOW, RS_R_NONE,
-	      on ? "the user must change the password at the next logon"
-		 : "no password change required",
-	      NULL, true);
+	reply(c, RS_V_ALLOW, RS_R_NONE, msg, NULL, true);
 }
 
 static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, struct rs_buf *b)
@@ -209,6 +233,8 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 	       rec.last_logon ? (rec.last_source[0] ? rec.last_source : "local") : "");
 	kv_str(b, json, "last_logon_service", rec.last_service);
 	password_fields(d, &rec, c->req.user, json, b);
+	mfa_fields(d, &rec, w.key, json, b);
+
 	if (json)
 		rs_buf_put(b, "}\n", 2);
 	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, b, false);
@@ -250,6 +276,10 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 
 	rs_buf_init(&b, body, sizeof(body));
 	/* the users' socket: ping, the policy, and one's own record */
+	if (t == RS_MSG_MFA_CREATE || t == RS_MSG_MFA_BIND || t == RS_MSG_MFA_DISABLE) {
+		pd_mfa_verb(d, c); /* checks root or self-service itself */
+		return;
+	}
 	if (!c->admin && t != RS_MSG_PING && t != RS_MSG_POLICY_SHOW && t != RS_MSG_USER_SHOW) {
 		reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "this needs root", NULL, false);
 		return;

@@ -26,7 +26,14 @@ int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const cha
  * exit code.  With quiet, a successful reply's message is not printed. */
 int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet);
 
+/* The socket for this caller: root's, or the self-service one. */
+const char *ctl_socket(const struct ctl *c);
+
+/* ctl_mfa.c: mfa create|bind|enable|disable; argv starts at the verb. */
+int ctl_mfa(const struct ctl *c, int argc, char **argv);
+
 /* ctl_password.c: the password verbs; argv starts after the verb. */
+
 int ctl_check_password(const struct ctl *c, const char *user);
 int ctl_reset_password(const struct ctl *c, const char *user, bool generate);
 

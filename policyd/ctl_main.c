@@ -33,7 +33,13 @@ static int usage(FILE *f)
 		   "                               and printed once) the user must change within\n"
 		   "                               initial_password_age days (root)\n"
 		   "  policy check-password USER   check a password read from stdin against the\n"
-		   "                               rules and USER's history (root)\n");
+		   "                               rules and USER's history (root)\n"
+		   "  user set USER --mfa-bind-required on|off | --forget-mfa\n"
+		   "  mfa create [USER] [--qr-png FILE]  a pending device: key, URI, QR code\n"
+		   "  mfa bind [USER] CODE1 CODE2  bind it with two consecutive codes\n"
+		   "  mfa enable [USER]            create and bind, asking for the codes\n"
+		   "  mfa disable [USER]           unbind (and forget remembered logons)\n"
+		   "                               (no USER: yourself, where the policy allows)\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -51,11 +57,15 @@ int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const cha
 	return CTL_OK;
 }
 
+const char *ctl_socket(const struct ctl *c)
+{
+	return geteuid() == 0 ? c->policy.policyd.socket : c->policy.policyd.user_socket;
+}
+
 int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet)
 {
 	static uint8_t buf[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
-	const char *sock =
-	    geteuid() == 0 ? c->policy.policyd.socket : c->policy.policyd.user_socket;
+	const char *sock = ctl_socket(c);
 	struct rs_msg rep;
 	int r;
 
@@ -94,13 +104,23 @@ static int call(struct ctl *c, uint8_t type, const char *user, const char *arg)
 /* user set USER --password-reset-required on|off */
 static int user_set(struct ctl *c, const char *user, int argc, char **argv)
 {
+	static const char *const flags[][2] = {
+	    {"--password-reset-required", "password_reset_required"},
+	    {"--mfa-bind-required", "mfa_bind_required"},
+	};
 	char arg[64];
 
-	if (argc != 2 || strcmp(argv[0], "--password-reset-required") ||
-	    (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
+	if (argc == 1 && !strcmp(argv[0], "--forget-mfa"))
+		return call(c, RS_MSG_USER_SET, user, "forget_mfa");
+	if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
 		return usage(stderr);
-	snprintf(arg, sizeof(arg), "password_reset_required=%s", argv[1]);
-	return call(c, RS_MSG_USER_SET, user, arg);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (strcmp(argv[0], flags[i][0]))
+			continue;
+		snprintf(arg, sizeof(arg), "%s=%s", flags[i][1], argv[1]);
+		return call(c, RS_MSG_USER_SET, user, arg);
+	}
+	return usage(stderr);
 }
 
 static int policy_check(const char *file)
@@ -160,6 +180,11 @@ int main(int argc, char **argv)
 		return call(&c, RS_MSG_POLICY_SHOW, NULL, NULL);
 	if (!strcmp(argv[0], "policy") && argc == 3 && !strcmp(argv[1], "check-password"))
 		return ctl_check_password(&c, argv[2]);
+	if (!strcmp(argv[0], "mfa")) {
+		int r = ctl_mfa(&c, argc - 1, argv + 1);
+
+		return r == CTL_USAGE ? usage(stderr) : r;
+	}
 	if (strcmp(argv[0], "user") || argc < 3)
 		return usage(stderr);
 	if (argc == 3 && !strcmp(argv[1], "show"))

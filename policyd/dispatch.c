@@ -210,7 +210,35 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	rs_eval_password(&d->policy, &w->facts, pd_job_matches(job, 0), &rec.lock, now, &dec);
+	bool ok = pd_job_matches(job, 0);
+	enum rs_mfa_need need = pd_mfa_need(d, w, &rec, c->req.rhost);
+
+	if (need != RS_MFA_NONE && !(ok && pd_mfa_remembered(d, w, c->req.rhost))) {
+		/* the second step: a wrong password counts now, and the user
+		 * is asked for a code all the same, unless this locked it */
+		if (!ok) {
+			d->stats.failures++;
+			if (rs_lock_record_failure(&rec.lock, now,
+						   d->policy.password.max_login_attempts)) {
+				rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, now, &dec);
+				if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+					pd_reply_error(c, RS_R_STORE);
+					return;
+				}
+				pd_log_decision("auth", w, &c->req, &dec);
+				pd_reply_decision(c, &dec, true);
+				return;
+			}
+			if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+				pd_reply_error(c, RS_R_STORE);
+				return;
+			}
+		}
+		pd_mfa_challenge(d, c, w, need, ok);
+		return;
+	}
+	rs_eval_password(&d->policy, &w->facts, ok, &rec.lock, now, &dec);
+
 	if (dec.verdict != RS_V_ALLOW)
 		d->stats.failures++;
 	if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
@@ -277,7 +305,9 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		rec.last_logon = now;
 		source_of(c->req.rhost, rec.last_source, sizeof(rec.last_source));
 		snprintf(rec.last_service, sizeof(rec.last_service), "%s", c->req.service);
-		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+		if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
+		    (rec.last_source[0] && w->facts.known &&
+		     pd_store_source_put(d->store, w->key, rec.last_source, now) < 0)) {
 			pd_reply_error(c, RS_R_STORE);
 			return;
 		}
@@ -290,7 +320,7 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 static bool per_user(uint8_t t)
 {
 	return t == RS_MSG_AUTH_START || t == RS_MSG_AUTH_PASSWORD || t == RS_MSG_ACCOUNT ||
-	       t == RS_MSG_PASSWORD_CHECK || t == RS_MSG_PASSWORD_SET;
+	       t == RS_MSG_PASSWORD_CHECK || t == RS_MSG_PASSWORD_SET || t == RS_MSG_AUTH_CODE;
 }
 
 /* Serves c now; true when it went to the workers (the user is busy). */
@@ -305,6 +335,10 @@ static bool serve(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		return false;
 	case RS_MSG_AUTH_PASSWORD:
 		return do_auth_password(d, c, w);
+	case RS_MSG_AUTH_CODE:
+		pd_mfa_code(d, c, w);
+		return false;
+
 	default:
 		return pd_password_request(d, c, w);
 	}

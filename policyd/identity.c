@@ -81,7 +81,7 @@ void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct 
 		return;
 	}
 	/* unknown: keep only a keyed hash, the name may be a password */
-	pd_hmac(d->name_key, "user-name", req->user, strlen(req->user), mac);
+	pd_hmac(d->master_key, "user-name", req->user, strlen(req->user), mac);
 	memcpy(ret->key, "h:", 2);
 	hex(mac, 32, ret->key + 2);
 	rs_secret_wipe(mac, sizeof(mac));

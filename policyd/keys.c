@@ -77,3 +77,53 @@ void pd_hmac(const uint8_t key[32], const char *label, const void *data, size_t 
 	HMAC(EVP_sha256(), sub, 32, data, n, out, &len);
 	rs_secret_wipe(sub, sizeof(sub));
 }
+
+int pd_seal(const uint8_t key[32], const char *aad, const uint8_t *in, size_t n, uint8_t *out,
+	    size_t cap, size_t *ret_len)
+{
+	EVP_CIPHER_CTX *ctx;
+	int len, r = -EIO;
+
+	if (cap < PD_SEAL_OVERHEAD + n || n > INT32_MAX)
+		return -EMSGSIZE;
+	if (getrandom(out, PD_SEAL_IV, 0) != PD_SEAL_IV)
+		return -EIO;
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, out) == 1 &&
+	    EVP_EncryptUpdate(ctx, NULL, &len, (const unsigned char *)aad, (int)strlen(aad)) == 1 &&
+	    EVP_EncryptUpdate(ctx, out + PD_SEAL_IV, &len, in, (int)n) == 1 &&
+	    EVP_EncryptFinal_ex(ctx, out + PD_SEAL_IV + len, &len) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, PD_SEAL_TAG, out + PD_SEAL_IV + n) ==
+		1) {
+		*ret_len = PD_SEAL_OVERHEAD + n;
+		r = 0;
+	}
+	EVP_CIPHER_CTX_free(ctx);
+	return r;
+}
+
+int pd_open(const uint8_t key[32], const char *aad, const uint8_t *in, size_t n, uint8_t *out,
+	    size_t cap, size_t *ret_len)
+{
+	EVP_CIPHER_CTX *ctx;
+	size_t plain;
+	int len, r = -EBADMSG;
+
+	if (n < PD_SEAL_OVERHEAD || n - PD_SEAL_OVERHEAD > cap || n > INT32_MAX)
+		return -EBADMSG;
+	plain = n - PD_SEAL_OVERHEAD;
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, in) == 1 &&
+	    EVP_DecryptUpdate(ctx, NULL, &len, (const unsigned char *)aad, (int)strlen(aad)) == 1 &&
+	    EVP_DecryptUpdate(ctx, out, &len, in + PD_SEAL_IV, (int)plain) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, PD_SEAL_TAG,
+				(void *)(in + PD_SEAL_IV + plain)) == 1 &&
+	    EVP_DecryptFinal_ex(ctx, out + len, &len) == 1) {
+		*ret_len = plain;
+		r = 0;
+	} else {
+		rs_secret_wipe(out, cap);
+	}
+	EVP_CIPHER_CTX_free(ctx);
+	return r;
+}

@@ -61,7 +61,11 @@ int pd_reload(struct pd_daemon *d, char *err, size_t len)
 		if (memcmp(&p->policyd, &d->policy.policyd, sizeof(p->policyd)))
 			pd_log(LOG_WARNING, "policyd.* settings change only at restart");
 		p->policyd = d->policy.policyd;
+		if (d->policy.pref.enable_save_mfa_ticket && !p->pref.enable_save_mfa_ticket &&
+		    pd_store_mfa_tickets_clear(d->store, NULL) == 0)
+			pd_log(LOG_NOTICE, "enable_save_mfa_ticket turned off: tickets forgotten");
 		d->policy = *p;
+
 		pd_log(LOG_NOTICE, "policy reloaded from %s", d->config_path);
 	}
 	free(p);
@@ -92,8 +96,9 @@ static int run(struct pd_daemon *d, bool detach)
 	if (ensure_parent(s->database, 0700) < 0 || ensure_parent(s->key_file, 0700) < 0 ||
 	    ensure_parent(s->socket, 0755) < 0 || ensure_parent(s->user_socket, 0755) < 0)
 		return 1;
-	if (pd_master_key_load(s->key_file, d->name_key) < 0)
+	if (pd_master_key_load(s->key_file, d->master_key) < 0)
 		return 1;
+	pd_hmac(d->master_key, "totp-seed", "", 0, d->seed_key);
 	r = pd_store_open(s->database, &d->store, err, sizeof(err));
 	if (r < 0) {
 		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
@@ -122,7 +127,9 @@ static int run(struct pd_daemon *d, bool detach)
 		unlink(s->pid_file);
 	pd_workers_stop(d->workers);
 	pd_store_close(d->store);
-	rs_secret_wipe(d->name_key, sizeof(d->name_key));
+	rs_secret_wipe(d->master_key, sizeof(d->master_key));
+	rs_secret_wipe(d->seed_key, sizeof(d->seed_key));
+
 	pd_log(LOG_NOTICE, "stopped");
 	return r < 0 ? 1 : 0;
 }

@@ -39,7 +39,9 @@ struct pd_daemon {
 	struct rs_policy policy;
 	struct pd_store *store;
 	struct pd_workers *workers;
-	uint8_t name_key[32];	      /* keys hashes of unknown user names */
+	uint8_t master_key[32]; /* from key_file; every key below derives from it */
+	uint8_t seed_key[32];	/* seals TOTP seeds */
+
 	char dummy_hash[PD_HASH_MAX]; /* for unknown users: same cost */
 	int64_t started;
 	struct pd_stats stats;
@@ -75,6 +77,18 @@ int pd_dummy_hash(char *buf, size_t len);
 /* Loads (or, when absent, creates) the 32-byte master key file: root-owned,
  * mode 0600, exactly 32 bytes.  0 or -errno with a reason logged. */
 int pd_master_key_load(const char *path, uint8_t ret[32]);
+/* AES-256-GCM: out = iv (12) | ciphertext | tag (16), the tag covering
+ * aad (the user's store key, so a sealed seed cannot be moved to another
+ * user).  0, -EMSGSIZE or -EIO; pd_open: 0 or -EBADMSG (wrong key, aad or
+ * data: out is wiped). */
+#define PD_SEAL_IV	 12
+#define PD_SEAL_TAG	 16
+#define PD_SEAL_OVERHEAD (PD_SEAL_IV + PD_SEAL_TAG)
+int pd_seal(const uint8_t key[32], const char *aad, const uint8_t *in, size_t n, uint8_t *out,
+	    size_t cap, size_t *ret_len);
+int pd_open(const uint8_t key[32], const char *aad, const uint8_t *in, size_t n, uint8_t *out,
+	    size_t cap, size_t *ret_len);
+
 /* HMAC-SHA256(key, label || data) into out[32]. */
 void pd_hmac(const uint8_t key[32], const char *label, const void *data, size_t n, uint8_t out[32]);
 

@@ -26,7 +26,7 @@ struct loop {
 	struct pd_conn *conns; /* every connection */
 	struct pd_conn *flush; /* replies waiting for the commit */
 	size_t nconns;
-	int64_t tx_since;	 /* when the open transaction began (ms), or 0 */
+	int64_t tx_since; /* when the open transaction began (ms), or 0 */
 	bool stop;
 };
 
@@ -135,8 +135,7 @@ static void encode_reply(struct pd_conn *c, struct rs_msg *reply)
 	c->out = NULL;
 	c->out_off = 0;
 	reply->id = c->req.id;
-	if (rs_proto_encode(reply, scratch, sizeof(scratch), &len) < 0 ||
-	    !(c->out = malloc(len))) {
+	if (rs_proto_encode(reply, scratch, sizeof(scratch), &len) < 0 || !(c->out = malloc(len))) {
 		c->close_after = true; /* cannot answer: closing is a denial */
 		len = 0;
 	} else {

@@ -14,12 +14,13 @@
 #include <sys/types.h>
 
 #include "pd.h"
+#include "ramsec/totp.h"
 #include "workers.h"
 
 #define PD_IO_TIMEOUT_MS   5000	 /* a request must arrive within this */
 #define PD_IDLE_TIMEOUT_MS 10000 /* a kept-alive connection may idle this long */
 #define PD_MAX_CONNS	   2048
-#define PD_GROUP_COMMIT_MS 2	 /* a write waits at most this for company */
+#define PD_GROUP_COMMIT_MS 2 /* a write waits at most this for company */
 
 struct pd_slot;
 
@@ -40,8 +41,8 @@ struct pd_conn {
 	size_t in_need;
 	uint8_t *out;
 	size_t out_len, out_off;
-		struct rs_msg req;	/* the request being served */
-	struct pd_who who;	/* its user, resolved once */
+	struct rs_msg req;    /* the request being served */
+	struct pd_who who;    /* its user, resolved once */
 	struct pd_slot *slot; /* the user it waits for, if any */
 	struct pd_job *job;
 	struct pd_conn *next_wait;   /* in the slot's queue */
@@ -96,7 +97,25 @@ void pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job);
 /* Fills f->pw from the store's record and the shadow entry (may be NULL). */
 void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f);
 
+/* ---- mfa.c ---- */
+/* What MFA this logon of w needs (its device, mfa_bind_required, the
+ * source for adaptive). */
+enum rs_mfa_need pd_mfa_need(struct pd_daemon *d, const struct pd_who *w,
+			     const struct pd_user_rec *rec, const char *rhost);
+/* True when w has a remembered-MFA ticket for this source. */
+bool pd_mfa_remembered(struct pd_daemon *d, const struct pd_who *w, const char *rhost);
+/* Replies CONTINUE and keeps a pending step: a code, or binding a new
+ * device (with the QR code in the body) when need is BIND and the password
+ * was right. */
+void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		      enum rs_mfa_need need, bool password_ok);
+/* AUTH_CODE: the second step. */
+void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w);
+/* MFA_CREATE, MFA_BIND, MFA_DISABLE (root, or the user when allowed). */
+void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c);
+
 /* ---- passwords.c ---- */
+
 /* PASSWORD_CHECK / PASSWORD_SET; true when a job went to the workers. */
 bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 void pd_password_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job);

@@ -32,6 +32,7 @@ struct pd_user_rec {
 	bool pw_initial;		   /* set by an administrator */
 	bool pw_reset_required;		   /* password_reset_required */
 	char hist_setting[PD_SETTING_MAX]; /* the user's history KDF setting */
+	bool mfa_bind_required;		   /* mfa_bind_required */
 };
 
 #define PD_HISTORY_HASH_MAX 160
@@ -75,7 +76,39 @@ int pd_store_history_get(struct pd_store *s, const char *key, char (*out)[PD_HIS
 int pd_store_history_add(struct pd_store *s, const char *key, const char *hash, size_t keep,
 			 int64_t now);
 
-/* Notes that key passed our password check from rhost at now. */
+#define PD_SEALED_MAX 96 /* iv 12 + seed + tag 16 */
+
+struct pd_mfa_rec {
+	bool exists;
+	bool bound;		     /* false: created, waiting for two codes */
+	uint8_t seed[PD_SEALED_MAX]; /* sealed (see pd_seal) */
+	size_t seed_len;
+	int64_t created, bound_at;
+	int64_t last_step; /* the last step whose code was accepted */
+};
+
+/* The device of key (ret->exists false when none): 0 or -EIO. */
+int pd_store_mfa_get(struct pd_store *s, const char *key, struct pd_mfa_rec *ret);
+int pd_store_mfa_put(struct pd_store *s, const char *key, const struct pd_mfa_rec *r);
+/* Deletes the device and every remembered-MFA ticket of key. */
+int pd_store_mfa_delete(struct pd_store *s, const char *key);
+
+/* Remembered MFA: *ret_valid when key has a ticket for source that has not
+ * expired at now. */
+int pd_store_mfa_ticket_valid(struct pd_store *s, const char *key, const char *source, int64_t now,
+			      bool *ret_valid);
+int pd_store_mfa_ticket_put(struct pd_store *s, const char *key, const char *source,
+			    int64_t expires);
+/* Forgets the tickets of key, or of everyone when key is NULL. */
+int pd_store_mfa_tickets_clear(struct pd_store *s, const char *key);
+
+/* Logon sources (adaptive MFA): when key last logged on from source
+ * (*ret_at 0 = never), and noting a logon. */
+int pd_store_source_get(struct pd_store *s, const char *key, const char *source, int64_t *ret_at);
+int pd_store_source_put(struct pd_store *s, const char *key, const char *source, int64_t now);
+
+/* Notes that key passed
+ our password check from rhost at now. */
 int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now);
 /* Takes (deletes) the ticket of key; *ret_found when one from rhost younger
  * than max_age was there.  0 or -EIO. */

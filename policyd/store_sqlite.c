@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 enum stmt_id {
 	ST_USER_GET,
@@ -25,20 +25,30 @@ enum stmt_id {
 	ST_HIST_GET,
 	ST_HIST_ADD,
 	ST_HIST_PRUNE,
+	ST_MFA_GET,
+	ST_MFA_PUT,
+	ST_MFA_DEL,
+	ST_TICKET_MFA_GET,
+	ST_TICKET_MFA_PUT,
+	ST_TICKET_MFA_CLEAR,
+	ST_TICKET_MFA_CLEAR_ALL,
+	ST_SOURCE_GET,
+	ST_SOURCE_PUT,
 	ST__MAX,
 };
 
 static const char *const stmt_sql[ST__MAX] = {
     [ST_USER_GET] = "SELECT failures, locked_until, last_logon, last_source, last_service, "
-		    "pw_set_at, pw_initial, pw_reset_required, hist_setting "
+		    "pw_set_at, pw_initial, pw_reset_required, hist_setting, mfa_bind_required "
 		    "FROM users WHERE key = ?1",
     [ST_USER_PUT] = "INSERT INTO users(key, failures, locked_until, last_logon, last_source, "
 		    "last_service, updated, pw_set_at, pw_initial, pw_reset_required, "
-		    "hist_setting) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+		    "hist_setting, mfa_bind_required) "
+		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
 		    "ON CONFLICT(key) DO UPDATE SET failures = ?2, locked_until = ?3, "
 		    "last_logon = ?4, last_source = ?5, last_service = ?6, updated = ?7, "
 		    "pw_set_at = ?8, pw_initial = ?9, pw_reset_required = ?10, "
-		    "hist_setting = ?11",
+		    "hist_setting = ?11, mfa_bind_required = ?12",
     [ST_TICKET_PUT] = "INSERT OR REPLACE INTO auth_tickets(key, rhost, at) VALUES(?1, ?2, ?3)",
     [ST_TICKET_GET] = "SELECT rhost, at FROM auth_tickets WHERE key = ?1",
     [ST_TICKET_DEL] = "DELETE FROM auth_tickets WHERE key = ?1",
@@ -50,6 +60,17 @@ static const char *const stmt_sql[ST__MAX] = {
 		    "(SELECT coalesce(max(seq), 0) + 1 FROM history WHERE key = ?1), ?2, ?3)",
     [ST_HIST_PRUNE] = "DELETE FROM history WHERE key = ?1 AND seq NOT IN "
 		      "(SELECT seq FROM history WHERE key = ?1 ORDER BY seq DESC LIMIT ?2)",
+    [ST_MFA_GET] = "SELECT bound, seed, created, bound_at, last_step FROM mfa WHERE key = ?1",
+    [ST_MFA_PUT] = "INSERT OR REPLACE INTO mfa(key, bound, seed, created, bound_at, last_step) "
+		   "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_MFA_DEL] = "DELETE FROM mfa WHERE key = ?1",
+    [ST_TICKET_MFA_GET] = "SELECT expires FROM mfa_tickets WHERE key = ?1 AND source = ?2",
+    [ST_TICKET_MFA_PUT] = "INSERT OR REPLACE INTO mfa_tickets(key, source, expires) "
+			  "VALUES(?1, ?2, ?3)",
+    [ST_TICKET_MFA_CLEAR] = "DELETE FROM mfa_tickets WHERE key = ?1",
+    [ST_TICKET_MFA_CLEAR_ALL] = "DELETE FROM mfa_tickets",
+    [ST_SOURCE_GET] = "SELECT last_seen FROM sources WHERE key = ?1 AND source = ?2",
+    [ST_SOURCE_PUT] = "INSERT OR REPLACE INTO sources(key, source, last_seen) VALUES(?1, ?2, ?3)",
 };
 
 /* Schema migrations: migrations[v] takes the schema from v to v + 1. */
@@ -78,6 +99,25 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " hash TEXT NOT NULL,"
     " set_at INTEGER NOT NULL,"
     " PRIMARY KEY(key, seq));",
+    /* 3: MFA devices, remembered MFA, logon sources (issue 4) */
+    "ALTER TABLE users ADD COLUMN mfa_bind_required INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE mfa("
+    " key TEXT PRIMARY KEY NOT NULL,"
+    " bound INTEGER NOT NULL,"
+    " seed BLOB NOT NULL," /* AES-256-GCM: iv | ciphertext | tag */
+    " created INTEGER NOT NULL,"
+    " bound_at INTEGER NOT NULL,"
+    " last_step INTEGER NOT NULL);"
+    "CREATE TABLE mfa_tickets("
+    " key TEXT NOT NULL,"
+    " source TEXT NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " PRIMARY KEY(key, source));"
+    "CREATE TABLE sources("
+    " key TEXT NOT NULL,"
+    " source TEXT NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " PRIMARY KEY(key, source));",
 };
 
 struct pd_store {
@@ -306,6 +346,7 @@ int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *r
 	ret->pw_initial = sqlite3_column_int(st, 6) != 0;
 	ret->pw_reset_required = sqlite3_column_int(st, 7) != 0;
 	copy_text(ret->hist_setting, sizeof(ret->hist_setting), st, 8);
+	ret->mfa_bind_required = sqlite3_column_int(st, 9) != 0;
 	sqlite3_reset(st);
 	return 0;
 }
@@ -331,6 +372,8 @@ int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_
 	sqlite3_bind_int(st, 9, rec->pw_initial);
 	sqlite3_bind_int(st, 10, rec->pw_reset_required);
 	sqlite3_bind_text(st, 11, rec->hist_setting, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 12, rec->mfa_bind_required);
+
 	r = sqlite3_step(st);
 	sqlite3_reset(st);
 	return r == SQLITE_DONE ? 0 : fail(s, "writing a user");
@@ -466,4 +509,131 @@ int pd_store_info(struct pd_store *s, int64_t now, struct pd_store_info *ret)
 	ret->unknown = count(s, "SELECT count(*) FROM users WHERE key LIKE 'h:%'", now);
 	ret->locked = count(s, "SELECT count(*) FROM users WHERE locked_until > ?1", now);
 	return ret->users < 0 || ret->unknown < 0 || ret->locked < 0 ? -EIO : 0;
+}
+
+/* Runs a write statement st (bound by the caller) inside the transaction. */
+static int write_step(struct pd_store *s, sqlite3_stmt *st, const char *what)
+{
+	int r = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : fail(s, what);
+}
+
+int pd_store_mfa_get(struct pd_store *s, const char *key, struct pd_mfa_rec *ret)
+{
+	sqlite3_stmt *st = stmt(s, ST_MFA_GET);
+	int r, n;
+
+	memset(ret, 0, sizeof(*ret));
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		n = sqlite3_column_bytes(st, 1);
+		if (n > 0 && (size_t)n <= sizeof(ret->seed)) {
+			ret->exists = true;
+			ret->bound = sqlite3_column_int(st, 0) != 0;
+			memcpy(ret->seed, sqlite3_column_blob(st, 1), (size_t)n);
+			ret->seed_len = (size_t)n;
+			ret->created = sqlite3_column_int64(st, 2);
+			ret->bound_at = sqlite3_column_int64(st, 3);
+			ret->last_step = sqlite3_column_int64(st, 4);
+		}
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : fail(s, "reading an MFA device");
+}
+
+int pd_store_mfa_put(struct pd_store *s, const char *key, const struct pd_mfa_rec *rec)
+{
+	sqlite3_stmt *st = stmt(s, ST_MFA_PUT);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, rec->bound);
+	sqlite3_bind_blob(st, 3, rec->seed, (int)rec->seed_len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, rec->created);
+	sqlite3_bind_int64(st, 5, rec->bound_at);
+	sqlite3_bind_int64(st, 6, rec->last_step);
+	return write_step(s, st, "writing an MFA device");
+}
+
+int pd_store_mfa_delete(struct pd_store *s, const char *key)
+{
+	sqlite3_stmt *st = stmt(s, ST_MFA_DEL);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (write_step(s, st, "deleting an MFA device") < 0)
+		return -EIO;
+	return pd_store_mfa_tickets_clear(s, key);
+}
+
+int pd_store_mfa_ticket_valid(struct pd_store *s, const char *key, const char *source, int64_t now,
+			      bool *ret_valid)
+{
+	sqlite3_stmt *st = stmt(s, ST_TICKET_MFA_GET);
+	int r;
+
+	*ret_valid = false;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*ret_valid = now < sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : fail(s, "reading an MFA ticket");
+}
+
+int pd_store_mfa_ticket_put(struct pd_store *s, const char *key, const char *source,
+			    int64_t expires)
+{
+	sqlite3_stmt *st = stmt(s, ST_TICKET_MFA_PUT);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, expires);
+	return write_step(s, st, "writing an MFA ticket");
+}
+
+int pd_store_mfa_tickets_clear(struct pd_store *s, const char *key)
+{
+	sqlite3_stmt *st = stmt(s, key ? ST_TICKET_MFA_CLEAR : ST_TICKET_MFA_CLEAR_ALL);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	if (key)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return write_step(s, st, "clearing MFA tickets");
+}
+
+int pd_store_source_get(struct pd_store *s, const char *key, const char *source, int64_t *ret_at)
+{
+	sqlite3_stmt *st = stmt(s, ST_SOURCE_GET);
+	int r;
+
+	*ret_at = 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*ret_at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : fail(s, "reading a logon source");
+}
+
+int pd_store_source_put(struct pd_store *s, const char *key, const char *source, int64_t now)
+{
+	sqlite3_stmt *st = stmt(s, ST_SOURCE_PUT);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	return write_step(s, st, "writing a logon source");
 }

@@ -12,9 +12,13 @@
  * that real uid and effective uid 0, as a setuid passwd does.  Output lines: "prompt: TEXT", "error: TEXT",
  * "info: TEXT", "OP: PAM_CODE_NAME".  A --resp of "@NULL" answers with a
  * NULL response (Ctrl-D); with no answer left the conversation fails.
+ * --resp "@exec:CMD" answers with CMD's output (CMD reads the messages so
+ * far from the file named by --transcript, in $PAMDRIVE_TRANSCRIPT);
+ * --no-info 1 makes the conversation fail on text it should show.
  * Exit status: 0 when every op returned PAM_SUCCESS, else 1.
  */
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -24,7 +28,40 @@
 struct answers {
 	const char *resp[32];
 	int n, next;
+	bool no_info;		/* the conversation cannot show text */
+	const char *transcript; /* every message is appended here */
 };
+
+/* A response "@exec:CMD" runs CMD with PAMDRIVE_TRANSCRIPT set and answers
+ * with its first line of output. */
+static char *answer(const struct answers *a, const char *resp)
+{
+	char line[1024] = "";
+	FILE *p;
+
+	if (strncmp(resp, "@exec:", 6))
+		return strdup(resp);
+	setenv("PAMDRIVE_TRANSCRIPT", a->transcript ? a->transcript : "/dev/null", 1);
+	p = popen(resp + 6, "r");
+	if (!p || !fgets(line, sizeof(line), p))
+		line[0] = '\0';
+	if (p)
+		pclose(p);
+	line[strcspn(line, "\n")] = '\0';
+	return strdup(line);
+}
+
+static void record(const struct answers *a, const char *kind, const char *msg)
+{
+	FILE *f;
+
+	printf("%s: %s\n", kind, msg);
+	fflush(stdout);
+	if (a->transcript && (f = fopen(a->transcript, "a"))) {
+		fprintf(f, "%s: %s\n", kind, msg);
+		fclose(f);
+	}
+}
 
 static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
@@ -37,20 +74,24 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 		switch (msg[i]->msg_style) {
 		case PAM_PROMPT_ECHO_OFF:
 		case PAM_PROMPT_ECHO_ON:
-			printf("prompt: %s\n", msg[i]->msg);
+			record(a, "prompt", msg[i]->msg);
 			if (a->next >= a->n) {
 				free(r);
 				return PAM_CONV_ERR;
 			}
 			if (strcmp(a->resp[a->next], "@NULL"))
-				r[i].resp = strdup(a->resp[a->next]);
+				r[i].resp = answer(a, a->resp[a->next]);
 			a->next++;
 			break;
 		case PAM_ERROR_MSG:
-			printf("error: %s\n", msg[i]->msg);
+			record(a, "error", msg[i]->msg);
 			break;
 		default:
-			printf("info: %s\n", msg[i]->msg);
+			if (a->no_info) {
+				free(r);
+				return PAM_CONV_ERR;
+			}
+			record(a, "info", msg[i]->msg);
 		}
 	}
 	fflush(stdout);
@@ -151,6 +192,10 @@ int main(int argc, char **argv)
 			a.resp[a.n++] = read_file(v);
 		else if (!strcmp(argv[i], "--env"))
 			continue; /* applied after pam_start */
+		else if (!strcmp(argv[i], "--transcript"))
+			a.transcript = v;
+		else if (!strcmp(argv[i], "--no-info") && !strcmp(v, "1"))
+			a.no_info = true;
 		else if (!strcmp(argv[i], "--ruid")) {
 			struct passwd *pw = getpwnam(v);
 

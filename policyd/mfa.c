@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+/*
+ * MFA: the second step of a logon (a code, or binding a device at logon),
+ * remembered MFA, and the device verbs (create, bind, disable) for root and,
+ * when security_preference allows it, for users themselves.
+ *
+ * Between the password and the code, policyd keeps a pending step in
+ * memory under a random token (a restart in between means logging on
+ * again).  Whether the password was right stays hidden until the code: a
+ * user who must give a code is asked for one either way.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "ramsec/cidr.h"
+#include "ramsec/client.h"
+#include "ramsec/secret.h"
+#include "ramsec/totp.h"
+#include "server.h"
+#include "store.h"
+
+#define PENDING_MAX    1024
+#define PENDING_TTL_MS (5 * 60 * 1000)
+
+struct pending {
+	uint64_t token; /* 0: free */
+	char key[PD_KEY_MAX];
+	bool password_ok;
+	bool bind;
+	int64_t expires_ms;
+};
+
+static struct pending pending[PENDING_MAX];
+
+static uint64_t pending_add(const char *key, bool password_ok, bool bind)
+{
+	int64_t now = rs_now_ms();
+	struct pending *slot = &pending[0];
+	uint64_t token = 0;
+
+	for (size_t i = 0; i < PENDING_MAX; i++) {
+		if (!pending[i].token || pending[i].expires_ms <= now) {
+			slot = &pending[i];
+			break;
+		}
+		if (pending[i].expires_ms < slot->expires_ms)
+			slot = &pending[i]; /* full: the oldest goes */
+	}
+	while (!token && getrandom(&token, sizeof(token), 0) != sizeof(token))
+		;
+	slot->token = token;
+	snprintf(slot->key, sizeof(slot->key), "%s", key);
+	slot->password_ok = password_ok;
+	slot->bind = bind;
+	slot->expires_ms = now + PENDING_TTL_MS;
+	return token;
+}
+
+/* Takes the pending step token of key; false when there is none. */
+static bool pending_take(uint64_t token, const char *key, struct pending *ret)
+{
+	for (size_t i = 0; token && i < PENDING_MAX; i++) {
+		struct pending *p = &pending[i];
+
+		if (p->token != token)
+			continue;
+		*ret = *p;
+		memset(p, 0, sizeof(*p));
+		return !strcmp(ret->key, key) && ret->expires_ms > rs_now_ms();
+	}
+	return false;
+}
+
+/* The source of a logon as we key tickets and sources: the normalised
+ * address, or "" for a local or unparsable one. */
+static void source(const char *rhost, char *out, size_t len)
+{
+	struct rs_addr a;
+
+	out[0] = '\0';
+	if (rhost[0] && rs_addr_parse(rhost, &a) == 0)
+		rs_addr_format(&a, out, len);
+}
+
+static void issuer(const struct pd_daemon *d, char *out, size_t len)
+{
+	if (d->policy.mfa.issuer[0])
+		snprintf(out, len, "%s", d->policy.mfa.issuer);
+	else if (gethostname(out, len) < 0 || !out[0])
+		snprintf(out, len, "ramsec");
+	out[len - 1] = '\0';
+	for (char *p = out; *p; p++)
+		if (*p == ':')
+			*p = '-';
+}
+
+/* Makes a pending device for w (replacing a pending one) and writes the
+ * seed's base32 and the otpauth URI into seed_b32 and uri. */
+static int create_device(struct pd_daemon *d, const struct pd_who *w, char *seed_b32,
+			 size_t seed_len, struct rs_buf *uri)
+{
+	uint8_t seed[RS_TOTP_SEED_LEN];
+	struct pd_mfa_rec m = {.exists = true, .created = pd_now(), .last_step = -1};
+	char iss[RS_TEXT_MAX + 1];
+	int r;
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
+		return -EIO;
+	r = pd_seal(d->seed_key, w->key, seed, sizeof(seed), m.seed, sizeof(m.seed), &m.seed_len);
+	if (r == 0)
+		r = pd_store_mfa_put(d->store, w->key, &m);
+	if (r == 0) {
+		issuer(d, iss, sizeof(iss));
+		rs_base32_encode(seed, sizeof(seed), seed_b32, seed_len);
+		rs_totp_uri(iss, w->facts.user, seed, sizeof(seed), uri);
+	}
+	rs_secret_wipe(seed, sizeof(seed));
+	return r;
+}
+
+/* The seed of a device; 0 or -EBADMSG (not ours: another key file). */
+static int open_seed(const struct pd_daemon *d, const struct pd_who *w, const struct pd_mfa_rec *m,
+		     uint8_t seed[RS_TOTP_SEED_LEN])
+{
+	size_t n = 0;
+	int r = pd_open(d->seed_key, w->key, m->seed, m->seed_len, seed, RS_TOTP_SEED_LEN, &n);
+
+	if (r < 0 || n != RS_TOTP_SEED_LEN) {
+		pd_log(LOG_ALERT, "mfa user=\"%.32s\": the seed does not open with this key file",
+		       w->facts.user);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+enum rs_mfa_need pd_mfa_need(struct pd_daemon *d, const struct pd_who *w,
+			     const struct pd_user_rec *rec, const char *rhost)
+{
+	struct rs_mfa_facts f = {.known = w->facts.known, .is_root = w->facts.is_root};
+	struct pd_mfa_rec m = {0};
+	char src[RS_ADDR_STRLEN];
+	int64_t seen = 0;
+
+	if (w->facts.known && pd_store_mfa_get(d->store, w->key, &m) < 0)
+		m.exists = m.bound = true; /* cannot tell: ask, and fail */
+	f.bound = m.exists && m.bound;
+	f.bind_required = rec->mfa_bind_required;
+	source(rhost, src, sizeof(src));
+	if (!src[0])
+		f.source_seen = true; /* a local logon is not unusual */
+	else if (pd_store_source_get(d->store, w->key, src, &seen) == 0)
+		f.source_seen = seen > 0 && pd_now() - seen < (int64_t)RS_ADAPTIVE_DAYS * 86400;
+	return rs_mfa_needed(&d->policy, &f);
+}
+
+bool pd_mfa_remembered(struct pd_daemon *d, const struct pd_who *w, const char *rhost)
+{
+	char src[RS_ADDR_STRLEN];
+	bool valid = false;
+
+	source(rhost, src, sizeof(src));
+	return d->policy.pref.enable_save_mfa_ticket && src[0] &&
+	       pd_store_mfa_ticket_valid(d->store, w->key, src, pd_now(), &valid) == 0 && valid;
+}
+
+void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		      enum rs_mfa_need need, bool password_ok)
+{
+	static char body[RS_BODY_MAX];
+	char seed[2 * RS_TOTP_SEED_LEN], uribuf[1024];
+	struct rs_buf b, uri;
+	struct rs_msg m;
+	bool bind = need == RS_MFA_BIND && password_ok;
+
+	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
+	m.verdict = RS_V_CONTINUE;
+	m.reason = bind ? RS_R_MFA_BIND : RS_R_MFA_CODE;
+	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
+	if (bind) {
+		rs_buf_init(&uri, uribuf, sizeof(uribuf));
+		rs_buf_init(&b, body, sizeof(body));
+		if (create_device(d, w, seed, sizeof(seed), &uri) < 0) {
+			pd_reply_error(c, RS_R_STORE);
+			return;
+		}
+		rs_buf_printf(&b, "Multi-factor authentication is required for this account.\n"
+				  "Scan this QR code with an authenticator app:\n\n");
+		rs_qr_text(uribuf, &b);
+		rs_buf_printf(&b,
+			      "\nor enter this key by hand: %s\n%s\n"
+			      "Then enter two consecutive verification codes.\n",
+			      seed, uribuf);
+		m.body = body;
+		m.body_len = b.len;
+		m.present |= 1u << RS_TAG_BODY;
+		rs_secret_wipe(seed, sizeof(seed));
+	}
+	m.number = pending_add(w->key, password_ok, bind);
+	c->needs_commit = true;
+	pd_conn_reply(c, &m);
+	rs_secret_wipe(body, sizeof(body));
+}
+
+/* Checks the code(s) of a pending step; the matched step, or -1 (with
+ * *ret_replay when the code was right but already used). */
+static int64_t check_codes(struct pd_daemon *d, const struct pd_who *w, const struct pending *p,
+			   struct pd_mfa_rec *m, const char *secret, bool *ret_replay)
+{
+	uint8_t seed[RS_TOTP_SEED_LEN];
+	char c1[RS_TOTP_DIGITS + 2] = "", c2[RS_TOTP_DIGITS + 2] = "";
+	int64_t now = pd_now(), step = -1;
+	int win = d->policy.mfa.code_window;
+
+	*ret_replay = false;
+	if (!p->password_ok || pd_store_mfa_get(d->store, w->key, m) < 0 || !m->exists ||
+	    m->bound == p->bind || open_seed(d, w, m, seed) < 0)
+		return -1;
+	if (p->bind) {
+		if (sscanf(secret, "%7s %7s", c1, c2) == 2)
+			step = rs_totp_match_pair(seed, sizeof(seed), now, win, c1, c2);
+	} else {
+		step = rs_totp_match(seed, sizeof(seed), now, win, m->last_step, secret);
+		*ret_replay =
+		    step < 0 && rs_totp_match(seed, sizeof(seed), now, win, -1, secret) >= 0;
+	}
+	rs_secret_wipe(seed, sizeof(seed));
+	rs_secret_wipe(c1, sizeof(c1));
+	rs_secret_wipe(c2, sizeof(c2));
+	return step;
+}
+
+void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+{
+	struct pd_user_rec rec;
+	struct pd_mfa_rec m = {0};
+	struct rs_decision dec;
+	struct pending p = {0};
+
+	char src[RS_ADDR_STRLEN];
+	int64_t now = pd_now(), step = -1;
+	bool replay = false, found;
+
+	found = pending_take(c->req.number, w->key, &p);
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	if (found)
+		step = check_codes(d, w, &p, &m, c->req.secret, &replay);
+	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+	if (!found) {
+		memset(&dec, 0, sizeof(dec));
+		dec.verdict = RS_V_DENY;
+		dec.reason = RS_R_MFA_WRONG;
+		snprintf(dec.message, sizeof(dec.message), "The logon took too long; try again.");
+		pd_reply_decision(c, &dec, false);
+		return;
+	}
+	/* a wrong password was counted already; a wrong code counts now */
+	if (p.password_ok || step >= 0) {
+		rs_eval_password(&d->policy, &w->facts, step >= 0, &rec.lock, now, &dec);
+		if (dec.verdict != RS_V_ALLOW) {
+			d->stats.failures++;
+			if (dec.reason != RS_R_LOCKED) {
+				dec.reason = replay ? RS_R_MFA_REPLAY : RS_R_MFA_WRONG;
+				snprintf(dec.message, sizeof(dec.message), "%s",
+					 p.bind ? "Those are not two consecutive codes of the new "
+						  "device; nothing was bound."
+						: "Wrong verification code.");
+			}
+		}
+	} else {
+		memset(&dec, 0, sizeof(dec));
+		dec.verdict = RS_V_DENY;
+		dec.reason = RS_R_BAD_PASSWORD;
+	}
+	if (dec.verdict == RS_V_ALLOW) {
+		m.last_step = step;
+		if (p.bind) {
+			m.bound = true;
+			m.bound_at = now;
+			rec.mfa_bind_required = false;
+		}
+		source(c->req.rhost, src, sizeof(src));
+		if (pd_store_mfa_put(d->store, w->key, &m) < 0 ||
+		    pd_store_ticket_put(d->store, w->key, c->req.rhost, now) < 0 ||
+		    (d->policy.pref.enable_save_mfa_ticket && src[0] &&
+		     pd_store_mfa_ticket_put(d->store, w->key, src,
+					     now + (int64_t)RS_MFA_TICKET_DAYS * 86400) < 0)) {
+			pd_reply_error(c, RS_R_STORE);
+			return;
+		}
+	}
+	if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	pd_log_decision(p.bind ? "mfa bind" : replay ? "mfa replay" : "mfa", w, &c->req, &dec);
+	pd_reply_decision(c, &dec, true);
+}
+
+/* Replies to an admin or self-service MFA verb. */
+static void verb_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *msg,
+		       const struct rs_buf *body, bool wrote)
+{
+	struct rs_msg m;
+
+	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
+	m.verdict = (uint8_t)v;
+	m.reason = (uint16_t)r;
+	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
+	if (msg)
+		rs_msg_set_str(&m, RS_TAG_MESSAGE, msg);
+	if (body) {
+		m.body = body->p;
+		m.body_len = body->len;
+		m.present |= 1u << RS_TAG_BODY;
+	}
+	c->needs_commit = wrote;
+	pd_conn_reply(c, &m);
+}
+
+static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+			const struct pd_mfa_rec *m)
+{
+	char seed[2 * RS_TOTP_SEED_LEN], uribuf[1024], out[1200];
+	struct rs_buf uri, b;
+
+	if (m->exists && m->bound) {
+		verb_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			   "a device is bound already; disable it first", NULL, false);
+		return;
+	}
+	rs_buf_init(&uri, uribuf, sizeof(uribuf));
+	rs_buf_init(&b, out, sizeof(out));
+	if (create_device(d, w, seed, sizeof(seed), &uri) < 0) {
+		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	rs_buf_printf(&b, "seed=%s\nuri=%s\n", seed, uribuf);
+	pd_log(LOG_NOTICE, "mfa create user=\"%.32s\" by uid %u: pending device", w->facts.user,
+	       (unsigned)c->uid);
+	verb_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, &b, true);
+	rs_secret_wipe(seed, sizeof(seed));
+	rs_secret_wipe(out, sizeof(out));
+	rs_secret_wipe(uribuf, sizeof(uribuf));
+}
+
+static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		      struct pd_mfa_rec *m)
+{
+	struct pending p = {.password_ok = true, .bind = true};
+	struct pd_user_rec rec;
+	bool replay;
+	int64_t step;
+
+	if (!m->exists || m->bound) {
+		verb_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE,
+			   m->exists ? "the device is bound already"
+				     : "no pending device; run 'ramsecctl mfa create' first",
+			   NULL, false);
+		return;
+	}
+	step = check_codes(d, w, &p, m, c->req.secret, &replay);
+	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+	if (step < 0) {
+		pd_log(LOG_NOTICE, "mfa bind user=\"%.32s\": codes refused", w->facts.user);
+		verb_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
+			   "those are not two consecutive codes of this device", NULL, false);
+		return;
+	}
+	m->bound = true;
+	m->bound_at = pd_now();
+	m->last_step = step;
+	if (pd_store_mfa_put(d->store, w->key, m) < 0 ||
+	    pd_store_user_get(d->store, w->key, &rec) < 0 ||
+	    ((rec.mfa_bind_required = false),
+	     pd_store_user_put(d->store, w->key, &rec, pd_now()) < 0)) {
+		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	pd_log(LOG_NOTICE, "mfa bind user=\"%.32s\" by uid %u: device bound", w->facts.user,
+	       (unsigned)c->uid);
+	verb_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device bound", NULL, true);
+}
+
+static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+			 const struct pd_mfa_rec *m)
+{
+	if (!m->exists) {
+		verb_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE, "no MFA device", NULL, false);
+		return;
+	}
+	if (pd_store_mfa_delete(d->store, w->key) < 0) {
+		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	pd_log(LOG_NOTICE, "mfa disable user=\"%.32s\" by uid %u: device removed, tickets cleared",
+	       w->facts.user, (unsigned)c->uid);
+	verb_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device removed", NULL, true);
+}
+
+void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c)
+{
+	struct pd_mfa_rec m;
+	struct pd_who w;
+
+	pd_who_resolve(d, &c->req, &w);
+	if (!w.facts.known) {
+		verb_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		return;
+	}
+	if (!c->admin && (c->uid != w.uid || !d->policy.pref.allow_user_to_manage_mfa_devices)) {
+		verb_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			   c->uid != w.uid ? "you may only manage your own MFA device"
+					   : "users may not manage their MFA devices here "
+					     "(allow_user_to_manage_mfa_devices = false); ask an "
+					     "administrator",
+			   NULL, false);
+		return;
+	}
+	if (pd_store_mfa_get(d->store, w.key, &m) < 0) {
+		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		return;
+	}
+	if (c->req.type == RS_MSG_MFA_CREATE)
+		verb_create(d, c, &w, &m);
+	else if (c->req.type == RS_MSG_MFA_BIND)
+		verb_bind(d, c, &w, &m);
+	else
+		verb_disable(d, c, &w, &m);
+}

@@ -1,0 +1,241 @@
+#!/bin/bash
+# TOTP MFA through real libpam and policyd; codes come from oathtool, not
+# from our code.
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+offset() { tr -d '+' <"$T/faketime"; }
+# code [STEPS]: the code at policyd's now, plus STEPS steps (default 0)
+code() { oathtool --totp -b "$SEED" --now "@$(( $(date +%s) + $(offset) + 30 * ${1:-0} ))"; }
+# next_step: moves policyd's clock to the next 30 s step (codes are single use)
+next_step() { advance 30; }
+
+# enroll USER: creates and binds a device through ramsecctl; sets SEED
+enroll() {
+	CREATED=$(ctl mfa create "$1" --qr-png "$T/qr-$1.png")
+	SEED=$(sed -n 's/^Key (base32): //p' <<<"$CREATED")
+	URI=$(grep '^otpauth://' <<<"$CREATED")
+	OUT=$(ctl mfa bind "$1" "$(code -1)" "$(code 0)" 2>&1)
+}
+
+test_create_and_qr() {
+	fresh
+	enroll $U_ALICE
+	check "mfa create prints an otpauth URI" test -n "$URI"
+	check "the URI names issuer, user and the SHA1/6/30 parameters" bash -c "[[ '$URI' == otpauth://totp/*:$U_ALICE\?secret=$SEED\&issuer=*\&algorithm=SHA1\&digits=6\&period=30 ]]"
+	check "the QR code PNG decodes (zbarimg) to exactly that URI" test "$(zbarimg --raw -q "$T/qr-$U_ALICE.png")" = "$URI"
+	check "the terminal QR code is drawn with Unicode blocks" grep -q '▀' <<<"$CREATED"
+	check "two consecutive codes bind it" has "MFA device bound"
+	OUT=$(ctl user show $U_ALICE)
+	check "user show: mfa bound" field mfa bound
+}
+
+test_bind_rule() {
+	fresh
+	OUT=$(ctl mfa create $U_ALICE)
+	SEED=$(sed -n 's/^Key (base32): //p' <<<"$OUT")
+	OUT=$(ctl user show $U_ALICE)
+	check "user show: mfa pending after create" field mfa pending
+	for pair in "0 0" "0 -1" "-1 1" "-2 0"; do
+		set -- $pair
+		OUT=$(ctl mfa bind $U_ALICE "$(code $1)" "$(code $2)" 2>&1)
+		check "codes at steps ($pair) do not bind" has "those are not two consecutive codes of this device"
+	done
+	OUT=$(ctl mfa bind $U_ALICE 12345 "$(code 0)" 2>&1)
+	check "a 5-digit code does not bind" has "not two consecutive codes"
+	OUT=$(ctl mfa bind $U_ALICE "$(code -1)" "$(code 0)" 2>&1)
+	check "steps (s, s+1) bind" has "MFA device bound"
+}
+
+test_logon_with_code() {
+	fresh 'password_policy = { max_login_attempts = 3; };'
+	enroll $U_ALICE
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth acct
+	check "password then code: prompted for the code" has "prompt: Verification code: "
+	check "right code: logon succeeds" has "acct: PAM_SUCCESS"
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "the same code again: refused" has "auth: PAM_AUTH_ERR"
+	check "a replay is logged as such" grep -q 'mfa replay user="rst_alice"' "$T/policyd.log"
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "000000" auth
+	check "wrong code: refused" has "error: Wrong verification code."
+	OUT=$(ctl user show $U_ALICE)
+	check "wrong codes count toward the lockout (2 so far)" field failures_in_window 2
+	drive $U_ALICE --resp "$PW_ALICE" --resp "999999" auth
+	check "the 3rd failure locks" has "account is locked"
+	for c in "" "12345" "1234567" " 123456" "+12345" "١٢٣٤٥٦"; do
+		next_step; ctl user unlock $U_ALICE >/dev/null
+		drive $U_ALICE --resp "$PW_ALICE" --resp "$c" auth
+		check "malformed code '$c': refused" has "auth: PAM_AUTH_ERR"
+	done
+}
+
+test_wrong_password_still_asks_code() {
+	fresh
+	enroll $U_ALICE
+	next_step
+	drive $U_ALICE --resp "wrong" --resp "$(code)" auth
+	check "wrong password: the code is asked all the same" has "prompt: Verification code: "
+	check "wrong password + right code: refused" has "auth: PAM_AUTH_ERR"
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "that code was not burnt by the failed logon" has "auth: PAM_SUCCESS"
+}
+
+test_clock_steps_back() {
+	fresh
+	enroll $U_ALICE
+	next_step; next_step
+	local c
+	c=$(code)
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$c" auth
+	check "a code accepted" has "auth: PAM_SUCCESS"
+	echo "+$(( $(offset) - 60 ))" >"$T/faketime"
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "clock stepped back a minute: an older step's code is refused" has "auth: PAM_AUTH_ERR"
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$c" auth
+	check "clock stepped back: the used code is refused" has "auth: PAM_AUTH_ERR"
+}
+
+test_parallel_same_code() {
+	fresh
+	enroll $U_ALICE
+	next_step
+	local c i pids=()
+	c=$(code)
+	mkdir -p "$T/par"
+	for i in 1 2 3 4; do
+		"$BUILD/tests/pamdrive" --confdir "$T/pam.d" --service ramsec-test --user $U_ALICE \
+			--resp "$PW_ALICE" --resp "$c" auth >"$T/par/$i" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	check "4 parallel logons with one code: exactly one succeeds" test "$(cat "$T/par/"* | grep -c 'auth: PAM_SUCCESS')" -eq 1
+}
+
+test_remember_ticket() {
+	fresh 'security_preference = { enable_save_mfa_ticket = true; };'
+	enroll $U_ALICE
+	next_step
+	drive $U_ALICE --rhost 192.0.2.5 --resp "$PW_ALICE" --resp "$(code)" auth
+	check "first logon from 192.0.2.5 asks for a code" has "prompt: Verification code: "
+	advance $((7 * 86400 - 120))
+	drive $U_ALICE --rhost 192.0.2.5 --resp "$PW_ALICE" auth
+	check "day 7, same source: remembered, no code asked" has "auth: PAM_SUCCESS"
+	check "day 7, same source: only the password prompt" hasnt "Verification code"
+	drive $U_ALICE --rhost 192.0.2.6 --resp "$PW_ALICE" --resp "$(code)" auth
+	check "another source: asked for the code" has "prompt: Verification code: "
+	advance 240
+	drive $U_ALICE --rhost 192.0.2.5 --resp "$PW_ALICE" --resp "$(code)" auth
+	check "day 8: asked again" has "prompt: Verification code: "
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "console logons are not remembered" has "prompt: Verification code: "
+	next_step
+	drive $U_ALICE --rhost 192.0.2.7 --resp "$PW_ALICE" --resp "$(code)" auth
+	ctl user set $U_ALICE --forget-mfa >/dev/null
+	next_step
+	drive $U_ALICE --rhost 192.0.2.7 --resp "$PW_ALICE" --resp "$(code)" auth
+	check "--forget-mfa clears the tickets" has "prompt: Verification code: "
+	next_step
+	drive $U_ALICE --rhost 192.0.2.8 --resp "$PW_ALICE" --resp "$(code)" auth
+	sed -i 's/enable_save_mfa_ticket = true/enable_save_mfa_ticket = false/' "$T/ramsec.conf"
+	ctl reload >/dev/null
+	sed -i 's/enable_save_mfa_ticket = false/enable_save_mfa_ticket = true/' "$T/ramsec.conf"
+	ctl reload >/dev/null
+	next_step
+	drive $U_ALICE --rhost 192.0.2.8 --resp "$PW_ALICE" --resp "$(code)" auth
+	check "turning the setting off forgets the tickets" has "prompt: Verification code: "
+}
+
+test_mandatory_binds_at_logon() {
+	fresh 'security_preference = { mfa_operation_for_login = "mandatory"; };'
+	cat >"$T/codes.sh" <<'SH'
+#!/bin/bash
+seed=$(sed -n 's/.*enter this key by hand: //p' "$PAMDRIVE_TRANSCRIPT" | head -n 1)
+now=$(( $(date +%s) + $(tr -d '+' <"$(dirname "$PAMDRIVE_TRANSCRIPT")/faketime") ))
+oathtool --totp -b "$seed" --now "@$(( now + 30 * $1 ))"
+SH
+	chmod +x "$T/codes.sh"
+	drive $U_ALICE --transcript "$T/tr" --resp "$PW_ALICE" --resp "@exec:$T/codes.sh -1" --resp "@exec:$T/codes.sh 0" auth
+	check "mandatory, no device: the QR code is shown in the conversation" has "info: Multi-factor authentication is required for this account."
+	check "and two codes are asked" has "prompt: Next verification code: "
+	check "binding at logon completes the logon" has "auth: PAM_SUCCESS"
+	OUT=$(ctl user show $U_ALICE)
+	check "the device is bound" field mfa bound
+	drive rst_nobody --resp "x" --resp "123456" auth
+	check "mandatory: an unknown user sees the same code prompt" has "prompt: Verification code: "
+	drive $U_BOB --no-info 1 --resp "$PW_BOB" auth
+	check "a conversation that cannot show the QR code: refused" has "auth: PAM_AUTH_ERR"
+	check "and told how to bind" has "ask an administrator to bind one"
+}
+
+test_independent_and_bind_required() {
+	fresh
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "independent, no device: password only" hasnt "Verification code"
+	ctl user set $U_ALICE --mfa-bind-required on >/dev/null
+	cat >"$T/codes.sh" <<'SH'
+#!/bin/bash
+seed=$(sed -n 's/.*enter this key by hand: //p' "$PAMDRIVE_TRANSCRIPT" | head -n 1)
+now=$(( $(date +%s) + $(tr -d '+' <"$(dirname "$PAMDRIVE_TRANSCRIPT")/faketime") ))
+oathtool --totp -b "$seed" --now "@$(( now + 30 * $1 ))"
+SH
+	chmod +x "$T/codes.sh"
+	drive $U_ALICE --transcript "$T/tr" --resp "$PW_ALICE" --resp "@exec:$T/codes.sh -1" --resp "@exec:$T/codes.sh 0" auth
+	check "mfa_bind_required: bind at the next logon" has "auth: PAM_SUCCESS"
+	OUT=$(ctl user show $U_ALICE)
+	check "mfa_bind_required is cleared once bound" field mfa_bind_required no
+	OUT=$(ctl mfa disable $U_ALICE)
+	check "mfa disable unbinds" has "MFA device removed"
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "after disable: password only" hasnt "Verification code"
+}
+
+test_adaptive() {
+	fresh 'security_preference = { mfa_operation_for_login = "adaptive"; };'
+	enroll $U_ALICE
+	next_step
+	drive $U_ALICE --rhost 192.0.2.20 --resp "$PW_ALICE" --resp "$(code)" auth acct
+	check "adaptive, a new source: code asked" has "prompt: Verification code: "
+	drive $U_ALICE --rhost 192.0.2.20 --resp "$PW_ALICE" auth
+	check "adaptive, a source seen lately: password only" has "auth: PAM_SUCCESS"
+	advance $((31 * 86400))
+	next_step
+	drive $U_ALICE --rhost 192.0.2.20 --resp "$PW_ALICE" --resp "$(code)" auth
+	check "adaptive, not seen for 31 days: code asked" has "prompt: Verification code: "
+}
+
+test_self_service() {
+	fresh
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa create 2>&1)
+	check "a user creates their own device" has "otpauth://totp/"
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa create $U_BOB 2>&1)
+	check "not someone else's" has "you may only manage your own MFA device"
+	fresh 'security_preference = { allow_user_to_manage_mfa_devices = false; };'
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa create 2>&1)
+	check "refused when allow_user_to_manage_mfa_devices = false" has "allow_user_to_manage_mfa_devices = false"
+	OUT=$(ctl mfa create $U_ALICE 2>&1)
+	check "root still can" has "otpauth://totp/"
+}
+
+test_seed_needs_key_file() {
+	fresh
+	enroll $U_ALICE
+	local hex
+	hex=$(python3 -c 'import base64,sys; print(base64.b32decode(sys.argv[1]+"="*(-len(sys.argv[1])%8)).hex())' "$SEED")
+	pd_stop
+	check "the database does not hold the seed in base32" bash -c "! grep -q '$SEED' '$T/state/state.db'"
+	check "nor the raw seed bytes" bash -c "! xxd -p '$T/state/state.db' | tr -d '\n' | grep -q '$hex'"
+	rm -f "$T/state/master.key"
+	pd_start
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "the database with another key file: the code is refused" has "auth: PAM_AUTH_ERR"
+	check "and policyd says why" grep -q "does not open with this key file" "$T/policyd.log"
+}
+
+run_tests
