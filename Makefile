@@ -113,11 +113,12 @@ asan:
 FUZZ_FLAGS = -std=gnu11 -g -O1 -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
 FUZZ_TIME ?= 60
 fuzz:
-	@mkdir -p $(B)/fuzz
-	clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_proto tests/fuzz/fuzz_proto.c lib/*.c
-	clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_cidr tests/fuzz/fuzz_cidr.c lib/*.c
-	$(B)/fuzz/fuzz_proto -max_total_time=$(FUZZ_TIME) -max_len=70000 $(B)/fuzz/corpus_proto || true
-	$(B)/fuzz/fuzz_cidr -max_total_time=$(FUZZ_TIME) -max_len=1200
+	@mkdir -p $(B)/fuzz/corpus_proto $(B)/fuzz/corpus_cidr
+	clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_proto tests/fuzz/fuzz_proto.c lib/proto.c lib/secret.c
+	clang $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz_cidr tests/fuzz/fuzz_cidr.c lib/cidr.c lib/buf.c
+	$(B)/fuzz/fuzz_proto -max_total_time=$(FUZZ_TIME) -max_len=70000 $(B)/fuzz/corpus_proto \
+		tests/fuzz/corpus_proto
+	$(B)/fuzz/fuzz_cidr -max_total_time=$(FUZZ_TIME) -max_len=1200 $(B)/fuzz/corpus_cidr
 	@echo "fuzz: no crash in $(FUZZ_TIME)s per harness"
 
 bench: $(PROGS) $(B)/tests/bench $(B)/tests/bench_history

@@ -70,7 +70,10 @@ int64_t rs_totp_match_pair(const uint8_t *seed, size_t n, int64_t now, int windo
 		return -1;
 	/* the second code is in the window, the first is the step before it */
 	for (int64_t t = s0 - window; t <= s0 + window; t++) {
-		bool hit = t >= 1 && step_is(seed, n, t - 1, code1) & step_is(seed, n, t, code2);
+		bool first = t >= 1 && step_is(seed, n, t - 1, code1);
+		bool second = t >= 1 && step_is(seed, n, t, code2);
+		bool hit = first && second;
+
 
 		if (hit && found < 0)
 			found = t;
