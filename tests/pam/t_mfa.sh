@@ -209,7 +209,17 @@ test_adaptive() {
 	check "adaptive, not seen for 31 days: code asked" has "prompt: Verification code: "
 }
 
+test_root_follows_root_account() {
+	fresh 'root_account = { mfa_required = true; };'
+	drive root --resp "not-roots-password" --resp "123456" auth
+	check "root_account.mfa_required: root is asked for a code" has "prompt: Verification code: "
+	check "and refused with a wrong password" has "auth: PAM_AUTH_ERR"
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "root's MFA does not affect other users" hasnt "Verification code"
+}
+
 test_self_service() {
+
 	fresh
 	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa create 2>&1)
 	check "a user creates their own device" has "otpauth://totp/"
