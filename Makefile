@@ -78,9 +78,11 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libramsec_common.a $(B)/libramsec.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lcmocka -lconfig -loath -lqrencode
 
+# -lcrypt: under ASan, pam_unix's crypt_r goes through the sanitizer's
+# interceptor, which needs libcrypt in the process from the start
 $(B)/tests/pamdrive: tests/pam/pamdrive.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpam
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpam -lcrypt
 
 # --- tests ---------------------------------------------------------------
 
@@ -107,7 +109,7 @@ pamtest: $(PROGS) $(TEST_BIN)
 asan:
 	$(MAKE) B=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 		all tests-build
-	ASAN_OPTIONS=detect_leaks=1 $(MAKE) B=build-asan OPT="-O1 -g" \
+	ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 $(MAKE) B=build-asan OPT="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
 
 FUZZ_FLAGS = -std=gnu11 -g -O1 -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined

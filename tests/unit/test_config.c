@@ -241,7 +241,7 @@ static void test_owner(void **state)
 	(void)state;
 	assert_int_equal(chown(path, 1000, 0), 0);
 	assert_int_equal(rs_config_load(path, &p, err, sizeof(err)), -EPERM);
-	snprintf(want, sizeof(want), "%s: is owned by uid 1000, not by root", path);
+	snprintf(want, sizeof(want), "%s: is owned by uid 1000, not by root", path ? path : "");
 	assert_string_equal(err, want);
 	assert_int_equal(chown(path, 0, 1000), 0); /* group other than root, not writable: fine */
 	expect_load(path, &p);
