@@ -51,6 +51,18 @@ bool rs_tty_is_console_name(const char *tty)
 	return false;
 }
 
+bool rs_user_idle(const struct rs_policy *p, int64_t last_logon, int64_t first_seen,
+		  int64_t reset_at, int64_t now)
+{
+	int64_t since = last_logon;
+
+	if (first_seen > since)
+		since = first_seen;
+	if (reset_at > since)
+		since = reset_at;
+	return since > 0 && now - since >= (int64_t)p->pref.max_idle_days_for_users * 86400;
+}
+
 bool rs_masks_allow(const struct rs_policy *p, const struct rs_facts *f)
 {
 	const struct rs_cidr_list *masks =
@@ -139,11 +151,21 @@ void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool 
 {
 	int64_t left;
 
+	if (ok && f->known && f->console_off) {
+		/* the right password, but password logons are off: say so only
+		 * now, so the status tells nothing to someone without it */
+		rs_lock_clear(s);
+		decide(ret, RS_V_DENY, RS_R_CONSOLE_OFF,
+		       "Password logons are disabled for this account (console logon "
+		       "inactive or idle); ask an administrator.");
+		return;
+	}
 	if (ok && f->known) {
 		rs_lock_clear(s);
 		decide(ret, RS_V_ALLOW, RS_R_NONE, NULL);
 		return;
 	}
+
 	if (rs_lock_record_failure(s, now, p->password.max_login_attempts)) {
 		rs_lock_is_locked(s, now, &left);
 		deny_locked(ret, left);

@@ -390,6 +390,8 @@ const char *rs_reason_str(unsigned reason)
 	    [RS_R_MFA_WRONG] = "wrong verification code",
 	    [RS_R_MFA_REPLAY] = "verification code already used",
 	    [RS_R_MFA_NO_DEVICE] = "no MFA device",
+	    [RS_R_CONSOLE_OFF] = "console logon disabled",
+
 
 	};
 

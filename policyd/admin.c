@@ -175,6 +175,12 @@ static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
 		rec.mfa_bind_required = on;
 		msg = on ? "the user must bind an MFA device at the next logon"
 			 : "no MFA binding required";
+	} else if (!strcmp(c->req.arg, "console_logon=on") ||
+		   !strcmp(c->req.arg, "console_logon=off")) {
+		rec.console_logon = on;
+		if (on)
+			rec.idle_reset_at = pd_now(); /* not idle again at once */
+		msg = on ? "password logons enabled" : "password logons disabled (keys still work)";
 	} else if (!strcmp(c->req.arg, "forget_mfa")) {
 		msg = "remembered MFA logons forgotten";
 	} else {
@@ -232,7 +238,12 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 	kv_str(b, json, "last_logon_source",
 	       rec.last_logon ? (rec.last_source[0] ? rec.last_source : "local") : "");
 	kv_str(b, json, "last_logon_service", rec.last_service);
+	kv_str(b, json, "console_logon", rec.console_logon ? "active" : "inactive");
+	kv_bool(
+	    b, json, "idle",
+	    rs_user_idle(&d->policy, rec.last_logon, rec.first_seen, rec.idle_reset_at, pd_now()));
 	password_fields(d, &rec, c->req.user, json, b);
+
 	mfa_fields(d, &rec, w.key, json, b);
 
 	if (json)

@@ -35,6 +35,8 @@ static int usage(FILE *f)
 		   "  policy check-password USER   check a password read from stdin against the\n"
 		   "                               rules and USER's history (root)\n"
 		   "  user set USER --mfa-bind-required on|off | --forget-mfa\n"
+		   "  user set USER --console-logon on|off   password logons (keys unaffected)\n"
+
 		   "  mfa create [USER] [--qr-png FILE]  a pending device: key, URI, QR code\n"
 		   "  mfa bind [USER] CODE1 CODE2  bind it with two consecutive codes\n"
 		   "  mfa enable [USER]            create and bind, asking for the codes\n"
@@ -107,6 +109,7 @@ static int user_set(struct ctl *c, const char *user, int argc, char **argv)
 	static const char *const flags[][2] = {
 	    {"--password-reset-required", "password_reset_required"},
 	    {"--mfa-bind-required", "mfa_bind_required"},
+	    {"--console-logon", "console_logon"},
 	};
 	char arg[64];
 

@@ -199,9 +199,26 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 	return true;
 }
 
+/* Console logon status: inactive, or idle, which turns it inactive (kept
+ * by the caller's write) until an administrator turns it back on. */
+static void console_status(struct pd_daemon *d, struct pd_who *w, struct pd_user_rec *rec,
+			   int64_t now)
+{
+	if (!w->facts.known || w->facts.is_root)
+		return;
+	if (rec->console_logon &&
+	    rs_user_idle(&d->policy, rec->last_logon, rec->first_seen, rec->idle_reset_at, now)) {
+		rec->console_logon = false;
+		pd_log(LOG_NOTICE,
+		       "idle user=\"%.32s\": no logon for %d days, console logon disabled",
+		       w->facts.user, d->policy.pref.max_idle_days_for_users);
+	}
+	w->facts.console_off = !rec->console_logon;
+}
+
 static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job)
 {
-	const struct pd_who *w = &c->who;
+	struct pd_who *w = &c->who;
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	int64_t now = pd_now();
@@ -211,7 +228,10 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 		return;
 	}
 	bool ok = pd_job_matches(job, 0);
-	enum rs_mfa_need need = pd_mfa_need(d, w, &rec, c->req.rhost);
+	enum rs_mfa_need need;
+
+	console_status(d, w, &rec, now);
+	need = w->facts.console_off ? RS_MFA_NONE : pd_mfa_need(d, w, &rec, c->req.rhost);
 
 	if (need != RS_MFA_NONE && !(ok && pd_mfa_remembered(d, w, c->req.rhost))) {
 		/* the second step: a wrong password counts now, and the user

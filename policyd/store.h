@@ -33,6 +33,9 @@ struct pd_user_rec {
 	bool pw_reset_required;		   /* password_reset_required */
 	char hist_setting[PD_SETTING_MAX]; /* the user's history KDF setting */
 	bool mfa_bind_required;		   /* mfa_bind_required */
+	bool console_logon;		   /* status: active (the default) */
+	int64_t first_seen;		   /* when policyd first met the user */
+	int64_t idle_reset_at;		   /* console logon turned back on */
 };
 
 #define PD_HISTORY_HASH_MAX 160

@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 enum stmt_id {
 	ST_USER_GET,
@@ -39,16 +39,17 @@ enum stmt_id {
 
 static const char *const stmt_sql[ST__MAX] = {
     [ST_USER_GET] = "SELECT failures, locked_until, last_logon, last_source, last_service, "
-		    "pw_set_at, pw_initial, pw_reset_required, hist_setting, mfa_bind_required "
-		    "FROM users WHERE key = ?1",
+		    "pw_set_at, pw_initial, pw_reset_required, hist_setting, mfa_bind_required, "
+		    "console_logon, first_seen, idle_reset_at FROM users WHERE key = ?1",
     [ST_USER_PUT] = "INSERT INTO users(key, failures, locked_until, last_logon, last_source, "
 		    "last_service, updated, pw_set_at, pw_initial, pw_reset_required, "
-		    "hist_setting, mfa_bind_required) "
-		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+		    "hist_setting, mfa_bind_required, console_logon, first_seen, idle_reset_at) "
+		    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
 		    "ON CONFLICT(key) DO UPDATE SET failures = ?2, locked_until = ?3, "
 		    "last_logon = ?4, last_source = ?5, last_service = ?6, updated = ?7, "
 		    "pw_set_at = ?8, pw_initial = ?9, pw_reset_required = ?10, "
-		    "hist_setting = ?11, mfa_bind_required = ?12",
+		    "hist_setting = ?11, mfa_bind_required = ?12, console_logon = ?13, "
+		    "first_seen = ?14, idle_reset_at = ?15",
     [ST_TICKET_PUT] = "INSERT OR REPLACE INTO auth_tickets(key, rhost, at) VALUES(?1, ?2, ?3)",
     [ST_TICKET_GET] = "SELECT rhost, at FROM auth_tickets WHERE key = ?1",
     [ST_TICKET_DEL] = "DELETE FROM auth_tickets WHERE key = ?1",
@@ -118,6 +119,11 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " source TEXT NOT NULL,"
     " last_seen INTEGER NOT NULL,"
     " PRIMARY KEY(key, source));",
+    /* 4: console logon status and idle users (issue 5) */
+    "ALTER TABLE users ADD COLUMN console_logon INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE users ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN idle_reset_at INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE users SET first_seen = updated;",
 };
 
 struct pd_store {
@@ -328,10 +334,12 @@ int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *r
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
+	ret->console_logon = true; /* a user we have no row for */
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	r = sqlite3_step(st);
 	if (r == SQLITE_DONE)
 		return 0;
+
 	if (r != SQLITE_ROW)
 		return fail(s, "reading a user");
 	ret->exists = true;
@@ -347,6 +355,9 @@ int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *r
 	ret->pw_reset_required = sqlite3_column_int(st, 7) != 0;
 	copy_text(ret->hist_setting, sizeof(ret->hist_setting), st, 8);
 	ret->mfa_bind_required = sqlite3_column_int(st, 9) != 0;
+	ret->console_logon = sqlite3_column_int(st, 10) != 0;
+	ret->first_seen = sqlite3_column_int64(st, 11);
+	ret->idle_reset_at = sqlite3_column_int64(st, 12);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -373,6 +384,9 @@ int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_
 	sqlite3_bind_int(st, 10, rec->pw_reset_required);
 	sqlite3_bind_text(st, 11, rec->hist_setting, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 12, rec->mfa_bind_required);
+	sqlite3_bind_int(st, 13, rec->console_logon);
+	sqlite3_bind_int64(st, 14, rec->first_seen ? rec->first_seen : now);
+	sqlite3_bind_int64(st, 15, rec->idle_reset_at);
 
 	r = sqlite3_step(st);
 	sqlite3_reset(st);

@@ -28,6 +28,7 @@ struct rs_facts {
 	bool key_login;	       /* account phase without a password logon */
 	bool by_root;	       /* password change: the caller's real uid is 0 */
 	struct rs_pw_state pw; /* the password's age and flags */
+	bool console_off;      /* console logon status inactive, or idle */
 };
 
 struct rs_decision {
@@ -55,7 +56,14 @@ bool rs_scope_governs(const struct rs_policy *p, const char *name, const struct 
  * "/dev/".  Pseudo-terminals (pts/N) and X displays are not consoles. */
 bool rs_tty_is_console_name(const char *tty);
 
-/* True when the masks that apply to this user allow rhost (see
+/* True when a user has been idle for max_idle_days_for_users at now: no
+ * logon since the latest of last_logon, first_seen (when policyd first met
+ * the user) and reset_at (console logon turned back on); 0 = never. */
+bool rs_user_idle(const struct rs_policy *p, int64_t last_logon, int64_t first_seen,
+		  int64_t reset_at, int64_t now);
+
+/* True when the masks that apply to this user allow rhost
+ (see
  * login_network_masks in RAM.md and the ramsec settings beside it). */
 bool rs_masks_allow(const struct rs_policy *p, const struct rs_facts *f);
 

@@ -134,6 +134,8 @@ enum rs_reason {
 	RS_R_MFA_WRONG,	      /* a wrong code */
 	RS_R_MFA_REPLAY,      /* a code already used */
 	RS_R_MFA_NO_DEVICE,   /* no device (to bind, or to unbind) */
+	RS_R_CONSOLE_OFF,     /* password logons off: status inactive or idle */
+
 	RS_R__MAX,
 };
 
