@@ -76,6 +76,8 @@ static const struct rs_setting settings[] = {
 	BOOL(ROOT, root, governed, true),
 	MASKS(ROOT, root, login_network_masks),
 	BOOL(ROOT, root, mfa_required, false),
+	BOOL(ROOT, root, allow_access_keys, false),
+
 
 	INT(SCP, scope, min_uid, 0, UID_MAX_HERE, 1000),
 	INT(SCP, scope, max_uid, 0, UID_MAX_HERE, 60000),

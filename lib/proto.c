@@ -39,6 +39,10 @@ static const struct type_rule request_rules[] = {
     {RS_MSG_MFA_CREATE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
     {RS_MSG_MFA_BIND, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET)},
     {RS_MSG_MFA_DISABLE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_AKEY_ADD, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_AKEY_LIST, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
+    {RS_MSG_AKEY_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_AUTHORIZED_KEYS, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
 
 };
 
@@ -391,7 +395,6 @@ const char *rs_reason_str(unsigned reason)
 	    [RS_R_MFA_REPLAY] = "verification code already used",
 	    [RS_R_MFA_NO_DEVICE] = "no MFA device",
 	    [RS_R_CONSOLE_OFF] = "console logon disabled",
-
 
 	};
 

@@ -74,7 +74,6 @@ int64_t rs_totp_match_pair(const uint8_t *seed, size_t n, int64_t now, int windo
 		bool second = t >= 1 && step_is(seed, n, t, code2);
 		bool hit = first && second;
 
-
 		if (hit && found < 0)
 			found = t;
 	}

@@ -287,7 +287,13 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 
 	rs_buf_init(&b, body, sizeof(body));
 	/* the users' socket: ping, the policy, and one's own record */
+	if (t == RS_MSG_AKEY_ADD || t == RS_MSG_AKEY_LIST || t == RS_MSG_AKEY_SET ||
+	    t == RS_MSG_AUTHORIZED_KEYS) {
+		pd_akey_verb(d, c); /* checks root or self-service itself */
+		return;
+	}
 	if (t == RS_MSG_MFA_CREATE || t == RS_MSG_MFA_BIND || t == RS_MSG_MFA_DISABLE) {
+
 		pd_mfa_verb(d, c); /* checks root or self-service itself */
 		return;
 	}

@@ -32,6 +32,10 @@ const char *ctl_socket(const struct ctl *c);
 /* ctl_mfa.c: mfa create|bind|enable|disable; argv starts at the verb. */
 int ctl_mfa(const struct ctl *c, int argc, char **argv);
 
+/* ctl_akey.c: accesskey ...; argv starts at the verb.  authorized-keys. */
+int ctl_akey(const struct ctl *c, int argc, char **argv);
+int ctl_authorized_keys(const struct ctl *c, const char *user);
+
 /* ctl_password.c: the password verbs; argv starts after the verb. */
 
 int ctl_check_password(const struct ctl *c, const char *user);

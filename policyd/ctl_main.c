@@ -36,6 +36,11 @@ static int usage(FILE *f)
 		   "                               rules and USER's history (root)\n"
 		   "  user set USER --mfa-bind-required on|off | --forget-mfa\n"
 		   "  user set USER --console-logon on|off   password logons (keys unaffected)\n"
+		   "  accesskey create USER        an Ed25519 key; prints the private key once\n"
+		   "  accesskey import USER PUBKEY|-   add an existing public key\n"
+		   "  accesskey list USER [--json] id, status, created, last used and from where\n"
+		   "  accesskey enable|disable|delete USER ID\n"
+		   "  authorized-keys USER         the active keys (sshd AuthorizedKeysCommand)\n"
 
 		   "  mfa create [USER] [--qr-png FILE]  a pending device: key, URI, QR code\n"
 		   "  mfa bind [USER] CODE1 CODE2  bind it with two consecutive codes\n"
@@ -183,6 +188,13 @@ int main(int argc, char **argv)
 		return call(&c, RS_MSG_POLICY_SHOW, NULL, NULL);
 	if (!strcmp(argv[0], "policy") && argc == 3 && !strcmp(argv[1], "check-password"))
 		return ctl_check_password(&c, argv[2]);
+	if (!strcmp(argv[0], "accesskey")) {
+		int r = ctl_akey(&c, argc - 1, argv + 1);
+
+		return r == CTL_USAGE ? usage(stderr) : r;
+	}
+	if (!strcmp(argv[0], "authorized-keys") && argc == 2)
+		return ctl_authorized_keys(&c, argv[1]);
 	if (!strcmp(argv[0], "mfa")) {
 		int r = ctl_mfa(&c, argc - 1, argv + 1);
 

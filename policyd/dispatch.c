@@ -321,6 +321,21 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	if (w->facts.known && pd_shadow_get(c->req.user, &sh) == 0)
 		pd_pw_facts(&rec, &sh, &w->facts);
 	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
+	if (dec.verdict == RS_V_ALLOW && w->facts.key_login && w->facts.known) {
+		int r = pd_akey_logon(d, w, c->req.authinfo, c->req.rhost, now);
+
+		if (r == -EIO) {
+			pd_reply_error(c, RS_R_STORE);
+			return;
+		}
+		if (r == -EPERM) {
+			memset(&dec, 0, sizeof(dec));
+			dec.verdict = RS_V_DENY;
+			dec.reason = RS_R_FORBIDDEN;
+			snprintf(dec.message, sizeof(dec.message), "This access key is disabled.");
+		}
+	}
+
 	if (dec.verdict == RS_V_ALLOW || dec.verdict == RS_V_CHANGE) {
 		rec.last_logon = now;
 		source_of(c->req.rhost, rec.last_source, sizeof(rec.last_source));

@@ -114,6 +114,15 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 /* MFA_CREATE, MFA_BIND, MFA_DISABLE (root, or the user when allowed). */
 void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c);
 
+/* ---- akeys.c ---- */
+/* AKEY_ADD, AKEY_LIST, AKEY_SET, AUTHORIZED_KEYS. */
+void pd_akey_verb(struct pd_daemon *d, struct pd_conn *c);
+/* The account phase of a key logon (authinfo = SSH_AUTH_INFO_0): records
+ * the use of one of w's access keys; -EPERM when that key is disabled,
+ * -EIO on a store error, else 0. */
+int pd_akey_logon(struct pd_daemon *d, const struct pd_who *w, const char *authinfo,
+		  const char *rhost, int64_t now);
+
 /* ---- passwords.c ---- */
 
 /* PASSWORD_CHECK / PASSWORD_SET; true when a job went to the workers. */

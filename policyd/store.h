@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ramsec/akey.h"
 #include "ramsec/lockout.h"
 #include "ramsec/proto.h"
 
@@ -110,7 +111,25 @@ int pd_store_mfa_tickets_clear(struct pd_store *s, const char *key);
 int pd_store_source_get(struct pd_store *s, const char *key, const char *source, int64_t *ret_at);
 int pd_store_source_put(struct pd_store *s, const char *key, const char *source, int64_t now);
 
+struct pd_akey {
+	char id[RS_AKEY_ID_LEN + 1];
+	char type[RS_AKEY_TYPE_MAX + 1];
+	char b64[RS_AKEY_B64_MAX + 1];
+	bool active;
+	int64_t created, last_used;
+	char last_source[RS_RHOST_MAX + 1];
+};
+
+/* The access keys of key, oldest first (at most max): 0 or -EIO. */
+int pd_store_akey_list(struct pd_store *s, const char *key, struct pd_akey *out, size_t max,
+		       size_t *ret_n);
+/* Writes (adds or replaces by id) one key of key; 0 or -EIO. */
+int pd_store_akey_put(struct pd_store *s, const char *key, const struct pd_akey *a);
+/* Deletes key's access key id: 0, -ENOENT or -EIO. */
+int pd_store_akey_delete(struct pd_store *s, const char *key, const char *id);
+
 /* Notes that key passed
+
  our password check from rhost at now. */
 int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now);
 /* Takes (deletes) the ticket of key; *ret_found when one from rhost younger

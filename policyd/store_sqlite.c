@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 enum stmt_id {
 	ST_USER_GET,
@@ -34,6 +34,9 @@ enum stmt_id {
 	ST_TICKET_MFA_CLEAR_ALL,
 	ST_SOURCE_GET,
 	ST_SOURCE_PUT,
+	ST_AKEY_LIST,
+	ST_AKEY_PUT,
+	ST_AKEY_DEL,
 	ST__MAX,
 };
 
@@ -72,6 +75,11 @@ static const char *const stmt_sql[ST__MAX] = {
     [ST_TICKET_MFA_CLEAR_ALL] = "DELETE FROM mfa_tickets",
     [ST_SOURCE_GET] = "SELECT last_seen FROM sources WHERE key = ?1 AND source = ?2",
     [ST_SOURCE_PUT] = "INSERT OR REPLACE INTO sources(key, source, last_seen) VALUES(?1, ?2, ?3)",
+    [ST_AKEY_LIST] = "SELECT id, type, b64, active, created, last_used, last_source "
+		     "FROM access_keys WHERE key = ?1 ORDER BY created, id",
+    [ST_AKEY_PUT] = "INSERT OR REPLACE INTO access_keys(id, key, type, b64, active, created, "
+		    "last_used, last_source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_AKEY_DEL] = "DELETE FROM access_keys WHERE id = ?1 AND key = ?2",
 };
 
 /* Schema migrations: migrations[v] takes the schema from v to v + 1. */
@@ -124,6 +132,17 @@ static const char *const migrations[SCHEMA_VERSION] = {
     "ALTER TABLE users ADD COLUMN first_seen INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE users ADD COLUMN idle_reset_at INTEGER NOT NULL DEFAULT 0;"
     "UPDATE users SET first_seen = updated;",
+    /* 5: access keys (issue 5) */
+    "CREATE TABLE access_keys("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " key TEXT NOT NULL,"
+    " type TEXT NOT NULL,"
+    " b64 TEXT NOT NULL,"
+    " active INTEGER NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " last_used INTEGER NOT NULL,"
+    " last_source TEXT NOT NULL);"
+    "CREATE INDEX access_keys_by_user ON access_keys(key);",
 };
 
 struct pd_store {
@@ -650,4 +669,58 @@ int pd_store_source_put(struct pd_store *s, const char *key, const char *source,
 	sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	return write_step(s, st, "writing a logon source");
+}
+
+int pd_store_akey_list(struct pd_store *s, const char *key, struct pd_akey *out, size_t max,
+		       size_t *ret_n)
+{
+	sqlite3_stmt *st = stmt(s, ST_AKEY_LIST);
+	size_t n = 0;
+	int r;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		struct pd_akey *a = &out[n++];
+
+		copy_text(a->id, sizeof(a->id), st, 0);
+		copy_text(a->type, sizeof(a->type), st, 1);
+		copy_text(a->b64, sizeof(a->b64), st, 2);
+		a->active = sqlite3_column_int(st, 3) != 0;
+		a->created = sqlite3_column_int64(st, 4);
+		a->last_used = sqlite3_column_int64(st, 5);
+		copy_text(a->last_source, sizeof(a->last_source), st, 6);
+	}
+	sqlite3_reset(st);
+	*ret_n = n;
+	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(s, "reading access keys");
+}
+
+int pd_store_akey_put(struct pd_store *s, const char *key, const struct pd_akey *a)
+{
+	sqlite3_stmt *st = stmt(s, ST_AKEY_PUT);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->b64, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, a->active);
+	sqlite3_bind_int64(st, 6, a->created);
+	sqlite3_bind_int64(st, 7, a->last_used);
+	sqlite3_bind_text(st, 8, a->last_source, -1, SQLITE_STATIC);
+	return write_step(s, st, "writing an access key");
+}
+
+int pd_store_akey_delete(struct pd_store *s, const char *key, const char *id)
+{
+	sqlite3_stmt *st = stmt(s, ST_AKEY_DEL);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	if (write_step(s, st, "deleting an access key") < 0)
+		return -EIO;
+	return sqlite3_changes(s->db) > 0 ? 0 : -ENOENT;
 }

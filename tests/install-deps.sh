@@ -5,7 +5,7 @@
 # Nothing is installed when everything is already there.
 set -eu
 PKGS="build-essential pkg-config libpam0g-dev libssl-dev libconfig-dev liboath-dev
-libsqlite3-dev libcrypt-dev libqrencode-dev libpng-dev"
+libsqlite3-dev libcrypt-dev libqrencode-dev libpng-dev openssh-client"
 if [ "${1:-test}" = test ]; then
 	PKGS="$PKGS libcmocka-dev faketime libfaketime oathtool whois clang procps passwd
 python3 util-linux zbar-tools"

@@ -71,7 +71,8 @@ struct rs_root_account {
 	bool governed; /* default true */
 	char login_network_masks_text[RS_MASKS_TEXT_MAX + 1];
 	struct rs_cidr_list login_network_masks;
-	bool mfa_required; /* default false */
+	bool mfa_required;	/* default false */
+	bool allow_access_keys; /* default false: none for root */
 };
 
 struct rs_scope {

@@ -49,7 +49,7 @@
 #define RS_TTY_MAX	128
 #define RS_SECRET_MAX	512 /* PAM_MAX_RESP_SIZE */
 #define RS_MESSAGE_MAX	1024
-#define RS_ARG_MAX	1024
+#define RS_ARG_MAX	2048
 #define RS_AUTHINFO_MAX 2048
 #define RS_BODY_MAX	60000
 
@@ -70,7 +70,11 @@ enum rs_msg_type {
 	RS_MSG_MFA_CREATE = 22,	 /* a pending device: BODY "seed=...\nuri=...\n" */
 	RS_MSG_MFA_BIND = 23,	 /* SECRET "CODE1 CODE2": bind the pending device */
 	RS_MSG_MFA_DISABLE = 24, /* unbind */
-	RS_MSG_ERROR = 0x7f,	 /* only as a reply: the request was refused */
+	RS_MSG_AKEY_ADD = 25,	 /* ARG: a public key line; BODY: its id */
+	RS_MSG_AKEY_LIST = 26,
+	RS_MSG_AKEY_SET = 27,	     /* ARG "ID enable|disable|delete" */
+	RS_MSG_AUTHORIZED_KEYS = 28, /* BODY: the active keys, authorized_keys lines */
+	RS_MSG_ERROR = 0x7f,	     /* only as a reply: the request was refused */
 };
 
 enum rs_tag {

@@ -49,7 +49,7 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "security_preference.local_logons_bypass_masks",
 				       "root_account.governed",
 				       "root_account.login_network_masks",
-				       "root_account.mfa_required",
+				       "root_account.mfa_required", "root_account.allow_access_keys",
 				       "scope.min_uid",
 				       "scope.max_uid",
 				       "scope.groups",
@@ -359,7 +359,8 @@ static void test_bools(void **state)
 					    "security_preference.exempt_key_logins_from_masks",
 					    "security_preference.local_logons_bypass_masks",
 					    "root_account.governed",
-					    "root_account.mfa_required"};
+					    "root_account.mfa_required",
+					    "root_account.allow_access_keys"};
 	char reason[REASON_LEN];
 	struct rs_policy p;
 

@@ -55,7 +55,12 @@ static const struct type_spec specs[] = {
     {RS_MSG_MFA_CREATE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
     {RS_MSG_MFA_BIND, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET)},
     {RS_MSG_MFA_DISABLE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_AKEY_ADD, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_AKEY_LIST, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
+    {RS_MSG_AKEY_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_AUTHORIZED_KEYS, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
 };
+
 
 /* The string fields, by tag. */
 static const struct {
@@ -355,11 +360,11 @@ static const struct header_case header_cases[] = {
     {"type 0", 0x5253, 1, 0, 0, 0, MAXP, -EPROTO},
     {"type 8", 0x5253, 1, 8, 0, 0, MAXP, -EPROTO},
     {"type 15", 0x5253, 1, 15, 0, 0, MAXP, -EPROTO},
-    {"type 25", 0x5253, 1, 25, 0, 0, MAXP, -EPROTO},
+    {"type 29", 0x5253, 1, 29, 0, 0, MAXP, -EPROTO},
     {"error as a request", 0x5253, 1, RS_MSG_ERROR, 0, 0, MAXP, -EPROTO},
     {"reply of type 0", 0x5253, 1, 0x80, 0, 0, MAXP, -EPROTO},
     {"reply of type 8", 0x5253, 1, 0x88, 0, 0, MAXP, -EPROTO},
-    {"reply of type 25", 0x5253, 1, 0x99, 0, 0, MAXP, -EPROTO},
+    {"reply of type 29", 0x5253, 1, 0x9d, 0, 0, MAXP, -EPROTO},
     {"max payload", 0x5253, 1, 1, 0, MAXP, MAXP, 0},
     {"max payload + 1", 0x5253, 1, 1, 0, MAXP + 1, MAXP, -EMSGSIZE},
     {"4 GB", 0x5253, 1, 1, 0, 0xffffffff, MAXP, -EMSGSIZE},
