@@ -14,7 +14,7 @@ int64_t rs_totp_step(int64_t t)
 int rs_totp_code(const uint8_t *seed, size_t n, int64_t step, unsigned digits, char *out)
 {
 	/* liboath takes a time; the middle of the step names it exactly */
-	if (step < 0 || (digits != 6 && digits != 8) ||
+	if (step < 0 || step > INT64_MAX / RS_TOTP_STEP || (digits != 6 && digits != 8) ||
 	    oath_totp_generate((const char *)seed, n, (time_t)(step * RS_TOTP_STEP), RS_TOTP_STEP,
 			       0, digits, out) != OATH_OK)
 		return -EINVAL;
@@ -49,7 +49,8 @@ int64_t rs_totp_match(const uint8_t *seed, size_t n, int64_t now, int window, in
 {
 	int64_t s0 = rs_totp_step(now), found = -1;
 
-	if (!rs_totp_code_syntax(code) || s0 < 0 || window < 0 || window > RS_TOTP_WINDOW_MAX)
+	if (!rs_totp_code_syntax(code) || s0 < 0 || s0 > INT64_MAX / 2 || window < 0 ||
+	    window > RS_TOTP_WINDOW_MAX)
 		return -1;
 	for (int64_t s = s0 - window; s <= s0 + window; s++) {
 		bool hit = s >= 0 && step_is(seed, n, s, code);
@@ -65,8 +66,8 @@ int64_t rs_totp_match_pair(const uint8_t *seed, size_t n, int64_t now, int windo
 {
 	int64_t s0 = rs_totp_step(now), found = -1;
 
-	if (!rs_totp_code_syntax(code1) || !rs_totp_code_syntax(code2) || s0 < 0 || window < 0 ||
-	    window > RS_TOTP_WINDOW_MAX)
+	if (!rs_totp_code_syntax(code1) || !rs_totp_code_syntax(code2) || s0 < 0 ||
+	    s0 > INT64_MAX / 2 || window < 0 || window > RS_TOTP_WINDOW_MAX)
 		return -1;
 	/* the second code is in the window, the first is the step before it */
 	for (int64_t t = s0 - window; t <= s0 + window; t++) {
@@ -155,8 +156,12 @@ static void uri_escape(const char *s, struct rs_buf *out)
 void rs_totp_uri(const char *issuer, const char *user, const uint8_t *seed, size_t n,
 		 struct rs_buf *out)
 {
-	char secret[2 * RS_TOTP_SEED_LEN + 8];
+	char secret[(RS_TOTP_SEED_MAX * 8 + 4) / 5 + 1];
 
+	if (n > RS_TOTP_SEED_MAX) {
+		out->overflow = true; /* never cut a secret short */
+		return;
+	}
 	rs_base32_encode(seed, n, secret, sizeof(secret));
 	rs_buf_printf(out, "otpauth://totp/");
 	uri_escape(issuer, out);

@@ -16,7 +16,8 @@
 
 #define RS_TOTP_STEP	   30
 #define RS_TOTP_DIGITS	   6
-#define RS_TOTP_SEED_LEN   20 /* 160 bits, RFC 4226's recommendation */
+#define RS_TOTP_SEED_LEN 20 /* 160 bits, RFC 4226's recommendation */
+#define RS_TOTP_SEED_MAX 64 /* the longest seed a URI is made for */
 #define RS_TOTP_WINDOW_MAX 10
 #define RS_MFA_TICKET_DAYS 7
 #define RS_ADAPTIVE_DAYS   30
@@ -54,7 +55,8 @@ void rs_base32_encode(const uint8_t *in, size_t n, char *out, size_t len);
 int rs_base32_decode(const char *text, uint8_t *out, size_t max, size_t *ret_n);
 
 /* otpauth://totp/ISSUER:USER?secret=...&issuer=ISSUER&algorithm=SHA1&digits=6&period=30
- * with issuer and user percent-encoded. */
+ * with issuer and user percent-encoded.  A seed over RS_TOTP_SEED_MAX bytes
+ * sets out->overflow and writes nothing. */
 void rs_totp_uri(const char *issuer, const char *user, const uint8_t *seed, size_t n,
 		 struct rs_buf *out);
 
