@@ -164,5 +164,8 @@ int rs_client_call(const char *path, int timeout_ms, int check_owner, const stru
 	r = read_all(fd, buf + RS_PROTO_HEADER, plen, deadline);
 	if (r < 0)
 		return r;
-	return rs_proto_decode(buf, RS_PROTO_HEADER + plen, ret);
+	r = rs_proto_decode(buf, RS_PROTO_HEADER + plen, ret);
+	if (r == 0 && type == (RS_MSG_ERROR | RS_PROTO_REPLY_BIT))
+		ret->verdict = RS_V_ERROR; /* an error frame never allows anything */
+	return r;
 }

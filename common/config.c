@@ -368,8 +368,7 @@ static int too_big(const char *path, char *err, size_t errlen)
 
 /* Reads the whole file at path after checking it (see config.h) into a
  * malloc'd, NUL-terminated *ret_buf. */
-static int read_checked(const char *path, char **ret_buf, size_t *ret_len, char *err,
-			size_t errlen)
+static int read_checked(const char *path, char **ret_buf, size_t *ret_len, char *err, size_t errlen)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat st;

@@ -97,6 +97,8 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, cons
 	r = pr_call(&c, &req, &reply);
 	if (r < 0)
 		return pr_unavailable(&c, r, PAM_AUTH_ERR);
+	if (reply.verdict == RS_V_ALLOW) /* never an answer before the password */
+		return pr_unavailable(&c, -EBADMSG, PAM_AUTH_ERR);
 	r = verdict(&c, &reply);
 	if (r != PAM_INCOMPLETE)
 		return r;

@@ -45,7 +45,7 @@ static int usage(FILE *f)
 		   "  mfa create [USER] [--qr-png FILE]  a pending device: key, URI, QR code\n"
 		   "  mfa bind [USER] CODE1 CODE2  bind it with two consecutive codes\n"
 		   "  mfa enable [USER]            create and bind, asking for the codes\n"
-		   "  mfa disable [USER]           unbind (and forget remembered logons)\n"
+		   "  mfa disable [USER] [CODE]    unbind (users give a current code)\n"
 		   "                               (no USER: yourself, where the policy allows)\n");
 	return f == stdout ? 0 : 2;
 }

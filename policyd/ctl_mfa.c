@@ -4,6 +4,7 @@
  * for themselves (no USER) through the self-service socket, when
  * allow_user_to_manage_mfa_devices allows it.
  */
+#include <fcntl.h>
 #include <png.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -57,7 +58,12 @@ static int write_png(const char *path, const char *text)
 	if (rs_qr_matrix(text, &m, &w) == 0) {
 		size = (w + 2 * PNG_QUIET) * PNG_SCALE;
 		row = malloc((size_t)size);
-		f = fopen(path, "wbx");
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		/* 0600: the picture holds the seed */
+		f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+		if (fd >= 0 && !f)
+			close(fd);
 		png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 		info = png ? png_create_info_struct(png) : NULL;
 		if (row && f && info)
@@ -146,14 +152,16 @@ static int bind(const struct ctl *c, const char *user, const char *c1, const cha
 	return ctl_call(c, &req, false);
 }
 
-static int simple(const struct ctl *c, uint8_t type, const char *user)
+static int disable(const struct ctl *c, const char *user, const char *code)
 {
 	struct rs_msg req;
-	int r = ctl_request(c, &req, type, user);
+	int r = ctl_request(c, &req, RS_MSG_MFA_DISABLE, user);
 
 	if (r != CTL_OK)
 		return r;
 	req.present &= ~(1u << RS_TAG_FLAGS);
+	if (code)
+		rs_msg_set_str(&req, RS_TAG_SECRET, code);
 	return ctl_call(c, &req, false);
 }
 
@@ -172,6 +180,7 @@ static int read_code(const char *prompt, char *out, size_t len)
 int ctl_mfa(const struct ctl *c, int argc, char **argv)
 {
 	const char *verb = argc > 0 ? argv[0] : "", *png = NULL, *user = NULL, *pos[3];
+	const char *code = NULL;
 	struct passwd *pw;
 	char c1[16], c2[16];
 	int n = 0, r;
@@ -184,7 +193,9 @@ int ctl_mfa(const struct ctl *c, int argc, char **argv)
 		else
 			return CTL_USAGE;
 	}
-	/* the user is optional: bind takes two codes after it */
+	/* the user is optional: bind takes two codes after it, disable one */
+	if (!strcmp(verb, "disable") && n >= 1 && rs_totp_code_syntax(pos[n - 1]))
+		code = pos[--n];
 	if (!strcmp(verb, "bind") ? n == 3 : n == 1)
 		user = pos[0];
 	else if (!(!strcmp(verb, "bind") ? n == 2 : n == 0))
@@ -199,8 +210,12 @@ int ctl_mfa(const struct ctl *c, int argc, char **argv)
 		return create(c, user, png);
 	if (!strcmp(verb, "bind"))
 		return bind(c, user, pos[n - 2], pos[n - 1]);
-	if (!strcmp(verb, "disable"))
-		return simple(c, RS_MSG_MFA_DISABLE, user);
+	if (!strcmp(verb, "disable")) {
+		if (!code && geteuid() != 0 &&
+		    read_code("Verification code: ", c1, sizeof(c1)) == 0)
+			code = c1;
+		return disable(c, user, code);
+	}
 	if (strcmp(verb, "enable"))
 		return CTL_USAGE;
 	r = create(c, user, png);

@@ -163,6 +163,15 @@ void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, stru
 			  sh ? sh->lastchg : -1, &f->pw);
 }
 
+/* True when two crypt(3) hashes use the same method ("$y$", "$6$"...). */
+static bool same_method(const char *a, const char *b)
+{
+	const char *ea = a[0] == '$' ? strchr(a + 1, '$') : NULL;
+	const char *eb = b[0] == '$' ? strchr(b + 1, '$') : NULL;
+
+	return ea && eb && ea - a == eb - b && !strncmp(a, b, (size_t)(ea - a));
+}
+
 /* Starts a password check; false when it was decided without one. */
 static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 {
@@ -190,6 +199,12 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 	/* unknown users, locked entries: the same cost, a certain failure */
 	snprintf(job->setting[0], sizeof(job->setting[0]), "%s",
 		 job->real ? sh.hash : d->dummy_hash);
+	/* a hash of another (cheaper) method would tell a known user by its
+	 * speed: pay for the dummy too, so no check is faster than one */
+	if (job->real && !same_method(sh.hash, d->dummy_hash)) {
+		snprintf(job->setting[1], sizeof(job->setting[1]), "%s", d->dummy_hash);
+		job->n = 2;
+	}
 	rs_secret_wipe(&sh, sizeof(sh));
 	if (job->real)
 		d->stats.verifications++;
@@ -233,9 +248,11 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 	console_status(d, w, &rec, now);
 	need = w->facts.console_off ? RS_MFA_NONE : pd_mfa_need(d, w, &rec, c->req.rhost);
 
-	if (need != RS_MFA_NONE && !(ok && pd_mfa_remembered(d, w, c->req.rhost))) {
-		/* the second step: a wrong password counts now, and the user
-		 * is asked for a code all the same, unless this locked it */
+	/* a second step when this user needs one, and after any wrong password
+	 * while MFA is in use here: the prompt that follows a password then
+	 * tells nothing about the password, the user or their device */
+	if (ok ? need != RS_MFA_NONE && !pd_mfa_remembered(d, w, c->req.rhost)
+	       : need != RS_MFA_NONE || pd_mfa_in_use(d)) {
 		if (!ok) {
 			d->stats.failures++;
 			if (rs_lock_record_failure(&rec.lock, now,
@@ -249,12 +266,13 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 				pd_reply_decision(c, &dec, true);
 				return;
 			}
-			if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
-				pd_reply_error(c, RS_R_STORE);
-				return;
-			}
 		}
-		pd_mfa_challenge(d, c, w, need, ok);
+		/* written either way, so both wait for the same commit */
+		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+			pd_reply_error(c, RS_R_STORE);
+			return;
+		}
+		pd_mfa_challenge(d, c, w, need == RS_MFA_BIND ? need : RS_MFA_CODE, ok);
 		return;
 	}
 	rs_eval_password(&d->policy, &w->facts, ok, &rec.lock, now, &dec);
@@ -317,9 +335,12 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	w->facts.key_login = !password_logon;
-	if (w->facts.known && pd_shadow_get(c->req.user, &sh) == 0)
-		pd_pw_facts(&rec, &sh, &w->facts);
+	/* a key logon is one sshd says was by public key (ExposeAuthInfo)
+	 * without our password step; anything else gets no key exemption */
+	w->facts.key_login = !password_logon && !strncmp(c->req.authinfo, "publickey ", 10);
+	if (w->facts.known)
+		pd_pw_facts(&rec, pd_shadow_get(c->req.user, &sh) == 0 ? &sh : NULL, &w->facts);
+	rs_secret_wipe(&sh, sizeof(sh));
 	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
 	if (dec.verdict == RS_V_ALLOW && w->facts.key_login && w->facts.known) {
 		int r = pd_akey_logon(d, w, c->req.authinfo, c->req.rhost, now);

@@ -35,20 +35,26 @@ struct pending {
 
 static struct pending pending[PENDING_MAX];
 
+/* Keeps one pending step per user (a new logon replaces the user's last
+ * one); 0 when the table is full of live steps: nothing is evicted, so
+ * nobody can push out another user's step or pile up steps to guess codes
+ * on. */
 static uint64_t pending_add(const char *key, bool password_ok, bool bind)
 {
 	int64_t now = rs_now_ms();
-	struct pending *slot = &pending[0];
+	struct pending *slot = NULL;
 	uint64_t token = 0;
 
 	for (size_t i = 0; i < PENDING_MAX; i++) {
-		if (!pending[i].token || pending[i].expires_ms <= now) {
+		if (pending[i].token && !strcmp(pending[i].key, key)) {
 			slot = &pending[i];
 			break;
 		}
-		if (pending[i].expires_ms < slot->expires_ms)
-			slot = &pending[i]; /* full: the oldest goes */
+		if (!slot && (!pending[i].token || pending[i].expires_ms <= now))
+			slot = &pending[i];
 	}
+	if (!slot)
+		return 0;
 	while (!token && getrandom(&token, sizeof(token), 0) != sizeof(token))
 		;
 	slot->token = token;
@@ -99,7 +105,7 @@ static void issuer(const struct pd_daemon *d, char *out, size_t len)
 
 /* Makes a pending device for w (replacing a pending one) and writes the
  * seed's base32 and the otpauth URI into seed_b32 and uri. */
-static int create_device(struct pd_daemon *d, const struct pd_who *w, char *seed_b32,
+static int create_device(struct pd_daemon *d, const struct pd_who *w, bool store, char *seed_b32,
 			 size_t seed_len, struct rs_buf *uri)
 {
 	uint8_t seed[RS_TOTP_SEED_LEN];
@@ -110,7 +116,7 @@ static int create_device(struct pd_daemon *d, const struct pd_who *w, char *seed
 	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
 		return -EIO;
 	r = pd_seal(d->seed_key, w->key, seed, sizeof(seed), m.seed, sizeof(m.seed), &m.seed_len);
-	if (r == 0)
+	if (r == 0 && store)
 		r = pd_store_mfa_put(d->store, w->key, &m);
 	if (r == 0) {
 		issuer(d, iss, sizeof(iss));
@@ -149,11 +155,23 @@ enum rs_mfa_need pd_mfa_need(struct pd_daemon *d, const struct pd_who *w,
 	f.bound = m.exists && m.bound;
 	f.bind_required = rec->mfa_bind_required;
 	source(rhost, src, sizeof(src));
-	if (!src[0])
+	if (!rhost[0])
 		f.source_seen = true; /* a local logon is not unusual */
-	else if (pd_store_source_get(d->store, w->key, src, &seen) == 0)
+	else if (src[0] && pd_store_source_get(d->store, w->key, src, &seen) == 0)
 		f.source_seen = seen > 0 && pd_now() - seen < (int64_t)RS_ADAPTIVE_DAYS * 86400;
+	/* a host name or other non-address is never a source seen lately */
 	return rs_mfa_needed(&d->policy, &f);
+}
+
+bool pd_mfa_in_use(struct pd_daemon *d)
+{
+	bool any = true; /* a store error: assume so (the safe side) */
+
+	if (d->policy.pref.mfa_operation_for_login != RS_MFA_INDEPENDENT ||
+	    d->policy.root.mfa_required)
+		return true;
+	pd_store_mfa_in_use(d->store, &any);
+	return any;
 }
 
 bool pd_mfa_remembered(struct pd_daemon *d, const struct pd_who *w, const char *rhost)
@@ -173,16 +191,26 @@ void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	char seed[2 * RS_TOTP_SEED_LEN], uribuf[1024];
 	struct rs_buf b, uri;
 	struct rs_msg m;
-	bool bind = need == RS_MFA_BIND && password_ok;
+	bool bind = need == RS_MFA_BIND;
 
+	uint64_t token = pending_add(w->key, password_ok, bind);
+
+	if (!token) {
+		pd_log(LOG_WARNING, "too many logons waiting for a second factor");
+		pd_reply_error(c, RS_R_INTERNAL);
+		return;
+	}
 	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
+	m.number = token;
 	m.verdict = RS_V_CONTINUE;
 	m.reason = bind ? RS_R_MFA_BIND : RS_R_MFA_CODE;
 	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
 	if (bind) {
 		rs_buf_init(&uri, uribuf, sizeof(uribuf));
 		rs_buf_init(&b, body, sizeof(body));
-		if (create_device(d, w, seed, sizeof(seed), &uri) < 0) {
+		/* a wrong password gets a device that is never stored: the
+		 * same screen, nothing to bind */
+		if (create_device(d, w, password_ok, seed, sizeof(seed), &uri) < 0) {
 			pd_reply_error(c, RS_R_STORE);
 			return;
 		}
@@ -197,8 +225,8 @@ void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 		m.body_len = b.len;
 		m.present |= 1u << RS_TAG_BODY;
 		rs_secret_wipe(seed, sizeof(seed));
+		rs_secret_wipe(uribuf, sizeof(uribuf));
 	}
-	m.number = pending_add(w->key, password_ok, bind);
 	c->needs_commit = true;
 	pd_conn_reply(c, &m);
 	rs_secret_wipe(body, sizeof(body));
@@ -259,23 +287,28 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 		pd_reply_decision(c, &dec, false);
 		return;
 	}
+	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, now, &dec)) {
+		/* locked meanwhile: not even a right code gets in */
+		pd_log_decision("mfa", w, &c->req, &dec);
+		pd_reply_decision(c, &dec, false);
+		return;
+	}
 	/* a wrong password was counted already; a wrong code counts now */
-	if (p.password_ok || step >= 0) {
+	if (p.password_ok)
 		rs_eval_password(&d->policy, &w->facts, step >= 0, &rec.lock, now, &dec);
-		if (dec.verdict != RS_V_ALLOW) {
+	if (!p.password_ok || dec.verdict != RS_V_ALLOW) {
+		if (p.password_ok)
 			d->stats.failures++;
-			if (dec.reason != RS_R_LOCKED) {
-				dec.reason = replay ? RS_R_MFA_REPLAY : RS_R_MFA_WRONG;
-				snprintf(dec.message, sizeof(dec.message), "%s",
-					 p.bind ? "Those are not two consecutive codes of the new "
-						  "device; nothing was bound."
-						: "Wrong verification code.");
-			}
+		if (!p.password_ok || dec.reason != RS_R_LOCKED) {
+			/* the same words whether the password or the code was wrong */
+			memset(&dec, 0, sizeof(dec));
+			dec.verdict = RS_V_DENY;
+			dec.reason = RS_R_MFA_WRONG;
+			snprintf(dec.message, sizeof(dec.message), "%s",
+				 p.bind ? "Wrong password, or not two consecutive codes of the "
+					  "new device; nothing was bound."
+					: "Wrong password or verification code.");
 		}
-	} else {
-		memset(&dec, 0, sizeof(dec));
-		dec.verdict = RS_V_DENY;
-		dec.reason = RS_R_BAD_PASSWORD;
 	}
 	if (dec.verdict == RS_V_ALLOW) {
 		m.last_step = step;
@@ -298,7 +331,10 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	pd_log_decision(p.bind ? "mfa bind" : replay ? "mfa replay" : "mfa", w, &c->req, &dec);
+	pd_log_decision(p.bind			  ? "mfa bind"
+			: replay && p.password_ok ? "mfa replay"
+						  : "mfa",
+			w, &c->req, &dec);
 	pd_reply_decision(c, &dec, true);
 }
 
@@ -336,7 +372,7 @@ static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_
 	}
 	rs_buf_init(&uri, uribuf, sizeof(uribuf));
 	rs_buf_init(&b, out, sizeof(out));
-	if (create_device(d, w, seed, sizeof(seed), &uri) < 0) {
+	if (create_device(d, w, true, seed, sizeof(seed), &uri) < 0) {
 		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
 		return;
 	}
@@ -388,12 +424,25 @@ static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 }
 
 static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
-			 const struct pd_mfa_rec *m)
+			 struct pd_mfa_rec *m)
 {
+	struct pending p = {.password_ok = true};
+	bool replay;
+
 	if (!m->exists) {
 		verb_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE, "no MFA device", NULL, false);
 		return;
 	}
+	/* a user proves the device first: a shell (say, through a key that
+	 * skipped MFA) must not be enough to remove it */
+	if (!c->admin && m->bound && check_codes(d, w, &p, m, c->req.secret, &replay) < 0) {
+		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+		verb_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
+			   "a current verification code of the device is needed to remove it", NULL,
+			   false);
+		return;
+	}
+	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 	if (pd_store_mfa_delete(d->store, w->key) < 0) {
 		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
 		return;

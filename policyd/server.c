@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ struct loop {
 	struct pd_conn *flush; /* replies waiting for the commit */
 	size_t nconns;
 	int64_t tx_since; /* when the open transaction began (ms), or 0 */
+	size_t nuser;	  /* connections on the users' socket */
+	int reserve_fd;	  /* kept back for EMFILE (see accept_all) */
 	bool stop;
 };
 
@@ -79,6 +82,15 @@ static void ep_mod(int ep, int fd, uint32_t events, void *ptr)
 	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
 }
 
+/* Replies can hold secrets (a new device's seed): wiped before freed. */
+static void free_out(struct pd_conn *c)
+{
+	if (c->out)
+		rs_secret_wipe(c->out, c->out_len);
+	free(c->out);
+	c->out = NULL;
+}
+
 static void conn_reset_input(struct pd_conn *c, int64_t timeout)
 {
 	rs_secret_wipe(c->in, c->in_len);
@@ -97,10 +109,12 @@ static void conn_close(struct loop *l, struct pd_conn *c)
 		close(c->fd);
 		c->fd = -1;
 	}
-	if (c->state == PD_BUSY && c->job) {
+	if (c->state == PD_BUSY && c->job && !l->stop) {
 		c->gone = true; /* freed once its job came back and was recorded */
 		return;
 	}
+	if (c->job)
+		c->job->owner = NULL; /* stopping: the worker's result is dropped */
 	pd_dispatch_forget(c);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -115,9 +129,10 @@ static void conn_close(struct loop *l, struct pd_conn *c)
 		}
 	rs_secret_wipe(c->in, sizeof(c->in));
 	rs_msg_wipe(&c->req);
-	free(c->out);
-	free(c);
 	l->nconns--;
+	l->nuser -= !c->admin;
+	free_out(c);
+	free(c);
 }
 
 static struct loop *the_loop; /* for pd_conn_reply; one loop per process */
@@ -131,7 +146,7 @@ static void encode_reply(struct pd_conn *c, struct rs_msg *reply)
 	static uint8_t scratch[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
 	size_t len = 0;
 
-	free(c->out);
+	free_out(c);
 	c->out = NULL;
 	c->out_off = 0;
 	reply->id = c->req.id;
@@ -140,6 +155,7 @@ static void encode_reply(struct pd_conn *c, struct rs_msg *reply)
 		len = 0;
 	} else {
 		memcpy(c->out, scratch, len);
+		rs_secret_wipe(scratch, len);
 	}
 	c->out_len = len;
 	c->state = PD_WRITE;
@@ -170,6 +186,17 @@ static void reply_error(struct pd_conn *c, uint8_t type, enum rs_reason reason)
 	pd_conn_reply(c, &m);
 }
 
+/* Connections of uid on the users' socket: a user can hold only a few, so
+ * no user can starve the logons on the root socket. */
+static size_t user_conns(const struct loop *l, uid_t uid)
+{
+	size_t n = 0;
+
+	for (const struct pd_conn *c = l->conns; c; c = c->next)
+		n += !c->admin && c->uid == uid;
+	return n;
+}
+
 static void accept_all(struct loop *l, int lfd, bool admin)
 {
 	for (;;) {
@@ -178,11 +205,24 @@ static void accept_all(struct loop *l, int lfd, bool admin)
 		struct pd_conn *c;
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && l->reserve_fd >= 0) {
+			/* out of descriptors: take the connection with the one we
+			 * kept back and close it, or the listener stays readable
+			 * and the loop spins */
+			close(l->reserve_fd);
+			fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0)
+				close(fd);
+			l->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			pd_log(LOG_WARNING, "out of file descriptors: a connection was refused");
+			return;
+		}
 		if (fd < 0)
 			return;
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 		    (admin && cred.uid != 0) || l->nconns >= PD_MAX_CONNS ||
-		    !(c = calloc(1, sizeof(*c)))) {
+		    (!admin && user_conns(l, cred.uid) >= PD_USER_CONNS_PER_UID) ||
+		    (!admin && l->nuser >= PD_USER_CONNS_MAX) || !(c = calloc(1, sizeof(*c)))) {
 			close(fd);
 			continue;
 		}
@@ -201,6 +241,7 @@ static void accept_all(struct loop *l, int lfd, bool admin)
 			l->conns->prev = c;
 		l->conns = c;
 		l->nconns++;
+		l->nuser += !admin;
 	}
 }
 
@@ -273,7 +314,7 @@ static void conn_write(struct loop *l, struct pd_conn *c)
 		conn_close(l, c);
 		return;
 	}
-	free(c->out);
+	free_out(c);
 	c->out = NULL;
 	c->out_len = c->out_off = 0;
 	conn_reset_input(c, PD_IDLE_TIMEOUT_MS);
@@ -392,7 +433,7 @@ static int setup_signals(void)
 
 int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 {
-	struct loop l = {.d = d};
+	struct loop l = {.d = d, .reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)};
 	int64_t next_sweep = rs_now_ms() + SWEEP_EVERY_MS;
 	int sfd = setup_signals();
 
@@ -463,6 +504,8 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 	while (l.conns)
 		conn_close(&l, l.conns);
 	close(l.ep);
+	if (l.reserve_fd >= 0)
+		close(l.reserve_fd);
 	close(sfd);
 	return 0;
 }

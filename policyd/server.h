@@ -17,10 +17,12 @@
 #include "ramsec/totp.h"
 #include "workers.h"
 
-#define PD_IO_TIMEOUT_MS   5000	 /* a request must arrive within this */
-#define PD_IDLE_TIMEOUT_MS 10000 /* a kept-alive connection may idle this long */
-#define PD_MAX_CONNS	   2048
-#define PD_GROUP_COMMIT_MS 2 /* a write waits at most this for company */
+#define PD_IO_TIMEOUT_MS      5000  /* a request must arrive within this */
+#define PD_IDLE_TIMEOUT_MS    10000 /* a kept-alive connection may idle this long */
+#define PD_MAX_CONNS	      2048
+#define PD_USER_CONNS_MAX     256 /* on the users' socket, all users */
+#define PD_USER_CONNS_PER_UID 8	  /* on the users' socket, one user */
+#define PD_GROUP_COMMIT_MS    2	  /* a write waits at most this for company */
 
 struct pd_slot;
 
@@ -102,6 +104,9 @@ void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, stru
  * source for adaptive). */
 enum rs_mfa_need pd_mfa_need(struct pd_daemon *d, const struct pd_who *w,
 			     const struct pd_user_rec *rec, const char *rhost);
+/* True when MFA is in use on this host: mandatory or adaptive, or some
+ * user has a bound device or must bind one. */
+bool pd_mfa_in_use(struct pd_daemon *d);
 /* True when w has a remembered-MFA ticket for this source. */
 bool pd_mfa_remembered(struct pd_daemon *d, const struct pd_who *w, const char *rhost);
 /* Replies CONTINUE and keeps a pending step: a code, or binding a new

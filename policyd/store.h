@@ -97,6 +97,9 @@ int pd_store_mfa_put(struct pd_store *s, const char *key, const struct pd_mfa_re
 /* Deletes the device and every remembered-MFA ticket of key. */
 int pd_store_mfa_delete(struct pd_store *s, const char *key);
 
+/* *ret when some user has a bound device or must bind one: 0 or -EIO. */
+int pd_store_mfa_in_use(struct pd_store *s, bool *ret);
+
 /* Remembered MFA: *ret_valid when key has a ticket for source that has not
  * expired at now. */
 int pd_store_mfa_ticket_valid(struct pd_store *s, const char *key, const char *source, int64_t now,

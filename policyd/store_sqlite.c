@@ -37,6 +37,7 @@ enum stmt_id {
 	ST_AKEY_LIST,
 	ST_AKEY_PUT,
 	ST_AKEY_DEL,
+	ST_MFA_IN_USE,
 	ST__MAX,
 };
 
@@ -80,6 +81,8 @@ static const char *const stmt_sql[ST__MAX] = {
     [ST_AKEY_PUT] = "INSERT OR REPLACE INTO access_keys(id, key, type, b64, active, created, "
 		    "last_used, last_source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_AKEY_DEL] = "DELETE FROM access_keys WHERE id = ?1 AND key = ?2",
+    [ST_MFA_IN_USE] = "SELECT EXISTS(SELECT 1 FROM mfa WHERE bound = 1) OR "
+		      "EXISTS(SELECT 1 FROM users WHERE mfa_bind_required = 1)",
 };
 
 /* Schema migrations: migrations[v] takes the schema from v to v + 1. */
@@ -723,4 +726,15 @@ int pd_store_akey_delete(struct pd_store *s, const char *key, const char *id)
 	if (write_step(s, st, "deleting an access key") < 0)
 		return -EIO;
 	return sqlite3_changes(s->db) > 0 ? 0 : -ENOENT;
+}
+
+int pd_store_mfa_in_use(struct pd_store *s, bool *ret)
+{
+	sqlite3_stmt *st = stmt(s, ST_MFA_IN_USE);
+	int r = sqlite3_step(st);
+
+	if (r == SQLITE_ROW)
+		*ret = sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : fail(s, "reading whether MFA is in use");
 }

@@ -69,7 +69,7 @@ enum rs_msg_type {
 	RS_MSG_USER_SET = 21,	 /* ARG "password_reset_required=on|off", ... */
 	RS_MSG_MFA_CREATE = 22,	 /* a pending device: BODY "seed=...\nuri=...\n" */
 	RS_MSG_MFA_BIND = 23,	 /* SECRET "CODE1 CODE2": bind the pending device */
-	RS_MSG_MFA_DISABLE = 24, /* unbind */
+	RS_MSG_MFA_DISABLE = 24, /* unbind; SECRET: a current code (users) */
 	RS_MSG_AKEY_ADD = 25,	 /* ARG: a public key line; BODY: its id */
 	RS_MSG_AKEY_LIST = 26,
 	RS_MSG_AKEY_SET = 27,	     /* ARG "ID enable|disable|delete" */

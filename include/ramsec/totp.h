@@ -16,8 +16,8 @@
 
 #define RS_TOTP_STEP	   30
 #define RS_TOTP_DIGITS	   6
-#define RS_TOTP_SEED_LEN 20 /* 160 bits, RFC 4226's recommendation */
-#define RS_TOTP_SEED_MAX 64 /* the longest seed a URI is made for */
+#define RS_TOTP_SEED_LEN   20 /* 160 bits, RFC 4226's recommendation */
+#define RS_TOTP_SEED_MAX   64 /* the longest seed a URI is made for */
 #define RS_TOTP_WINDOW_MAX 10
 #define RS_MFA_TICKET_DAYS 7
 #define RS_ADAPTIVE_DAYS   30

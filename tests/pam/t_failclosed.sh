@@ -99,6 +99,25 @@ test_restart_between_auth_and_account() {
 	check "the restarted policyd knows it was a password logon" grep -q 'info\]: account user="rst_alice"' "$T/policyd.log"
 }
 
+test_sigterm_with_hashes_in_flight() {
+	fresh
+	local i pids=() t0
+	for i in $(seq 1 24); do
+		"$BUILD/tests/pamdrive" --confdir "$T/pam.d" --service ramsec-test --user $U_ALICE \
+			--resp "wrong-$i" auth >/dev/null 2>&1 &
+		pids+=($!)
+	done
+	sleep 0.3
+	t0=$(date +%s%N)
+	kill "$PD_PID"
+	for _ in $(seq 1 50); do kill -0 "$PD_PID" 2>/dev/null || break; sleep 0.1; done
+	check "SIGTERM with hashes in flight: policyd exits within 5 s" bash -c "! kill -0 $PD_PID 2>/dev/null"
+	check "and removes its sockets" test ! -e "$T/run/policyd.sock"
+	wait "${pids[@]}" 2>/dev/null
+	wait "$PD_PID" 2>/dev/null
+	PD_PID=""
+}
+
 test_bad_module_option() {
 	fresh
 	sed -i 's|pam_ramsec.so config=|pam_ramsec.so bogus_option config=|' "$T/pam.d/ramsec-test"

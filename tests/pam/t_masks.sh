@@ -3,6 +3,7 @@
 # again in account (key logins); root's own masks.
 . "$(dirname "$0")/lib.sh"
 
+KEYINFO="SSH_AUTH_INFO_0=publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB7ealD/GCHvfWdLHjV+1AdU/G99BlegJG/g0Pu1RaBN"
 MASKS='security_preference = { login_network_masks = "192.0.2.0/24; 2001:db8::/32"; };'
 
 # auth_from RHOST: a password logon of alice from RHOST ("" = none)
@@ -67,7 +68,7 @@ test_key_login_account_phase() {
 	check "key login from inside: account allowed" has "acct: PAM_SUCCESS"
 	drive $U_ALICE --rhost 192.0.2.8 --resp x auth
 	drive $U_ALICE --rhost 192.0.2.8 --resp x auth
-	drive $U_ALICE --rhost 192.0.2.8 acct
+	drive $U_ALICE --rhost 192.0.2.8 --env "$KEYINFO" acct
 	check "locked user: key login refused in account" has "acct: PAM_PERM_DENIED"
 	check "locked user: key login told it is locked" has "error: The account is locked"
 	check "key logins are logged as such" grep -q 'account(key) user="rst_alice"' "$T/policyd.log"
@@ -75,8 +76,10 @@ test_key_login_account_phase() {
 
 test_key_logins_exempt_setting() {
 	fresh 'security_preference = { login_network_masks = "192.0.2.0/24"; exempt_key_logins_from_masks = true; };'
-	drive $U_ALICE --rhost 198.51.100.7 acct
+	drive $U_ALICE --rhost 198.51.100.7 --env "$KEYINFO" acct
 	check "exempt_key_logins_from_masks: key login from outside allowed" has "acct: PAM_SUCCESS"
+	drive $U_ALICE --rhost 198.51.100.7 acct
+	check "exempt_key_logins_from_masks: a logon sshd does not call a key logon is masked" has "not allowed"
 	drive $U_ALICE --rhost 198.51.100.7 --resp "$PW_ALICE" auth
 	check "exempt_key_logins_from_masks: password logons still masked" has "not allowed"
 }

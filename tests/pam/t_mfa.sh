@@ -59,7 +59,7 @@ test_logon_with_code() {
 	check "a replay is logged as such" grep -q 'mfa replay user="rst_alice"' "$T/policyd.log"
 	next_step
 	drive $U_ALICE --resp "$PW_ALICE" --resp "000000" auth
-	check "wrong code: refused" has "error: Wrong verification code."
+	check "wrong code: refused, in words that do not tell which was wrong" has "error: Wrong password or verification code."
 	OUT=$(ctl user show $U_ALICE)
 	check "wrong codes count toward the lockout (2 so far)" field failures_in_window 2
 	drive $U_ALICE --resp "$PW_ALICE" --resp "999999" auth
@@ -78,6 +78,13 @@ test_wrong_password_still_asks_code() {
 	drive $U_ALICE --resp "wrong" --resp "$(code)" auth
 	check "wrong password: the code is asked all the same" has "prompt: Verification code: "
 	check "wrong password + right code: refused" has "auth: PAM_AUTH_ERR"
+	check "wrong password: the same words as a wrong code" has "error: Wrong password or verification code."
+	drive $U_BOB --resp "wrong" --resp "123456" auth
+	check "MFA in use: a user without a device is asked for a code after a wrong password too" has "prompt: Verification code: "
+	drive rst_nobody --resp "wrong" --resp "123456" auth
+	check "MFA in use: so is an unknown user" has "prompt: Verification code: "
+	drive $U_BOB --resp "$PW_BOB" auth
+	check "a user without a device and the right password: no code" has "auth: PAM_SUCCESS"
 	next_step
 	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
 	check "that code was not burnt by the failed logon" has "auth: PAM_SUCCESS"
@@ -207,6 +214,37 @@ test_adaptive() {
 	next_step
 	drive $U_ALICE --rhost 192.0.2.20 --resp "$PW_ALICE" --resp "$(code)" auth
 	check "adaptive, not seen for 31 days: code asked" has "prompt: Verification code: "
+}
+
+test_locked_right_code_refused() {
+	fresh 'password_policy = { max_login_attempts = 2; };'
+	enroll $U_ALICE
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "000000" auth
+	drive $U_ALICE --resp "$PW_ALICE" --resp "000001" auth
+	check "two wrong codes lock" has "account is locked"
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "locked: a right code does not get in" has "auth: PAM_AUTH_ERR"
+	OUT=$(ctl user show $U_ALICE)
+	check "locked: and does not clear the lock" field locked yes
+}
+
+test_self_disable_needs_code() {
+	fresh
+	enroll $U_ALICE
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa disable 000000 </dev/null 2>&1)
+	check "a user cannot remove the device without a current code" has "a current verification code of the device is needed"
+	next_step
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa disable "$(code)" 2>&1)
+	check "with a current code, the user removes it" has "MFA device removed"
+}
+
+test_adaptive_hostname_is_unusual() {
+	fresh 'security_preference = { mfa_operation_for_login = "adaptive"; };'
+	enroll $U_ALICE
+	next_step
+	drive $U_ALICE --rhost evil.example.com --resp "$PW_ALICE" --resp "$(code)" auth
+	check "adaptive: a host name is never a familiar source" has "prompt: Verification code: "
 }
 
 test_root_follows_root_account() {
