@@ -301,6 +301,10 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 		reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "this needs root", NULL, false);
 		return;
 	}
+	if (t == RS_MSG_SESSION_LIST || t == RS_MSG_SESSION_KILL) {
+		pd_session_admin(d, c);
+		return;
+	}
 	switch (t) {
 	case RS_MSG_PING:
 		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, NULL, false);

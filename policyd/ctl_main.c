@@ -41,6 +41,8 @@ static int usage(FILE *f)
 		   "  accesskey list USER [--json] id, status, created, last used and from where\n"
 		   "  accesskey enable|disable|delete USER ID\n"
 		   "  authorized-keys USER         the active keys (sshd AuthorizedKeysCommand)\n"
+		   "  session list [--json]        open sessions with the time left (root)\n"
+		   "  session kill ID              end a session now (root)\n"
 
 		   "  mfa create [USER] [--qr-png FILE]  a pending device: key, URI, QR code\n"
 		   "  mfa bind [USER] CODE1 CODE2  bind it with two consecutive codes\n"
@@ -188,6 +190,20 @@ int main(int argc, char **argv)
 		return call(&c, RS_MSG_POLICY_SHOW, NULL, NULL);
 	if (!strcmp(argv[0], "policy") && argc == 3 && !strcmp(argv[1], "check-password"))
 		return ctl_check_password(&c, argv[2]);
+	if (!strcmp(argv[0], "session") && argc == 2 && !strcmp(argv[1], "list"))
+		return call(&c, RS_MSG_SESSION_LIST, NULL, NULL);
+	if (!strcmp(argv[0], "session") && argc == 3 && !strcmp(argv[1], "kill")) {
+		struct rs_msg req;
+		char *end;
+		unsigned long long id = strtoull(argv[2], &end, 10);
+
+		if (*end || !argv[2][0] || ctl_request(&c, &req, RS_MSG_SESSION_KILL, NULL))
+			return usage(stderr);
+		req.present &= ~(1u << RS_TAG_FLAGS);
+		req.number = id;
+		req.present |= 1u << RS_TAG_NUMBER;
+		return ctl_call(&c, &req, false);
+	}
 	if (!strcmp(argv[0], "accesskey")) {
 		int r = ctl_akey(&c, argc - 1, argv + 1);
 

@@ -376,7 +376,8 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 static bool per_user(uint8_t t)
 {
 	return t == RS_MSG_AUTH_START || t == RS_MSG_AUTH_PASSWORD || t == RS_MSG_ACCOUNT ||
-	       t == RS_MSG_PASSWORD_CHECK || t == RS_MSG_PASSWORD_SET || t == RS_MSG_AUTH_CODE;
+	       t == RS_MSG_PASSWORD_CHECK || t == RS_MSG_PASSWORD_SET || t == RS_MSG_AUTH_CODE ||
+	       t == RS_MSG_SESSION_OPEN || t == RS_MSG_SESSION_CLOSE;
 }
 
 /* Serves c now; true when it went to the workers (the user is busy). */
@@ -393,6 +394,12 @@ static bool serve(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		return do_auth_password(d, c, w);
 	case RS_MSG_AUTH_CODE:
 		pd_mfa_code(d, c, w);
+		return false;
+	case RS_MSG_SESSION_OPEN:
+		pd_session_open(d, c, w);
+		return false;
+	case RS_MSG_SESSION_CLOSE:
+		pd_session_close(d, c, w);
 		return false;
 
 	default:

@@ -434,7 +434,7 @@ static int setup_signals(void)
 int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 {
 	struct loop l = {.d = d, .reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)};
-	int64_t next_sweep = rs_now_ms() + SWEEP_EVERY_MS;
+	int64_t next_sweep = rs_now_ms() + SWEEP_EVERY_MS, next_tick = 0;
 	int sfd = setup_signals();
 
 	if (sfd < 0)
@@ -499,6 +499,11 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 				pd_log(LOG_INFO, "swept %d stale records", swept);
 			flush(&l, true);
 			next_sweep = now + SWEEP_EVERY_MS;
+		}
+		if (now >= next_tick) {
+			pd_sessions_tick(d);
+			flush(&l, true);
+			next_tick = now + PD_SESSION_TICK_MS;
 		}
 	}
 	while (l.conns)

@@ -20,9 +20,10 @@
 #define PD_IO_TIMEOUT_MS      5000  /* a request must arrive within this */
 #define PD_IDLE_TIMEOUT_MS    10000 /* a kept-alive connection may idle this long */
 #define PD_MAX_CONNS	      2048
-#define PD_USER_CONNS_MAX     256 /* on the users' socket, all users */
-#define PD_USER_CONNS_PER_UID 8	  /* on the users' socket, one user */
-#define PD_GROUP_COMMIT_MS    2	  /* a write waits at most this for company */
+#define PD_USER_CONNS_MAX     256  /* on the users' socket, all users */
+#define PD_USER_CONNS_PER_UID 8	   /* on the users' socket, one user */
+#define PD_SESSION_TICK_MS    5000 /* sessions are checked this often */
+#define PD_GROUP_COMMIT_MS    2	   /* a write waits at most this for company */
 
 struct pd_slot;
 
@@ -127,6 +128,16 @@ void pd_akey_verb(struct pd_daemon *d, struct pd_conn *c);
  * -EIO on a store error, else 0. */
 int pd_akey_logon(struct pd_daemon *d, const struct pd_who *w, const char *authinfo,
 		  const char *rhost, int64_t now);
+
+/* ---- sessions.c ---- */
+/* The start time of process pid (clock ticks since boot), -1 if gone. */
+int64_t pd_proc_starttime(int64_t pid);
+void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w);
+void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w);
+/* SESSION_LIST, SESSION_KILL (root). */
+void pd_session_admin(struct pd_daemon *d, struct pd_conn *c);
+/* Warns, ends and sweeps sessions; called every PD_SESSION_TICK_MS. */
+void pd_sessions_tick(struct pd_daemon *d);
 
 /* ---- passwords.c ---- */
 

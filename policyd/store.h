@@ -131,6 +131,27 @@ int pd_store_akey_put(struct pd_store *s, const char *key, const struct pd_akey 
 /* Deletes key's access key id: 0, -ENOENT or -EIO. */
 int pd_store_akey_delete(struct pd_store *s, const char *key, const char *id);
 
+struct pd_session {
+	int64_t id;
+	char key[80];
+	char user[RS_NAME_MAX + 1];
+	char service[RS_SERVICE_MAX + 1];
+	char tty[RS_TTY_MAX + 1];
+	char rhost[RS_RHOST_MAX + 1];
+	int64_t pid, starttime; /* the process that opened it, and when it started */
+	int64_t opened, deadline;
+	int64_t warned, killed; /* when (0 = not yet) */
+};
+
+/* Adds a session; 0 with *ret_id, or -EIO. */
+int pd_store_session_add(struct pd_store *s, const struct pd_session *ss, int64_t *ret_id);
+/* Every session (at most max, oldest first): 0 or -EIO. */
+int pd_store_session_list(struct pd_store *s, struct pd_session *out, size_t max, size_t *ret_n);
+/* Writes warned and killed of a session. */
+int pd_store_session_put(struct pd_store *s, const struct pd_session *ss);
+/* 0, -ENOENT or -EIO. */
+int pd_store_session_delete(struct pd_store *s, int64_t id);
+
 /* Notes that key passed
 
  our password check from rhost at now. */

@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 enum stmt_id {
 	ST_USER_GET,
@@ -38,6 +38,10 @@ enum stmt_id {
 	ST_AKEY_PUT,
 	ST_AKEY_DEL,
 	ST_MFA_IN_USE,
+	ST_SESS_ADD,
+	ST_SESS_LIST,
+	ST_SESS_PUT,
+	ST_SESS_DEL,
 	ST__MAX,
 };
 
@@ -83,6 +87,12 @@ static const char *const stmt_sql[ST__MAX] = {
     [ST_AKEY_DEL] = "DELETE FROM access_keys WHERE id = ?1 AND key = ?2",
     [ST_MFA_IN_USE] = "SELECT EXISTS(SELECT 1 FROM mfa WHERE bound = 1) OR "
 		      "EXISTS(SELECT 1 FROM users WHERE mfa_bind_required = 1)",
+    [ST_SESS_ADD] = "INSERT INTO sessions(key, user, service, tty, rhost, pid, starttime, "
+		    "opened, deadline) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_SESS_LIST] = "SELECT id, key, user, service, tty, rhost, pid, starttime, opened, "
+		     "deadline, warned, killed FROM sessions ORDER BY id",
+    [ST_SESS_PUT] = "UPDATE sessions SET warned = ?2, killed = ?3 WHERE id = ?1",
+    [ST_SESS_DEL] = "DELETE FROM sessions WHERE id = ?1",
 };
 
 /* Schema migrations: migrations[v] takes the schema from v to v + 1. */
@@ -146,6 +156,20 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " last_used INTEGER NOT NULL,"
     " last_source TEXT NOT NULL);"
     "CREATE INDEX access_keys_by_user ON access_keys(key);",
+    /* 6: login sessions (issue 5) */
+    "CREATE TABLE sessions("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " key TEXT NOT NULL,"
+    " user TEXT NOT NULL,"
+    " service TEXT NOT NULL,"
+    " tty TEXT NOT NULL,"
+    " rhost TEXT NOT NULL,"
+    " pid INTEGER NOT NULL,"
+    " starttime INTEGER NOT NULL,"
+    " opened INTEGER NOT NULL,"
+    " deadline INTEGER NOT NULL,"
+    " warned INTEGER NOT NULL DEFAULT 0,"
+    " killed INTEGER NOT NULL DEFAULT 0);",
 };
 
 struct pd_store {
@@ -737,4 +761,76 @@ int pd_store_mfa_in_use(struct pd_store *s, bool *ret)
 		*ret = sqlite3_column_int(st, 0) != 0;
 	sqlite3_reset(st);
 	return r == SQLITE_ROW ? 0 : fail(s, "reading whether MFA is in use");
+}
+
+int pd_store_session_add(struct pd_store *s, const struct pd_session *ss, int64_t *ret_id)
+{
+	sqlite3_stmt *st = stmt(s, ST_SESS_ADD);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, ss->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ss->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ss->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ss->tty, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ss->rhost, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, ss->pid);
+	sqlite3_bind_int64(st, 7, ss->starttime);
+	sqlite3_bind_int64(st, 8, ss->opened);
+	sqlite3_bind_int64(st, 9, ss->deadline);
+	if (write_step(s, st, "adding a session") < 0)
+		return -EIO;
+	*ret_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int pd_store_session_list(struct pd_store *s, struct pd_session *out, size_t max, size_t *ret_n)
+{
+	sqlite3_stmt *st = stmt(s, ST_SESS_LIST);
+	size_t n = 0;
+	int r;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < max) {
+		struct pd_session *x = &out[n++];
+
+		x->id = sqlite3_column_int64(st, 0);
+		copy_text(x->key, sizeof(x->key), st, 1);
+		copy_text(x->user, sizeof(x->user), st, 2);
+		copy_text(x->service, sizeof(x->service), st, 3);
+		copy_text(x->tty, sizeof(x->tty), st, 4);
+		copy_text(x->rhost, sizeof(x->rhost), st, 5);
+		x->pid = sqlite3_column_int64(st, 6);
+		x->starttime = sqlite3_column_int64(st, 7);
+		x->opened = sqlite3_column_int64(st, 8);
+		x->deadline = sqlite3_column_int64(st, 9);
+		x->warned = sqlite3_column_int64(st, 10);
+		x->killed = sqlite3_column_int64(st, 11);
+	}
+	sqlite3_reset(st);
+	*ret_n = n;
+	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(s, "reading sessions");
+}
+
+int pd_store_session_put(struct pd_store *s, const struct pd_session *ss)
+{
+	sqlite3_stmt *st = stmt(s, ST_SESS_PUT);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, ss->id);
+	sqlite3_bind_int64(st, 2, ss->warned);
+	sqlite3_bind_int64(st, 3, ss->killed);
+	return write_step(s, st, "writing a session");
+}
+
+int pd_store_session_delete(struct pd_store *s, int64_t id)
+{
+	sqlite3_stmt *st = stmt(s, ST_SESS_DEL);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	if (write_step(s, st, "deleting a session") < 0)
+		return -EIO;
+	return sqlite3_changes(s->db) > 0 ? 0 : -ENOENT;
 }

@@ -61,6 +61,8 @@ enum rs_msg_type {
 	RS_MSG_PASSWORD_CHECK = 5, /* may the user change it; is this one acceptable */
 	RS_MSG_PASSWORD_SET = 6,   /* the stack set it: record it (history, age) */
 	RS_MSG_AUTH_CODE = 7,	   /* the MFA code(s) after AUTH_PASSWORD, with its token */
+	RS_MSG_SESSION_OPEN = 8,   /* NUMBER: pid, ARG: its start time; reply NUMBER: id */
+	RS_MSG_SESSION_CLOSE = 9,  /* NUMBER: the id */
 	RS_MSG_STATUS = 16,
 	RS_MSG_POLICY_SHOW = 17,
 	RS_MSG_RELOAD = 18,
@@ -74,6 +76,8 @@ enum rs_msg_type {
 	RS_MSG_AKEY_LIST = 26,
 	RS_MSG_AKEY_SET = 27,	     /* ARG "ID enable|disable|delete" */
 	RS_MSG_AUTHORIZED_KEYS = 28, /* BODY: the active keys, authorized_keys lines */
+	RS_MSG_SESSION_LIST = 29,
+	RS_MSG_SESSION_KILL = 30,  /* NUMBER: the id */
 	RS_MSG_ERROR = 0x7f,	     /* only as a reply: the request was refused */
 };
 

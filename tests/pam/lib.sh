@@ -73,6 +73,8 @@ account	required	pam_permit.so
 password	requisite	$BUILD/pam_ramsec.so config=$T/ramsec.conf
 password	required	pam_unix.so use_authtok yescrypt
 password	required	$BUILD/pam_ramsec.so config=$T/ramsec.conf record
+session	required	$BUILD/pam_ramsec.so config=$T/ramsec.conf
+session	required	pam_permit.so
 PAMD
 	# the same, with a writer that fails instead of pam_unix
 	sed 's/^password\trequired\tpam_unix.so.*/password\toptional\tpam_deny.so/' \

@@ -7,7 +7,8 @@
  *   pamdrive --confdir DIR --service S --user U [--rhost R] [--tty T]
  *            [--resp TEXT]... [--resp-file FILE] [--env K=V]... OPS...
  *
- * OPS: auth, acct, chauthtok, chauthtok-expired (PAM_CHANGE_EXPIRED_AUTHTOK,
+ * OPS: auth, acct, open, close (sessions; --hold N sleeps N s after the
+ * ops, keeping this process - the session's - alive), chauthtok, chauthtok-expired (PAM_CHANGE_EXPIRED_AUTHTOK,
  * as sshd and login do after PAM_NEW_AUTHTOK_REQD).  --ruid USER runs with
  * that real uid and effective uid 0, as a setuid passwd does.  Output lines: "prompt: TEXT", "error: TEXT",
  * "info: TEXT", "OP: PAM_CODE_NAME".  A --resp of "@NULL" answers with a
@@ -128,6 +129,8 @@ static const char *code(int r)
 		return "PAM_AUTHINFO_UNAVAIL";
 	case PAM_AUTHTOK_ERR:
 		return "PAM_AUTHTOK_ERR";
+	case PAM_SESSION_ERR:
+		return "PAM_SESSION_ERR";
 	case PAM_BUF_ERR:
 		return "PAM_BUF_ERR";
 	default:
@@ -169,7 +172,7 @@ int main(int argc, char **argv)
 	struct answers a = {0};
 	struct pam_conv pc = {conv, &a};
 	pam_handle_t *pamh;
-	int i, r, fail = 0;
+	int i, r, fail = 0, hold = 0;
 
 	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -192,6 +195,8 @@ int main(int argc, char **argv)
 			a.resp[a.n++] = read_file(v);
 		else if (!strcmp(argv[i], "--env"))
 			continue; /* applied after pam_start */
+		else if (!strcmp(argv[i], "--hold"))
+			hold = atoi(v);
 		else if (!strcmp(argv[i], "--transcript"))
 			a.transcript = v;
 		else if (!strcmp(argv[i], "--no-info") && !strcmp(v, "1"))
@@ -226,12 +231,18 @@ int main(int argc, char **argv)
 			r = pam_chauthtok(pamh, 0);
 		else if (!strcmp(argv[i], "chauthtok-expired"))
 			r = pam_chauthtok(pamh, PAM_CHANGE_EXPIRED_AUTHTOK);
+		else if (!strcmp(argv[i], "open"))
+			r = pam_open_session(pamh, 0);
+		else if (!strcmp(argv[i], "close"))
+			r = pam_close_session(pamh, 0);
 		else
 			return 2;
 		printf("%s: %s\n", argv[i], code(r));
 		fflush(stdout);
 		fail |= r != PAM_SUCCESS;
 	}
+	if (hold > 0) /* keep the session's process alive, as sshd does */
+		sleep((unsigned)hold);
 	pam_end(pamh, r);
 	return fail;
 }

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Login sessions (login_session_duration): pam_ramsec registers each
+ * session with the process that opened it (sshd's per-connection monitor,
+ * login, su) and that process's start time, so a reused pid is never taken
+ * for it.  A tick warns the user's terminal five minutes before the
+ * deadline and ends the session at it (SIGTERM, then SIGKILL), sweeping
+ * sessions whose process is gone.  Sessions live in the store and survive
+ * a restart.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ramsec/buf.h"
+#include "ramsec/eval.h"
+#include "ramsec/proc.h"
+#include "server.h"
+#include "store.h"
+
+#define SESSIONS_MAX 4096
+#define WARN_BEFORE  300 /* seconds */
+#define KILL_AFTER   5	 /* seconds from SIGTERM to SIGKILL */
+
+int64_t pd_proc_starttime(int64_t pid)
+{
+	char path[64], buf[1024];
+	ssize_t n;
+	int fd;
+
+	if (pid <= 1)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return rs_stat_starttime(buf);
+}
+
+static bool alive(const struct pd_session *s)
+{
+	return pd_proc_starttime(s->pid) == s->starttime;
+}
+
+static void reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *msg,
+		  uint64_t number, const struct rs_buf *body, bool wrote)
+{
+	struct rs_msg m;
+
+	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
+	m.verdict = (uint8_t)v;
+	m.reason = (uint16_t)r;
+	m.number = number;
+	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
+	if (msg)
+		rs_msg_set_str(&m, RS_TAG_MESSAGE, msg);
+	if (body) {
+		m.body = body->p;
+		m.body_len = body->len;
+		m.present |= 1u << RS_TAG_BODY;
+	}
+	c->needs_commit = wrote;
+	pd_conn_reply(c, &m);
+}
+
+void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+{
+	struct pd_session s = {0};
+	char *end;
+	int64_t id;
+
+	if (!w->facts.known || !w->facts.governed) {
+		reply(c, w->facts.known ? RS_V_IGNORE : RS_V_DENY,
+		      w->facts.known ? RS_R_OUT_OF_SCOPE : RS_R_UNKNOWN_USER, NULL, 0, NULL, false);
+		return;
+	}
+	s.pid = (int64_t)c->req.number;
+	s.starttime = strtoll(c->req.arg, &end, 10);
+	if (*end || s.pid <= 1 || s.pid > INT32_MAX || pd_proc_starttime(s.pid) != s.starttime) {
+		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such process", 0, NULL, false);
+		return;
+	}
+	snprintf(s.key, sizeof(s.key), "%s", w->key);
+	snprintf(s.user, sizeof(s.user), "%.32s", c->req.user);
+	snprintf(s.service, sizeof(s.service), "%s", c->req.service);
+	snprintf(s.tty, sizeof(s.tty), "%s", c->req.tty);
+	snprintf(s.rhost, sizeof(s.rhost), "%s", c->req.rhost);
+	s.opened = pd_now();
+	s.deadline = s.opened + (int64_t)d->policy.pref.login_session_duration * 3600;
+	if (pd_store_session_add(d->store, &s, &id) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return;
+	}
+	pd_log(LOG_INFO,
+	       "session %lld opened user=\"%.32s\" service=\"%.32s\" pid %lld, ends in %d h",
+	       (long long)id, s.user, s.service, (long long)s.pid,
+	       d->policy.pref.login_session_duration);
+	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, (uint64_t)id, NULL, true);
+}
+
+void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+{
+	struct pd_session list[SESSIONS_MAX];
+	size_t n = 0;
+
+	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].id != (int64_t)c->req.number || strcmp(list[i].key, w->key))
+			continue;
+		if (pd_store_session_delete(d->store, list[i].id) < 0) {
+			reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+			return;
+		}
+		pd_log(LOG_INFO, "session %lld closed", (long long)list[i].id);
+		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, true);
+		return;
+	}
+	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, false); /* gone already */
+}
+
+/* Writes the warning to the session's terminal, if it has one. */
+static void warn_tty(const struct pd_session *s, int64_t left)
+{
+	char path[RS_TTY_MAX + 8], msg[160];
+	const char *name = strncmp(s->tty, "/dev/", 5) ? s->tty : s->tty + 5;
+	int fd, n;
+
+	if (!name[0] || strstr(name, "..") || strchr(name, ':'))
+		return;
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	n = snprintf(msg, sizeof(msg),
+		     "\r\n*** ramsec: this session ends in %lld minutes "
+		     "(login_session_duration). ***\r\n",
+		     (long long)((left + 59) / 60));
+	if (write(fd, msg, (size_t)n) < 0) {
+		/* a terminal that takes no more: the deadline still holds */
+	}
+	close(fd);
+}
+
+static void end(struct pd_session *s, int64_t now, const char *why)
+{
+	kill((pid_t)s->pid, s->killed ? SIGKILL : SIGTERM);
+	if (!s->killed)
+		pd_log(LOG_NOTICE, "session %lld user=\"%.32s\" pid %lld ended: %s",
+		       (long long)s->id, s->user, (long long)s->pid, why);
+	s->killed = s->killed ? s->killed : now;
+}
+
+void pd_sessions_tick(struct pd_daemon *d)
+{
+	static struct pd_session list[SESSIONS_MAX];
+	int64_t now = pd_now();
+	size_t n = 0;
+
+	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct pd_session *s = &list[i];
+		int64_t w = s->warned, k = s->killed;
+
+		if (!alive(s)) {
+			/* gone, or the pid now names another process: never touch it */
+			pd_store_session_delete(d->store, s->id);
+			continue;
+		}
+		if (s->killed && now - s->killed >= KILL_AFTER)
+			end(s, now, "did not stop at SIGTERM");
+		else if (!s->killed && now >= s->deadline)
+			end(s, now, "login_session_duration reached");
+		else if (!s->warned && now >= s->deadline - WARN_BEFORE) {
+			warn_tty(s, s->deadline - now);
+			s->warned = now;
+		}
+		if (s->warned != w || s->killed != k)
+			pd_store_session_put(d->store, s);
+	}
+}
+
+void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
+{
+	static struct pd_session list[SESSIONS_MAX];
+	static char body[RS_BODY_MAX];
+	bool json = c->req.flags & RS_FLAG_JSON;
+	int64_t now = pd_now();
+	struct rs_buf b;
+	size_t n = 0;
+
+	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0) {
+		reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return;
+	}
+	if (c->req.type == RS_MSG_SESSION_KILL) {
+		for (size_t i = 0; i < n; i++) {
+			if (list[i].id != (int64_t)c->req.number || !alive(&list[i]))
+				continue;
+			end(&list[i], now, "ended by an administrator");
+			pd_store_session_put(d->store, &list[i]);
+			reply(c, RS_V_ALLOW, RS_R_NONE, "session ended", 0, NULL, true);
+			return;
+		}
+		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such session", 0, NULL, false);
+		return;
+	}
+	rs_buf_init(&b, body, sizeof(body));
+	rs_buf_put(&b, json ? "[" : "", json ? 1 : 0);
+	if (!json)
+		rs_buf_printf(&b, "%-6s %-16s %-10s %-10s %-16s %-8s %s\n", "ID", "USER", "SERVICE",
+			      "TTY", "FROM", "PID", "LEFT");
+	for (size_t i = 0; i < n; i++) {
+		const struct pd_session *s = &list[i];
+		long long left = s->deadline > now ? (long long)(s->deadline - now) : 0;
+
+		if (!json) {
+			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %lldh%02lldm\n",
+				      (long long)s->id, s->user, s->service,
+				      s->tty[0] ? s->tty : "-", s->rhost[0] ? s->rhost : "local",
+				      (long long)s->pid, left / 3600, left % 3600 / 60);
+			continue;
+		}
+		rs_buf_printf(&b, "%s{\"id\":%lld,\"user\":", i ? "," : "", (long long)s->id);
+		rs_buf_json_str(&b, s->user);
+		rs_buf_printf(&b, ",\"service\":");
+		rs_buf_json_str(&b, s->service);
+		rs_buf_printf(&b, ",\"tty\":");
+		rs_buf_json_str(&b, s->tty);
+		rs_buf_printf(&b, ",\"from\":");
+		rs_buf_json_str(&b, s->rhost);
+		rs_buf_printf(
+		    &b, ",\"pid\":%lld,\"opened\":%lld,\"deadline\":%lld,\"seconds_left\":%lld}",
+		    (long long)s->pid, (long long)s->opened, (long long)s->deadline, left);
+	}
+	rs_buf_put(&b, json ? "]\n" : "", json ? 2 : 0);
+	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
+}
