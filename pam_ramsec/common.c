@@ -2,6 +2,9 @@
 /* Arguments, config, the policyd call and break-glass: the glue that every
  * PAM group shares. */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +147,36 @@ static bool on_console(const struct pr_ctx *c)
 	return stat(path, &st) == 0 && S_ISCHR(st.st_mode);
 }
 
+/*
+ * Notes a break-glass use beside policyd's database (policyd is down, so it
+ * cannot be told; its report reads this).  Only into a directory that is
+ * root's and writable by nobody else; never following a link.
+ */
+static void note_break_glass(const struct pr_ctx *c)
+{
+	char dir[RS_PATH_MAX], line[128];
+	struct stat st;
+	int dfd, fd, n;
+
+	snprintf(dir, sizeof(dir), "%s", c->policy.policyd.database);
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	if (fstat(dfd, &st) == 0 && st.st_uid == 0 && !(st.st_mode & 022)) {
+		fd = openat(dfd, "break-glass.log",
+			    O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			n = snprintf(line, sizeof(line), "%lld %.32s %.32s\n",
+				     (long long)time(NULL), c->user, c->service);
+			if (write(fd, line, (size_t)n) < 0) {
+				/* the syslog line above is the record that counts */
+			}
+			close(fd);
+		}
+	}
+	close(dfd);
+}
+
 int pr_unavailable(const struct pr_ctx *c, int err, int deny_code)
 {
 	if (rs_name_list_contains(&c->policy.pam.break_glass_users, c->user) && on_console(c)) {
@@ -152,6 +185,7 @@ int pr_unavailable(const struct pr_ctx *c, int err, int deny_code)
 			   "rest of the %s stack",
 			   c->config_ok ? rs_proto_strerror(err) : "no valid configuration",
 			   c->user, c->tty, c->service);
+		note_break_glass(c);
 		return PAM_IGNORE;
 	}
 	pr_error(c, "The logon policy service is unavailable; logon refused. "

@@ -305,6 +305,10 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 		pd_session_admin(d, c);
 		return;
 	}
+	if (t == RS_MSG_REPORT || t == RS_MSG_CREDENTIAL_REPORT) {
+		pd_report(d, c, &b);
+		return;
+	}
 	switch (t) {
 	case RS_MSG_PING:
 		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, NULL, false);
@@ -334,4 +338,9 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 	default:
 		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, NULL, false);
 	}
+}
+
+void pd_admin_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const struct rs_buf *b)
+{
+	reply(c, v, r, NULL, b, false);
 }

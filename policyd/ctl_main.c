@@ -19,36 +19,39 @@
 
 static int usage(FILE *f)
 {
-	fprintf(f, "Usage: ramsecctl [--config FILE] COMMAND\n"
-		   "  status [--json]              daemon, store and policy summary\n"
-		   "  policy show [--json]         the effective policy, defaults filled in\n"
-		   "  policy check [FILE]          validate a configuration file\n"
-		   "  reload                       re-read the configuration (root)\n"
-		   "  user show USER [--json]      lock state, failures, last logon\n"
-		   "  user unlock USER             clear failures and lock (root)\n"
-		   "  user set USER --password-reset-required on|off\n"
-		   "                               force a password change at next logon (root)\n"
-		   "  user reset-password USER [--generate]\n"
-		   "                               set a password (read from stdin, or generated\n"
-		   "                               and printed once) the user must change within\n"
-		   "                               initial_password_age days (root)\n"
-		   "  policy check-password USER   check a password read from stdin against the\n"
-		   "                               rules and USER's history (root)\n"
-		   "  user set USER --mfa-bind-required on|off | --forget-mfa\n"
-		   "  user set USER --console-logon on|off   password logons (keys unaffected)\n"
-		   "  accesskey create USER        an Ed25519 key; prints the private key once\n"
-		   "  accesskey import USER PUBKEY|-   add an existing public key\n"
-		   "  accesskey list USER [--json] id, status, created, last used and from where\n"
-		   "  accesskey enable|disable|delete USER ID\n"
-		   "  authorized-keys USER         the active keys (sshd AuthorizedKeysCommand)\n"
-		   "  session list [--json]        open sessions with the time left (root)\n"
-		   "  session kill ID              end a session now (root)\n"
+	fprintf(f,
+		"Usage: ramsecctl [--config FILE] COMMAND\n"
+		"  status [--json]              daemon, store and policy summary\n"
+		"  policy show [--json]         the effective policy, defaults filled in\n"
+		"  policy check [FILE]          validate a configuration file\n"
+		"  reload                       re-read the configuration (root)\n"
+		"  user show USER [--json]      lock state, failures, last logon\n"
+		"  user unlock USER             clear failures and lock (root)\n"
+		"  user set USER --password-reset-required on|off\n"
+		"                               force a password change at next logon (root)\n"
+		"  user reset-password USER [--generate]\n"
+		"                               set a password (read from stdin, or generated\n"
+		"                               and printed once) the user must change within\n"
+		"                               initial_password_age days (root)\n"
+		"  policy check-password USER   check a password read from stdin against the\n"
+		"                               rules and USER's history (root)\n"
+		"  user set USER --mfa-bind-required on|off | --forget-mfa\n"
+		"  user set USER --console-logon on|off   password logons (keys unaffected)\n"
+		"  accesskey create USER        an Ed25519 key; prints the private key once\n"
+		"  accesskey import USER PUBKEY|-   add an existing public key\n"
+		"  accesskey list USER [--json] id, status, created, last used and from where\n"
+		"  accesskey enable|disable|delete USER ID\n"
+		"  authorized-keys USER         the active keys (sshd AuthorizedKeysCommand)\n"
+		"  session list [--json]        open sessions with the time left (root)\n"
+		"  session kill ID              end a session now (root)\n"
+		"  report [--json]              security report: counts, findings, score (root)\n"
+		"  credential-report            one CSV row per governed user and root (root)\n"
 
-		   "  mfa create [USER] [--qr-png FILE]  a pending device: key, URI, QR code\n"
-		   "  mfa bind [USER] CODE1 CODE2  bind it with two consecutive codes\n"
-		   "  mfa enable [USER]            create and bind, asking for the codes\n"
-		   "  mfa disable [USER] [CODE]    unbind (users give a current code)\n"
-		   "                               (no USER: yourself, where the policy allows)\n");
+		"  mfa create [USER] [--qr-png FILE]  a pending device: key, URI, QR code\n"
+		"  mfa bind [USER] CODE1 CODE2  bind it with two consecutive codes\n"
+		"  mfa enable [USER]            create and bind, asking for the codes\n"
+		"  mfa disable [USER] [CODE]    unbind (users give a current code)\n"
+		"                               (no USER: yourself, where the policy allows)\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -103,7 +106,8 @@ static int call(struct ctl *c, uint8_t type, const char *user, const char *arg)
 
 	if (r != CTL_OK)
 		return r;
-	if (type == RS_MSG_RELOAD || type == RS_MSG_USER_UNLOCK || type == RS_MSG_USER_SET)
+	if (type != RS_MSG_STATUS && type != RS_MSG_POLICY_SHOW && type != RS_MSG_USER_SHOW &&
+	    type != RS_MSG_REPORT && type != RS_MSG_SESSION_LIST)
 		req.present &= ~(1u << RS_TAG_FLAGS);
 	if (arg)
 		rs_msg_set_str(&req, RS_TAG_ARG, arg);
@@ -190,6 +194,10 @@ int main(int argc, char **argv)
 		return call(&c, RS_MSG_POLICY_SHOW, NULL, NULL);
 	if (!strcmp(argv[0], "policy") && argc == 3 && !strcmp(argv[1], "check-password"))
 		return ctl_check_password(&c, argv[2]);
+	if (!strcmp(argv[0], "report") && argc == 1)
+		return call(&c, RS_MSG_REPORT, NULL, NULL);
+	if (!strcmp(argv[0], "credential-report") && argc == 1)
+		return call(&c, RS_MSG_CREDENTIAL_REPORT, NULL, NULL);
 	if (!strcmp(argv[0], "session") && argc == 2 && !strcmp(argv[1], "list"))
 		return call(&c, RS_MSG_SESSION_LIST, NULL, NULL);
 	if (!strcmp(argv[0], "session") && argc == 3 && !strcmp(argv[1], "kill")) {

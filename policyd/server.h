@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "pd.h"
+#include "ramsec/buf.h"
 #include "ramsec/totp.h"
 #include "workers.h"
 
@@ -138,6 +139,14 @@ void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 void pd_session_admin(struct pd_daemon *d, struct pd_conn *c);
 /* Warns, ends and sweeps sessions; called every PD_SESSION_TICK_MS. */
 void pd_sessions_tick(struct pd_daemon *d);
+
+/* ---- report.c ---- */
+/* REPORT and CREDENTIAL_REPORT into b, and the reply. */
+void pd_report(struct pd_daemon *d, struct pd_conn *c, struct rs_buf *b);
+
+/* ---- admin.c ---- */
+/* Replies to an admin verb with body b. */
+void pd_admin_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const struct rs_buf *b);
 
 /* ---- passwords.c ---- */
 

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ramsecctl report and credential-report: RAM's security report counts,
+ * the host's findings (each with the change that fixes it) and the score
+ * (lib/report.c), and the credential report as CSV.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ramsec/buf.h"
+#include "ramsec/report.h"
+#include "ramsec/secret.h"
+#include "server.h"
+#include "store.h"
+
+#define BREAK_GLASS_LOG "break-glass.log"
+
+static void iso(int64_t t, char *out, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || !gmtime_r(&tt, &tm))
+		snprintf(out, len, "never");
+	else
+		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Break-glass uses since since, from the log pam_ramsec keeps beside the
+ * database (policyd was down then, so it could not be told). */
+static int break_glass_since(const struct pd_daemon *d, int64_t since)
+{
+	char path[RS_PATH_MAX + 32], dir[RS_PATH_MAX], line[256];
+	long long t;
+	int n = 0;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s", d->policy.policyd.database);
+	snprintf(path, sizeof(path), "%s/%s", dirname(dir), BREAK_GLASS_LOG);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lld", &t) == 1 && t >= since)
+			n++;
+	fclose(f);
+	return n;
+}
+
+struct row {
+	char user[RS_NAME_MAX + 1];
+	uint32_t uid;
+	struct pd_user_rec rec;
+	struct pd_mfa_rec mfa;
+	struct pd_akey keys[RS_AKEY_MAX + 1];
+	size_t nkeys;
+	struct rs_pw_state pw;
+};
+
+/* Calls fn for root and every governed user. */
+static int each_user(struct pd_daemon *d,
+		     void (*fn)(struct pd_daemon *, const struct row *, void *), void *arg)
+{
+	static struct rs_msg req;
+	static struct row r;
+	struct passwd *pw;
+	int err = 0;
+
+	setpwent();
+	while ((pw = getpwent()) && !err) {
+		struct pd_shadow sh;
+		struct pd_who w;
+
+		rs_msg_init(&req, RS_MSG_USER_SHOW, 0);
+		if (rs_msg_set_str(&req, RS_TAG_USER, pw->pw_name) < 0)
+			continue;
+		pd_who_resolve(d, &req, &w);
+		if (!w.facts.known || (!w.facts.governed && pw->pw_uid != 0))
+			continue;
+		memset(&r, 0, sizeof(r));
+		snprintf(r.user, sizeof(r.user), "%s", pw->pw_name);
+		r.uid = (uint32_t)pw->pw_uid;
+		if (pd_store_user_get(d->store, w.key, &r.rec) < 0 ||
+		    pd_store_mfa_get(d->store, w.key, &r.mfa) < 0 ||
+		    pd_store_akey_list(d->store, w.key, r.keys, RS_AKEY_MAX + 1, &r.nkeys) < 0) {
+			err = -EIO;
+			break;
+		}
+		if (pd_shadow_get(pw->pw_name, &sh) < 0)
+			sh.lastchg = -1;
+		rs_secret_wipe(sh.hash, sizeof(sh.hash));
+		rs_pw_state_merge(r.rec.pw_set_at, r.rec.pw_initial, r.rec.pw_reset_required,
+				  sh.lastchg, &r.pw);
+		rs_secret_wipe(&r.mfa.seed, sizeof(r.mfa.seed));
+		fn(d, &r, arg);
+	}
+	endpwent();
+	return err;
+}
+
+static void count(struct pd_daemon *d, const struct row *r, void *arg)
+{
+	struct rs_report_counts *c = arg;
+	int64_t now = pd_now();
+	bool unused = false, old = false;
+	enum rs_pw_status st;
+
+	if (r->uid == 0) {
+		c->root_mfa = r->mfa.exists && r->mfa.bound;
+		c->root_keys = (int)r->nkeys;
+		return;
+	}
+	c->users++;
+	c->users_mfa += r->mfa.exists && r->mfa.bound;
+	for (size_t i = 0; i < r->nkeys; i++) {
+		unused |= r->keys[i].last_used == 0;
+		old |= now - r->keys[i].created >= (int64_t)RS_OLD_KEY_DAYS * 86400;
+	}
+	c->users_unused_keys += unused;
+	c->users_old_keys += old;
+	st = rs_pw_status(&d->policy.password, &r->pw, now, NULL, NULL);
+	c->users_expired += st == RS_PWS_EXPIRED || st == RS_PWS_CHANGE || r->pw.initial;
+	c->users_locked += rs_lock_is_locked(&r->rec.lock, now, NULL);
+}
+
+static void finding(struct rs_buf *b, bool json, int *n, const char *what, const char *fix)
+{
+	if (json) {
+		rs_buf_printf(b, "%s{\"finding\":", *n ? "," : "");
+		rs_buf_json_str(b, what);
+		rs_buf_printf(b, ",\"fix\":");
+		rs_buf_json_str(b, fix);
+		rs_buf_put(b, "}", 1);
+	} else {
+		rs_buf_printf(b, "  - %s\n    fix: %s\n", what, fix);
+	}
+	(*n)++;
+}
+
+static void render(const struct pd_daemon *d, const struct rs_report_counts *c, bool json,
+		   struct rs_buf *b)
+{
+	const char *strength = rs_strength_name(rs_password_strength(&d->policy.password));
+	int score = rs_report_score(&d->policy, c), n = 0;
+	char line[160];
+
+	if (json)
+		rs_buf_printf(
+		    b,
+		    "{\"users\":%d,\"users_with_mfa\":%d,\"users_with_unused_access_keys\":%d,"
+		    "\"users_with_old_access_keys\":%d,\"root_access_keys\":%d,"
+		    "\"password_strength\":\"%s\",\"root_mfa\":%s,"
+		    "\"users_expired_or_never_changed\":%d,\"users_locked\":%d,"
+		    "\"break_glass_last_30_days\":%d,\"score\":%d,\"findings\":[",
+		    c->users, c->users_mfa, c->users_unused_keys, c->users_old_keys, c->root_keys,
+		    strength, c->root_mfa ? "true" : "false", c->users_expired, c->users_locked,
+		    c->break_glass_30d, score);
+	else
+		rs_buf_printf(
+		    b,
+		    "users                          %d\nusers with MFA                 %d\n"
+		    "users with unused access keys  %d\nusers with old access keys     %d\n"
+		    "root access keys               %d\npassword strength              %s\n"
+		    "root MFA                       %s\nscore                          %d/100\n"
+		    "findings:\n",
+		    c->users, c->users_mfa, c->users_unused_keys, c->users_old_keys, c->root_keys,
+		    strength, c->root_mfa ? "bound" : "none", score);
+	if (d->policy.pref.login_network_masks.n == 0)
+		finding(b, json, &n, "login masks are unset: logons are accepted from anywhere",
+			"security_preference.login_network_masks = \"ADMIN-NETWORKS\"; then "
+			"ramsecctl reload");
+	if (d->policy.password.max_login_attempts == 0)
+		finding(b, json, &n, "no retry limit: passwords can be guessed without a lockout",
+			"password_policy.max_login_attempts = 5; then ramsecctl reload");
+	if (strcmp(strength, "high"))
+		finding(b, json, &n, "the password policy is not strong",
+			"password_policy: minimum_password_length = 12, three require_* classes, "
+			"password_reuse_prevention = 3 or more");
+	if (c->users > c->users_mfa) {
+		snprintf(line, sizeof(line), "%d of %d users have no MFA device",
+			 c->users - c->users_mfa, c->users);
+		finding(
+		    b, json, &n, line,
+		    "ramsecctl user set USER --mfa-bind-required on (or mfa_operation_for_login "
+		    "= \"mandatory\")");
+	}
+	if (!c->root_mfa)
+		finding(b, json, &n, "root has no MFA device",
+			"ramsecctl mfa enable root; root_account.mfa_required = true");
+	if (c->root_keys)
+		finding(b, json, &n, "root has access keys", "ramsecctl accesskey delete root ID");
+	if (c->users_unused_keys)
+		finding(b, json, &n, "some users have access keys never used",
+			"ramsecctl accesskey list USER; ramsecctl accesskey delete USER ID");
+	if (c->users_old_keys)
+		finding(b, json, &n, "some users have access keys older than 90 days",
+			"rotate: ramsecctl accesskey create USER, then delete the old one");
+	if (c->users_expired)
+		finding(b, json, &n, "some users have expired or never-changed passwords",
+			"ramsecctl user set USER --password-reset-required on");
+	if (c->users_locked)
+		finding(b, json, &n, "some users are locked now", "ramsecctl user unlock USER");
+	if (c->break_glass_30d)
+		finding(b, json, &n, "break-glass was used in the last 30 days (policyd was down)",
+			"see the authpriv log (LOG_ALERT) and why policyd was unreachable");
+	if (!json && n == 0)
+		rs_buf_printf(b, "  none\n");
+	if (json)
+		rs_buf_put(b, "]}\n", 3);
+}
+
+static void csv_row(struct pd_daemon *d, const struct row *r, void *arg)
+{
+	struct rs_buf *b = arg;
+	char t1[32], t2[32], t3[32];
+	int64_t expires;
+
+	rs_pw_status(&d->policy.password, &r->pw, pd_now(), &expires, NULL);
+	iso(r->rec.last_logon, t1, sizeof(t1));
+	iso(r->pw.set_at, t2, sizeof(t2));
+	iso(expires, t3, sizeof(t3));
+	rs_buf_printf(b, "%s,%u,%s,%s,%s,%s,%s", r->user, r->uid,
+		      r->rec.console_logon ? "true" : "false", t1, t2, t3,
+		      r->mfa.exists && r->mfa.bound ? "true" : "false");
+	for (size_t i = 0; i < RS_AKEY_MAX; i++) {
+		if (i < r->nkeys) {
+			iso(r->keys[i].created, t1, sizeof(t1));
+			iso(r->keys[i].last_used, t2, sizeof(t2));
+			rs_buf_printf(b, ",%s,%s,%s,%s", r->keys[i].id,
+				      r->keys[i].active ? "true" : "false", t1, t2);
+		} else {
+			rs_buf_printf(b, ",,,,");
+		}
+	}
+	rs_buf_put(b, "\n", 1);
+}
+
+void pd_report(struct pd_daemon *d, struct pd_conn *c, struct rs_buf *b)
+{
+	struct rs_report_counts counts = {0};
+	bool json = c->req.flags & RS_FLAG_JSON;
+	int r;
+
+	if (c->req.type == RS_MSG_CREDENTIAL_REPORT) {
+		rs_buf_printf(b, "user,uid,password_enabled,password_last_used,"
+				 "password_last_changed,password_next_rotation,mfa_active");
+		for (int i = 1; i <= RS_AKEY_MAX; i++)
+			rs_buf_printf(b,
+				      ",access_key_%d_id,access_key_%d_active,"
+				      "access_key_%d_last_rotated,access_key_%d_last_used",
+				      i, i, i, i);
+		rs_buf_put(b, "\n", 1);
+		r = each_user(d, csv_row, b);
+	} else {
+		r = each_user(d, count, &counts);
+		counts.break_glass_30d = break_glass_since(d, pd_now() - 30 * 86400);
+		if (r == 0)
+			render(d, &counts, json, b);
+	}
+	pd_admin_reply(c, r == 0 ? RS_V_ALLOW : RS_V_ERROR, r == 0 ? RS_R_NONE : RS_R_STORE, b);
+}
