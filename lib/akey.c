@@ -74,7 +74,8 @@ int rs_akey_parse(const char *line, char type[RS_AKEY_TYPE_MAX + 1], char b64[RS
 	for (i = 0; i < sizeof(key_types) / sizeof(key_types[0]); i++)
 		known |= strlen(key_types[i]) == tl && !strncmp(key_types[i], t, tl);
 	for (const char *c = end; *c; c++) /* the comment: printable only */
-		if ((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r')
+		if (((unsigned char)*c < 0x20 && *c != '\t' && *c != '\n' && *c != '\r') ||
+		    *c == 0x7f)
 			return -EINVAL;
 	/* the blob starts with its own type: uint32 length, then the name */
 	if (!known || b64_head(k, kl, head, 4 + tl) < 0)
