@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ramsec/client.h"
 #include "ramsec/config.h"
 #include "ramsec/secret.h"
 #include "server.h"
@@ -104,11 +105,14 @@ static int run(struct pd_daemon *d, bool detach)
 		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
 		return 1;
 	}
+	int64_t t0 = rs_now_ms();
+
 	if (pd_dummy_hash(d->dummy_hash, sizeof(d->dummy_hash)) < 0 ||
 	    pd_workers_start(s->workers, &d->workers) < 0) {
 		pd_log(LOG_ERR, "cannot start the password workers");
 		return 1;
 	}
+	d->dummy_cost_ms = rs_now_ms() - t0; /* one crypt of the default method */
 	root_fd = pd_listen(s->socket, 0600);
 	user_fd = root_fd < 0 ? -1 : pd_listen(s->user_socket, 0666);
 	if (root_fd < 0 || user_fd < 0)

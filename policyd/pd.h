@@ -43,6 +43,7 @@ struct pd_daemon {
 	uint8_t seed_key[32];	/* seals TOTP seeds */
 
 	char dummy_hash[PD_HASH_MAX]; /* for unknown users: same cost */
+	int64_t dummy_cost_ms;	      /* what one dummy check takes */
 	int64_t started;
 	struct pd_stats stats;
 };

@@ -100,6 +100,7 @@ static void conn_reset_input(struct pd_conn *c, int64_t timeout)
 	c->state = PD_READ;
 	c->deadline = rs_now_ms() + timeout;
 	c->needs_commit = false;
+	c->not_before = 0;
 }
 
 static void conn_close(struct loop *l, struct pd_conn *c)
@@ -342,7 +343,7 @@ static void flush(struct loop *l, bool commit)
 	while ((c = list)) {
 		list = c->next_flush;
 		c->next_flush = NULL;
-		if (c->needs_commit && !commit) {
+		if ((c->needs_commit && !commit) || c->not_before > rs_now_ms()) {
 			c->next_flush = held;
 			held = c;
 			continue;
@@ -449,7 +450,7 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 	while (!l.stop) {
 		struct epoll_event ev[64];
 		bool in_tx = pd_store_in_transaction(d->store);
-		int n = epoll_wait(l.ep, ev, 64, !l.flush ? 1000 : in_tx ? 1 : 0);
+		int n = epoll_wait(l.ep, ev, 64, !l.flush ? 1000 : 1);
 		int64_t now;
 		bool hold;
 

@@ -38,6 +38,7 @@ struct pd_conn {
 	bool gone;	   /* the peer hung up while we were busy */
 	bool close_after;  /* close once the reply is out */
 	bool needs_commit; /* the reply reports a write */
+	int64_t not_before;	/* the reply leaves no earlier (ms), 0: at once */
 	enum pd_conn_state state;
 	int64_t deadline; /* monotonic ms */
 	uint8_t in[RS_PROTO_HEADER + RS_PROTO_MAX_REQUEST];

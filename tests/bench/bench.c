@@ -484,6 +484,9 @@ static int bench_d(double *rate)
 	    "    CHEAP HASH ON PURPOSE: these users have sha-256 hashes, 1000 rounds (~0.3 ms);\n"
 	    "    yescrypt (~60 ms of CPU each) would cap this at ~33/s on 2 cores and measure\n"
 	    "    the KDF, not the recording path (NSS, SQLite read-modify-write, fsync).\n"
+	    "    But policyd holds the reply of a check cheaper than its dummy (yescrypt)\n"
+	    "    until a dummy check would have ended, so the method does not tell known\n"
+	    "    users apart: 16 waiting clients then cap at 16 / dummy cost.\n"
 	    "    ramsecctl status: failures_recorded +%lld, commits +%lld (%.1f per commit)\n"
 	    "    %.0f failures/s (target >= 2000 /s)   target met: %s\n"
 	    "    call latency p50 %.2f ms, p99 %.2f ms; replies counted %zu; errors %ld\n",
