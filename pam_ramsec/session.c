@@ -15,22 +15,6 @@
 
 #define DATA_ID "ramsec_session_id"
 
-static int64_t self_starttime(void)
-{
-	char buf[1024];
-	ssize_t n;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return rs_stat_starttime(buf);
-}
-
 static void free_id(pam_handle_t *pamh, void *data, int status)
 {
 	(void)pamh;
@@ -50,7 +34,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	r = pr_ctx_init(&c, pamh, flags, argc, argv);
 	if (r != PAM_SUCCESS)
 		return r == PAM_BUF_ERR || r == PAM_SERVICE_ERR ? r : PAM_SESSION_ERR;
-	st = self_starttime();
+	st = rs_proc_starttime(0);
 	if (st < 0)
 		return PAM_SESSION_ERR;
 	snprintf(start, sizeof(start), "%lld", (long long)st);

@@ -14,7 +14,7 @@
 
 #define RAMSEC_VERSION "0.1.0"
 
-static void iso_time(int64_t t, char *out, size_t len)
+void pd_iso_time(int64_t t, char *out, size_t len)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
@@ -25,15 +25,16 @@ static void iso_time(int64_t t, char *out, size_t len)
 		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *message,
-		  const struct rs_buf *body, bool wrote)
+void pd_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *message,
+	      uint64_t number, const struct rs_buf *body, bool wrote)
 {
 	struct rs_msg m;
 
 	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
 	m.verdict = (uint8_t)v;
 	m.reason = (uint16_t)r;
-	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
+	m.number = number;
+	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
 	if (message && message[0])
 		rs_msg_set_str(&m, RS_TAG_MESSAGE, message);
 	if (body) {
@@ -102,7 +103,7 @@ static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct 
 	kv_num(b, json, "bad_frames", (long long)d->stats.bad_frames);
 	if (json)
 		rs_buf_put(b, "}\n", 2);
-	reply(c, ok ? RS_V_ALLOW : RS_V_ERROR, ok ? RS_R_NONE : RS_R_STORE, NULL, b, false);
+	pd_reply(c, ok ? RS_V_ALLOW : RS_V_ERROR, ok ? RS_R_NONE : RS_R_STORE, NULL, 0, b, false);
 }
 
 static void password_fields(const struct pd_daemon *d, const struct pd_user_rec *rec,
@@ -119,9 +120,9 @@ static void password_fields(const struct pd_daemon *d, const struct pd_user_rec 
 	rs_secret_wipe(sh.hash, sizeof(sh.hash));
 	pd_pw_facts(rec, &sh, &f);
 	st = rs_pw_status(&d->policy.password, &f.pw, pd_now(), &expires, &days);
-	iso_time(f.pw.set_at, t, sizeof(t));
+	pd_iso_time(f.pw.set_at, t, sizeof(t));
 	kv_str(b, json, "password_set", t);
-	iso_time(expires, t, sizeof(t));
+	pd_iso_time(expires, t, sizeof(t));
 	kv_str(b, json, "password_expires", t);
 	kv_str(b, json, "password_status",
 	       st == RS_PWS_EXPIRED  ? "expired"
@@ -140,7 +141,7 @@ static void mfa_fields(struct pd_daemon *d, const struct pd_user_rec *rec, const
 
 	pd_store_mfa_get(d->store, key, &m);
 	kv_str(b, json, "mfa", !m.exists ? "none" : m.bound ? "bound" : "pending");
-	iso_time(m.bound ? m.bound_at : m.created, t, sizeof(t));
+	pd_iso_time(m.bound ? m.bound_at : m.created, t, sizeof(t));
 	kv_str(b, json, "mfa_since", m.exists ? t : "");
 	kv_bool(b, json, "mfa_bind_required", rec->mfa_bind_required);
 	rs_secret_wipe(&m, sizeof(m));
@@ -154,14 +155,14 @@ static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
 
 	pd_who_resolve(d, &c->req, &w);
 	if (!w.facts.known) {
-		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
 		return;
 	}
 	const char *msg;
 	int r;
 
 	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	on = strstr(c->req.arg, "=on") != NULL;
@@ -184,18 +185,18 @@ static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
 	} else if (!strcmp(c->req.arg, "forget_mfa")) {
 		msg = "remembered MFA logons forgotten";
 	} else {
-		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "unknown setting", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "unknown setting", 0, NULL, false);
 		return;
 	}
 	r = strcmp(c->req.arg, "forget_mfa") ? pd_store_user_put(d->store, w.key, &rec, pd_now())
 					     : pd_store_mfa_tickets_clear(d->store, w.key);
 	if (r < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	pd_log(LOG_NOTICE, "user set user=\"%.32s\" %s by uid %u", c->req.user, c->req.arg,
 	       (unsigned)c->uid);
-	reply(c, RS_V_ALLOW, RS_R_NONE, msg, NULL, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, true);
 }
 
 static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, struct rs_buf *b)
@@ -207,16 +208,16 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 
 	pd_who_resolve(d, &c->req, &w);
 	if (!w.facts.known) {
-		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
 		return;
 	}
 	if (!c->admin && c->uid != w.uid) {
-		reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "you may only show your own account", NULL,
-		      false);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "you may only show your own account", 0,
+			 NULL, false);
 		return;
 	}
 	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	rs_lock_prune(&rec.lock, now);
@@ -226,14 +227,14 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 	kv_num(b, json, "uid", w.uid);
 	kv_bool(b, json, "governed", w.facts.governed);
 	kv_bool(b, json, "locked", rs_lock_is_locked(&rec.lock, now, &left));
-	iso_time(left > 0 ? rec.lock.locked_until : 0, t, sizeof(t));
+	pd_iso_time(left > 0 ? rec.lock.locked_until : 0, t, sizeof(t));
 	kv_str(b, json, "locked_until", t);
 	kv_num(b, json, "lock_minutes_left", rs_lock_minutes(left));
 	kv_num(b, json, "failures_in_window", rec.lock.nfail);
 	kv_num(b, json, "max_login_attempts", d->policy.password.max_login_attempts);
-	iso_time(rs_lock_window_end(&rec.lock), t, sizeof(t));
+	pd_iso_time(rs_lock_window_end(&rec.lock), t, sizeof(t));
 	kv_str(b, json, "window_ends", t);
-	iso_time(rec.last_logon, t, sizeof(t));
+	pd_iso_time(rec.last_logon, t, sizeof(t));
 	kv_str(b, json, "last_logon", t);
 	kv_str(b, json, "last_logon_source",
 	       rec.last_logon ? (rec.last_source[0] ? rec.last_source : "local") : "");
@@ -248,7 +249,7 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 
 	if (json)
 		rs_buf_put(b, "}\n", 2);
-	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, b, false);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, b, false);
 }
 
 static void do_unlock(struct pd_daemon *d, struct pd_conn *c)
@@ -259,22 +260,22 @@ static void do_unlock(struct pd_daemon *d, struct pd_conn *c)
 
 	pd_who_resolve(d, &c->req, &w);
 	if (!w.facts.known) {
-		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
 		return;
 	}
 	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	rs_lock_clear(&rec.lock);
 	if (pd_store_user_put(d->store, w.key, &rec, pd_now()) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	pd_log(LOG_NOTICE, "unlock user=\"%.32s\" by uid %u (pid %d): failures and lock cleared",
 	       c->req.user, (unsigned)c->uid, (int)c->pid);
 	snprintf(msg, sizeof(msg), "%.32s unlocked", c->req.user);
-	reply(c, RS_V_ALLOW, RS_R_NONE, msg, NULL, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, true);
 }
 
 void pd_admin(struct pd_daemon *d, struct pd_conn *c)
@@ -298,7 +299,7 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 		return;
 	}
 	if (!c->admin && t != RS_MSG_PING && t != RS_MSG_POLICY_SHOW && t != RS_MSG_USER_SHOW) {
-		reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "this needs root", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "this needs root", 0, NULL, false);
 		return;
 	}
 	if (t == RS_MSG_SESSION_LIST || t == RS_MSG_SESSION_KILL) {
@@ -311,20 +312,20 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 	}
 	switch (t) {
 	case RS_MSG_PING:
-		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, NULL, false);
+		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, false);
 		break;
 	case RS_MSG_STATUS:
 		do_status(d, c, json, &b);
 		break;
 	case RS_MSG_POLICY_SHOW:
 		rs_policy_render(&d->policy, json, &b);
-		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, &b, false);
+		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
 		break;
 	case RS_MSG_RELOAD:
 		if (pd_reload(d, err, sizeof(err)) < 0)
-			reply(c, RS_V_ERROR, RS_R_CONFIG, err, NULL, false);
+			pd_reply(c, RS_V_ERROR, RS_R_CONFIG, err, 0, NULL, false);
 		else
-			reply(c, RS_V_ALLOW, RS_R_NONE, "policy reloaded", NULL, false);
+			pd_reply(c, RS_V_ALLOW, RS_R_NONE, "policy reloaded", 0, NULL, false);
 		break;
 	case RS_MSG_USER_SHOW:
 		do_user_show(d, c, json, &b);
@@ -336,11 +337,6 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 		do_user_set(d, c);
 		break;
 	default:
-		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, 0, NULL, false);
 	}
-}
-
-void pd_admin_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const struct rs_buf *b)
-{
-	reply(c, v, r, NULL, b, false);
 }

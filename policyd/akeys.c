@@ -18,37 +18,6 @@
 #include "server.h"
 #include "store.h"
 
-static void reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *msg,
-		  const struct rs_buf *body, bool wrote)
-{
-	struct rs_msg m;
-
-	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
-	m.verdict = (uint8_t)v;
-	m.reason = (uint16_t)r;
-	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
-	if (msg)
-		rs_msg_set_str(&m, RS_TAG_MESSAGE, msg);
-	if (body) {
-		m.body = body->p;
-		m.body_len = body->len;
-		m.present |= 1u << RS_TAG_BODY;
-	}
-	c->needs_commit = wrote;
-	pd_conn_reply(c, &m);
-}
-
-static void iso(int64_t t, char *out, size_t len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm))
-		snprintf(out, len, "never");
-	else
-		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Loads w's keys, turning idle ones inactive (written back). */
 static int load(struct pd_daemon *d, const struct pd_who *w, struct pd_akey *keys, size_t *n)
 {
@@ -78,44 +47,44 @@ static void do_add(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *
 	struct rs_buf b;
 
 	if (w->facts.is_root && !d->policy.root.allow_access_keys) {
-		reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-		      "no access keys for root (root_account.allow_access_keys = false)", NULL,
-		      false);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 "no access keys for root (root_account.allow_access_keys = false)", 0,
+			 NULL, false);
 		return;
 	}
 	if (rs_akey_parse(c->req.arg, a.type, a.b64) < 0) {
-		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST,
-		      "not an SSH public key (TYPE BASE64 [COMMENT], e.g. ssh-ed25519 AAAA...)",
-		      NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST,
+			 "not an SSH public key (TYPE BASE64 [COMMENT], e.g. ssh-ed25519 AAAA...)",
+			 0, NULL, false);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(keys[i].b64, a.b64)) {
-			reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "this key is there already", NULL,
-			      false);
+			pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "this key is there already", 0,
+				 NULL, false);
 			return;
 		}
 	}
 	if (n >= RS_AKEY_MAX) {
-		reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-		      "at most 2 access keys per user; delete one first", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 "at most 2 access keys per user; delete one first", 0, NULL, false);
 		return;
 	}
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
-		reply(c, RS_V_ERROR, RS_R_INTERNAL, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_INTERNAL, NULL, 0, NULL, false);
 		return;
 	}
 	snprintf(a.id, sizeof(a.id), "AK%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
 		 rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 	if (pd_store_akey_put(d->store, w->key, &a) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	pd_log(LOG_NOTICE, "access key %s added for user=\"%.32s\" by uid %u (%s)", a.id,
 	       w->facts.user, (unsigned)c->uid, a.type);
 	rs_buf_init(&b, out, sizeof(out));
 	rs_buf_printf(&b, "id=%s\n", a.id);
-	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, &b, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, true);
 }
 
 static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey *keys, size_t n)
@@ -136,8 +105,8 @@ static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey
 		const struct pd_akey *a = &keys[i];
 		const char *st = a->active ? "active" : "inactive";
 
-		iso(a->created, cr, sizeof(cr));
-		iso(a->last_used, used, sizeof(used));
+		pd_iso_time(a->created, cr, sizeof(cr));
+		pd_iso_time(a->last_used, used, sizeof(used));
 		if (!json) {
 			rs_buf_printf(&b, "%-18s  %-8s  %-20s  %-20s  %s\n", a->id, st, cr, used,
 				      a->last_used ? a->last_source : "-");
@@ -156,7 +125,7 @@ static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey
 	}
 	if (json)
 		rs_buf_put(&b, "]\n", 2);
-	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, &b, pd_store_in_transaction(d->store));
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, pd_store_in_transaction(d->store));
 }
 
 static void do_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
@@ -172,8 +141,8 @@ static void do_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *
 		if (!strcmp(keys[i].id, id))
 			a = &keys[i];
 	if (!a) {
-		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such access key for this user", NULL,
-		      false);
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such access key for this user", 0,
+			 NULL, false);
 		return;
 	}
 	if (!strcmp(what, "enable") || !strcmp(what, "disable")) {
@@ -184,16 +153,17 @@ static void do_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *
 	} else if (!strcmp(what, "delete")) {
 		r = pd_store_akey_delete(d->store, w->key, id);
 	} else {
-		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "enable, disable or delete", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "enable, disable or delete", 0, NULL,
+			 false);
 		return;
 	}
 	if (r < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	pd_log(LOG_NOTICE, "access key %s of user=\"%.32s\": %s by uid %u", id, w->facts.user, what,
 	       (unsigned)c->uid);
-	reply(c, RS_V_ALLOW, RS_R_NONE, what, NULL, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, what, 0, NULL, true);
 }
 
 static void do_authorized(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey *keys,
@@ -207,7 +177,7 @@ static void do_authorized(struct pd_daemon *d, struct pd_conn *c, const struct p
 		if (keys[i].active)
 			rs_buf_printf(&b, "%s %s ramsec:%s\n", keys[i].type, keys[i].b64,
 				      keys[i].id);
-	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, &b, pd_store_in_transaction(d->store));
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, pd_store_in_transaction(d->store));
 }
 
 void pd_akey_verb(struct pd_daemon *d, struct pd_conn *c)
@@ -219,21 +189,21 @@ void pd_akey_verb(struct pd_daemon *d, struct pd_conn *c)
 
 	pd_who_resolve(d, &c->req, &w);
 	if (!w.facts.known) {
-		reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
 		return;
 	}
 	/* sshd's AuthorizedKeysCommandUser may ask for anyone's public keys */
 	if (t != RS_MSG_AUTHORIZED_KEYS && !c->admin &&
 	    (c->uid != w.uid || !d->policy.pref.allow_user_to_manage_access_keys)) {
-		reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-		      c->uid != w.uid ? "you may only manage your own access keys"
-				      : "users may not manage their access keys here "
-					"(allow_user_to_manage_access_keys = false)",
-		      NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 c->uid != w.uid ? "you may only manage your own access keys"
+					 : "users may not manage their access keys here "
+					   "(allow_user_to_manage_access_keys = false)",
+			 0, NULL, false);
 		return;
 	}
 	if (load(d, &w, keys, &n) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	if (t == RS_MSG_AKEY_ADD)

@@ -22,6 +22,11 @@ struct ctl {
 /* Starts req as type for user (may be NULL); --json sets the flag. */
 int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const char *user);
 
+/* Sends req (wiped after) and reads the reply into *rep (its body valid
+ * until the next call); prints the body when asked and why on a refusal.
+ * Returns an exit code. */
+int ctl_exchange(const struct ctl *c, struct rs_msg *req, struct rs_msg *rep, bool print_body);
+
 /* Sends req (wiped after), prints the reply's body and message; returns an
  * exit code.  With quiet, a successful reply's message is not printed. */
 int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet);

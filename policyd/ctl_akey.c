@@ -61,7 +61,6 @@ static int keygen(const char *dir, const char *user)
 
 static int add(const struct ctl *c, const char *user, const char *line, char *id, size_t idlen)
 {
-	static uint8_t buf[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
 	struct rs_msg req, rep;
 	int r = ctl_request(c, &req, RS_MSG_AKEY_ADD, user);
 
@@ -72,16 +71,9 @@ static int add(const struct ctl *c, const char *user, const char *line, char *id
 		fprintf(stderr, "ramsecctl: the key is too long\n");
 		return CTL_REFUSED;
 	}
-	r = rs_client_call(ctl_socket(c), CTL_TIMEOUT_MS, 1, &req, &rep, buf, sizeof(buf));
-	if (r < 0) {
-		fprintf(stderr, "ramsecctl: policyd: %s\n", rs_proto_strerror(r));
-		return CTL_UNREACHABLE;
-	}
-	if (rep.verdict != RS_V_ALLOW) {
-		fprintf(stderr, "ramsecctl: %s\n",
-			rep.message[0] ? rep.message : rs_reason_str(rep.reason));
-		return CTL_REFUSED;
-	}
+	r = ctl_exchange(c, &req, &rep, false);
+	if (r != CTL_OK)
+		return r;
 	snprintf(id, idlen, "%.*s", (int)strcspn(rep.body + 3, "\n"),
 		 rep.body_len > 3 ? rep.body + 3 : "");
 	return CTL_OK;

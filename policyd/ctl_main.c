@@ -74,29 +74,36 @@ const char *ctl_socket(const struct ctl *c)
 	return geteuid() == 0 ? c->policy.policyd.socket : c->policy.policyd.user_socket;
 }
 
-int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet)
+int ctl_exchange(const struct ctl *c, struct rs_msg *req, struct rs_msg *rep, bool print_body)
 {
 	static uint8_t buf[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
 	const char *sock = ctl_socket(c);
-	struct rs_msg rep;
 	int r;
 
-	r = rs_client_call(sock, CTL_TIMEOUT_MS, 1, req, &rep, buf, sizeof(buf));
+	r = rs_client_call(sock, CTL_TIMEOUT_MS, 1, req, rep, buf, sizeof(buf));
 	rs_msg_wipe(req);
 	if (r < 0) {
 		fprintf(stderr, "ramsecctl: policyd at %s: %s\n", sock, rs_proto_strerror(r));
 		return CTL_UNREACHABLE;
 	}
-	if (rep.body_len)
-		fwrite(rep.body, 1, rep.body_len, stdout);
-	if (rep.verdict != RS_V_ALLOW && rep.verdict != RS_V_CONTINUE) {
+	if (print_body && rep->body_len)
+		fwrite(rep->body, 1, rep->body_len, stdout);
+	if (rep->verdict != RS_V_ALLOW && rep->verdict != RS_V_CONTINUE) {
 		fprintf(stderr, "ramsecctl: %s\n",
-			rep.message[0] ? rep.message : rs_reason_str(rep.reason));
+			rep->message[0] ? rep->message : rs_reason_str(rep->reason));
 		return CTL_REFUSED;
 	}
-	if (rep.message[0] && !quiet)
-		printf("%s\n", rep.message);
 	return CTL_OK;
+}
+
+int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet)
+{
+	struct rs_msg rep;
+	int r = ctl_exchange(c, req, &rep, true);
+
+	if (r == CTL_OK && rep.message[0] && !quiet)
+		printf("%s\n", rep.message);
+	return r;
 }
 
 static int call(struct ctl *c, uint8_t type, const char *user, const char *arg)

@@ -115,25 +115,17 @@ static int show_device(const char *body, size_t len, const char *png)
 
 static int create(const struct ctl *c, const char *user, const char *png)
 {
-	static uint8_t buf[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
 	struct rs_msg req, rep;
 	int r = ctl_request(c, &req, RS_MSG_MFA_CREATE, user);
 
 	if (r != CTL_OK)
 		return r;
 	req.present &= ~(1u << RS_TAG_FLAGS);
-	r = rs_client_call(ctl_socket(c), CTL_TIMEOUT_MS, 1, &req, &rep, buf, sizeof(buf));
-	if (r < 0) {
-		fprintf(stderr, "ramsecctl: policyd: %s\n", rs_proto_strerror(r));
-		return CTL_UNREACHABLE;
-	}
-	if (rep.verdict != RS_V_ALLOW) {
-		fprintf(stderr, "ramsecctl: %s\n",
-			rep.message[0] ? rep.message : rs_reason_str(rep.reason));
-		return CTL_REFUSED;
-	}
+	r = ctl_exchange(c, &req, &rep, false);
+	if (r != CTL_OK)
+		return r;
 	r = show_device(rep.body, rep.body_len, png);
-	rs_secret_wipe(buf, sizeof(buf));
+	rs_secret_wipe((void *)rep.body, rep.body_len); /* the seed */
 	return r;
 }
 

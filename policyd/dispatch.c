@@ -95,17 +95,7 @@ void pd_log_decision(const char *what, const struct pd_who *w, const struct rs_m
 
 void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote)
 {
-	struct rs_msg m;
-
-	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
-	m.verdict = (uint8_t)dec->verdict;
-	m.reason = (uint16_t)dec->reason;
-	m.number = (uint64_t)dec->minutes;
-	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
-	if (dec->message[0])
-		rs_msg_set_str(&m, RS_TAG_MESSAGE, dec->message);
-	c->needs_commit = wrote;
-	pd_conn_reply(c, &m);
+	pd_reply(c, dec->verdict, dec->reason, dec->message, (uint64_t)dec->minutes, NULL, wrote);
 }
 
 void pd_reply_error(struct pd_conn *c, enum rs_reason reason)

@@ -338,27 +338,6 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 	pd_reply_decision(c, &dec, true);
 }
 
-/* Replies to an admin or self-service MFA verb. */
-static void verb_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *msg,
-		       const struct rs_buf *body, bool wrote)
-{
-	struct rs_msg m;
-
-	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
-	m.verdict = (uint8_t)v;
-	m.reason = (uint16_t)r;
-	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
-	if (msg)
-		rs_msg_set_str(&m, RS_TAG_MESSAGE, msg);
-	if (body) {
-		m.body = body->p;
-		m.body_len = body->len;
-		m.present |= 1u << RS_TAG_BODY;
-	}
-	c->needs_commit = wrote;
-	pd_conn_reply(c, &m);
-}
-
 static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
 			const struct pd_mfa_rec *m)
 {
@@ -366,20 +345,20 @@ static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_
 	struct rs_buf uri, b;
 
 	if (m->exists && m->bound) {
-		verb_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-			   "a device is bound already; disable it first", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 "a device is bound already; disable it first", 0, NULL, false);
 		return;
 	}
 	rs_buf_init(&uri, uribuf, sizeof(uribuf));
 	rs_buf_init(&b, out, sizeof(out));
 	if (create_device(d, w, true, seed, sizeof(seed), &uri) < 0) {
-		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	rs_buf_printf(&b, "seed=%s\nuri=%s\n", seed, uribuf);
 	pd_log(LOG_NOTICE, "mfa create user=\"%.32s\" by uid %u: pending device", w->facts.user,
 	       (unsigned)c->uid);
-	verb_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, &b, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, true);
 	rs_secret_wipe(seed, sizeof(seed));
 	rs_secret_wipe(out, sizeof(out));
 	rs_secret_wipe(uribuf, sizeof(uribuf));
@@ -394,18 +373,18 @@ static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	int64_t step;
 
 	if (!m->exists || m->bound) {
-		verb_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE,
-			   m->exists ? "the device is bound already"
-				     : "no pending device; run 'ramsecctl mfa create' first",
-			   NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE,
+			 m->exists ? "the device is bound already"
+				   : "no pending device; run 'ramsecctl mfa create' first",
+			 0, NULL, false);
 		return;
 	}
 	step = check_codes(d, w, &p, m, c->req.secret, &replay);
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 	if (step < 0) {
 		pd_log(LOG_NOTICE, "mfa bind user=\"%.32s\": codes refused", w->facts.user);
-		verb_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
-			   "those are not two consecutive codes of this device", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
+			 "those are not two consecutive codes of this device", 0, NULL, false);
 		return;
 	}
 	m->bound = true;
@@ -415,12 +394,12 @@ static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	    pd_store_user_get(d->store, w->key, &rec) < 0 ||
 	    ((rec.mfa_bind_required = false),
 	     pd_store_user_put(d->store, w->key, &rec, pd_now()) < 0)) {
-		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	pd_log(LOG_NOTICE, "mfa bind user=\"%.32s\" by uid %u: device bound", w->facts.user,
 	       (unsigned)c->uid);
-	verb_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device bound", NULL, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device bound", 0, NULL, true);
 }
 
 static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
@@ -430,26 +409,26 @@ static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd
 	bool replay;
 
 	if (!m->exists) {
-		verb_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE, "no MFA device", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE, "no MFA device", 0, NULL, false);
 		return;
 	}
 	/* a user proves the device first: a shell (say, through a key that
 	 * skipped MFA) must not be enough to remove it */
 	if (!c->admin && m->bound && check_codes(d, w, &p, m, c->req.secret, &replay) < 0) {
 		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
-		verb_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
-			   "a current verification code of the device is needed to remove it", NULL,
-			   false);
+		pd_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
+			 "a current verification code of the device is needed to remove it", 0,
+			 NULL, false);
 		return;
 	}
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 	if (pd_store_mfa_delete(d->store, w->key) < 0) {
-		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	pd_log(LOG_NOTICE, "mfa disable user=\"%.32s\" by uid %u: device removed, tickets cleared",
 	       w->facts.user, (unsigned)c->uid);
-	verb_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device removed", NULL, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device removed", 0, NULL, true);
 }
 
 void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c)
@@ -459,20 +438,20 @@ void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c)
 
 	pd_who_resolve(d, &c->req, &w);
 	if (!w.facts.known) {
-		verb_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
 		return;
 	}
 	if (!c->admin && (c->uid != w.uid || !d->policy.pref.allow_user_to_manage_mfa_devices)) {
-		verb_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-			   c->uid != w.uid ? "you may only manage your own MFA device"
-					   : "users may not manage their MFA devices here "
-					     "(allow_user_to_manage_mfa_devices = false); ask an "
-					     "administrator",
-			   NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 c->uid != w.uid ? "you may only manage your own MFA device"
+					 : "users may not manage their MFA devices here "
+					   "(allow_user_to_manage_mfa_devices = false); ask an "
+					   "administrator",
+			 0, NULL, false);
 		return;
 	}
 	if (pd_store_mfa_get(d->store, w.key, &m) < 0) {
-		verb_reply(c, RS_V_ERROR, RS_R_STORE, NULL, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	if (c->req.type == RS_MSG_MFA_CREATE)

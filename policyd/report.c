@@ -19,17 +19,6 @@
 
 #define BREAK_GLASS_LOG "break-glass.log"
 
-static void iso(int64_t t, char *out, size_t len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t <= 0 || !gmtime_r(&tt, &tm))
-		snprintf(out, len, "never");
-	else
-		strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Break-glass uses since since, from the log pam_ramsec keeps beside the
  * database (policyd was down then, so it could not be told). */
 static int break_glass_since(const struct pd_daemon *d, int64_t since)
@@ -220,16 +209,16 @@ static void csv_row(struct pd_daemon *d, const struct row *r, void *arg)
 	int64_t expires;
 
 	rs_pw_status(&d->policy.password, &r->pw, pd_now(), &expires, NULL);
-	iso(r->rec.last_logon, t1, sizeof(t1));
-	iso(r->pw.set_at, t2, sizeof(t2));
-	iso(expires, t3, sizeof(t3));
+	pd_iso_time(r->rec.last_logon, t1, sizeof(t1));
+	pd_iso_time(r->pw.set_at, t2, sizeof(t2));
+	pd_iso_time(expires, t3, sizeof(t3));
 	rs_buf_printf(b, "%s,%u,%s,%s,%s,%s,%s", r->user, r->uid,
 		      r->rec.console_logon ? "true" : "false", t1, t2, t3,
 		      r->mfa.exists && r->mfa.bound ? "true" : "false");
 	for (size_t i = 0; i < RS_AKEY_MAX; i++) {
 		if (i < r->nkeys) {
-			iso(r->keys[i].created, t1, sizeof(t1));
-			iso(r->keys[i].last_used, t2, sizeof(t2));
+			pd_iso_time(r->keys[i].created, t1, sizeof(t1));
+			pd_iso_time(r->keys[i].last_used, t2, sizeof(t2));
 			rs_buf_printf(b, ",%s,%s,%s,%s", r->keys[i].id,
 				      r->keys[i].active ? "true" : "false", t1, t2);
 		} else {
@@ -261,5 +250,6 @@ void pd_report(struct pd_daemon *d, struct pd_conn *c, struct rs_buf *b)
 		if (r == 0)
 			render(d, &counts, json, b);
 	}
-	pd_admin_reply(c, r == 0 ? RS_V_ALLOW : RS_V_ERROR, r == 0 ? RS_R_NONE : RS_R_STORE, b);
+	pd_reply(c, r == 0 ? RS_V_ALLOW : RS_V_ERROR, r == 0 ? RS_R_NONE : RS_R_STORE, NULL, 0, b,
+		 false);
 }

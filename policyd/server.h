@@ -34,11 +34,11 @@ struct pd_conn {
 	int fd;
 	uid_t uid; /* the peer, from SO_PEERCRED */
 	pid_t pid;
-	bool admin;	   /* on the root-only socket */
-	bool gone;	   /* the peer hung up while we were busy */
-	bool close_after;  /* close once the reply is out */
-	bool needs_commit; /* the reply reports a write */
-	int64_t not_before;	/* the reply leaves no earlier (ms), 0: at once */
+	bool admin;	    /* on the root-only socket */
+	bool gone;	    /* the peer hung up while we were busy */
+	bool close_after;   /* close once the reply is out */
+	bool needs_commit;  /* the reply reports a write */
+	int64_t not_before; /* the reply leaves no earlier (ms), 0: at once */
 	enum pd_conn_state state;
 	int64_t deadline; /* monotonic ms */
 	uint8_t in[RS_PROTO_HEADER + RS_PROTO_MAX_REQUEST];
@@ -132,8 +132,6 @@ int pd_akey_logon(struct pd_daemon *d, const struct pd_who *w, const char *authi
 		  const char *rhost, int64_t now);
 
 /* ---- sessions.c ---- */
-/* The start time of process pid (clock ticks since boot), -1 if gone. */
-int64_t pd_proc_starttime(int64_t pid);
 void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w);
 void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w);
 /* SESSION_LIST, SESSION_KILL (root). */
@@ -146,8 +144,13 @@ void pd_sessions_tick(struct pd_daemon *d);
 void pd_report(struct pd_daemon *d, struct pd_conn *c, struct rs_buf *b);
 
 /* ---- admin.c ---- */
-/* Replies to an admin verb with body b. */
-void pd_admin_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const struct rs_buf *b);
+/* Replies to c: verdict, reason, a message and a number for the user or
+ * ramsecctl (message may be NULL), a body (may be NULL); wrote: the reply
+ * reports a write to the store (it waits for the commit). */
+void pd_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *message,
+	      uint64_t number, const struct rs_buf *body, bool wrote);
+/* "2026-11-25T10:00:00Z", or "never" for 0. */
+void pd_iso_time(int64_t t, char *out, size_t len);
 
 /* ---- passwords.c ---- */
 

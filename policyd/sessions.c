@@ -27,50 +27,9 @@
 #define WARN_BEFORE  300 /* seconds */
 #define KILL_AFTER   5	 /* seconds from SIGTERM to SIGKILL */
 
-int64_t pd_proc_starttime(int64_t pid)
-{
-	char path[64], buf[1024];
-	ssize_t n;
-	int fd;
-
-	if (pid <= 1)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%lld/stat", (long long)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return rs_stat_starttime(buf);
-}
-
 static bool alive(const struct pd_session *s)
 {
-	return pd_proc_starttime(s->pid) == s->starttime;
-}
-
-static void reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char *msg,
-		  uint64_t number, const struct rs_buf *body, bool wrote)
-{
-	struct rs_msg m;
-
-	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
-	m.verdict = (uint8_t)v;
-	m.reason = (uint16_t)r;
-	m.number = number;
-	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
-	if (msg)
-		rs_msg_set_str(&m, RS_TAG_MESSAGE, msg);
-	if (body) {
-		m.body = body->p;
-		m.body_len = body->len;
-		m.present |= 1u << RS_TAG_BODY;
-	}
-	c->needs_commit = wrote;
-	pd_conn_reply(c, &m);
+	return rs_proc_starttime((long)s->pid) == s->starttime;
 }
 
 void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
@@ -80,14 +39,16 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	int64_t id;
 
 	if (!w->facts.known || !w->facts.governed) {
-		reply(c, w->facts.known ? RS_V_IGNORE : RS_V_DENY,
-		      w->facts.known ? RS_R_OUT_OF_SCOPE : RS_R_UNKNOWN_USER, NULL, 0, NULL, false);
+		pd_reply(c, w->facts.known ? RS_V_IGNORE : RS_V_DENY,
+			 w->facts.known ? RS_R_OUT_OF_SCOPE : RS_R_UNKNOWN_USER, NULL, 0, NULL,
+			 false);
 		return;
 	}
 	s.pid = (int64_t)c->req.number;
 	s.starttime = strtoll(c->req.arg, &end, 10);
-	if (*end || s.pid <= 1 || s.pid > INT32_MAX || pd_proc_starttime(s.pid) != s.starttime) {
-		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such process", 0, NULL, false);
+	if (*end || s.pid <= 1 || s.pid > INT32_MAX ||
+	    rs_proc_starttime((long)s.pid) != s.starttime) {
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such process", 0, NULL, false);
 		return;
 	}
 	snprintf(s.key, sizeof(s.key), "%s", w->key);
@@ -98,14 +59,14 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	s.opened = pd_now();
 	s.deadline = s.opened + (int64_t)d->policy.pref.login_session_duration * 3600;
 	if (pd_store_session_add(d->store, &s, &id) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	pd_log(LOG_INFO,
 	       "session %lld opened user=\"%.32s\" service=\"%.32s\" pid %lld, ends in %d h",
 	       (long long)id, s.user, s.service, (long long)s.pid,
 	       d->policy.pref.login_session_duration);
-	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, (uint64_t)id, NULL, true);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, (uint64_t)id, NULL, true);
 }
 
 void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
@@ -114,21 +75,21 @@ void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	size_t n = 0;
 
 	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (list[i].id != (int64_t)c->req.number || strcmp(list[i].key, w->key))
 			continue;
 		if (pd_store_session_delete(d->store, list[i].id) < 0) {
-			reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+			pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 			return;
 		}
 		pd_log(LOG_INFO, "session %lld closed", (long long)list[i].id);
-		reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, true);
+		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, true);
 		return;
 	}
-	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, false); /* gone already */
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, false); /* gone already */
 }
 
 /* Writes the warning to the session's terminal, if it has one. */
@@ -203,7 +164,7 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 	size_t n = 0;
 
 	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0) {
-		reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
 	if (c->req.type == RS_MSG_SESSION_KILL) {
@@ -212,10 +173,10 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 				continue;
 			end(&list[i], now, "ended by an administrator");
 			pd_store_session_put(d->store, &list[i]);
-			reply(c, RS_V_ALLOW, RS_R_NONE, "session ended", 0, NULL, true);
+			pd_reply(c, RS_V_ALLOW, RS_R_NONE, "session ended", 0, NULL, true);
 			return;
 		}
-		reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such session", 0, NULL, false);
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such session", 0, NULL, false);
 		return;
 	}
 	rs_buf_init(&b, body, sizeof(body));
@@ -247,5 +208,5 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 		    (long long)s->pid, (long long)s->opened, (long long)s->deadline, left);
 	}
 	rs_buf_put(&b, json ? "]\n" : "", json ? 2 : 0);
-	reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
 }

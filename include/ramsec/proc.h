@@ -11,4 +11,8 @@
  * last ')'. */
 int64_t rs_stat_starttime(const char *text);
 
+/* The start time of process pid (0: this one) read from /proc, or -1 when
+ * it is gone (common/procfs.c: I/O, not in lib). */
+int64_t rs_proc_starttime(long pid);
+
 #endif

@@ -77,10 +77,10 @@ enum rs_msg_type {
 	RS_MSG_AKEY_SET = 27,	     /* ARG "ID enable|disable|delete" */
 	RS_MSG_AUTHORIZED_KEYS = 28, /* BODY: the active keys, authorized_keys lines */
 	RS_MSG_SESSION_LIST = 29,
-	RS_MSG_SESSION_KILL = 30,  /* NUMBER: the id */
-	RS_MSG_REPORT = 31,	   /* the security report (FLAGS: JSON) */
+	RS_MSG_SESSION_KILL = 30,      /* NUMBER: the id */
+	RS_MSG_REPORT = 31,	       /* the security report (FLAGS: JSON) */
 	RS_MSG_CREDENTIAL_REPORT = 32, /* CSV */
-	RS_MSG_ERROR = 0x7f,	     /* only as a reply: the request was refused */
+	RS_MSG_ERROR = 0x7f,	       /* only as a reply: the request was refused */
 };
 
 enum rs_tag {

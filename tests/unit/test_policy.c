@@ -49,7 +49,8 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "security_preference.local_logons_bypass_masks",
 				       "root_account.governed",
 				       "root_account.login_network_masks",
-				       "root_account.mfa_required", "root_account.allow_access_keys",
+				       "root_account.mfa_required",
+				       "root_account.allow_access_keys",
 				       "scope.min_uid",
 				       "scope.max_uid",
 				       "scope.groups",
@@ -62,7 +63,9 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "policyd.workers",
 				       "pam.timeout_ms",
 				       "pam.fail_delay_ms",
-				       "pam.break_glass_users", "mfa.code_window", "mfa.issuer"};
+				       "pam.break_glass_users",
+				       "mfa.code_window",
+				       "mfa.issuer"};
 
 #define NKEYS (sizeof(all_keys) / sizeof(all_keys[0]))
 

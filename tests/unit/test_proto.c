@@ -68,7 +68,6 @@ static const struct type_spec specs[] = {
     {RS_MSG_CREDENTIAL_REPORT, 0, 0},
 };
 
-
 /* The string fields, by tag. */
 static const struct {
 	uint8_t tag;
