@@ -48,7 +48,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive
 
 
-.PHONY: all check deps deps-build tests-build test unit pamtest asan fuzz bench install uninstall clean format
+.PHONY: all check deps deps-build tests-build test e2e unit pamtest asan fuzz bench install uninstall clean format
 
 all: $(PROGS)
 
@@ -98,7 +98,7 @@ check: deps
 
 tests-build: $(UNIT_BIN) $(TEST_BIN)
 
-test: unit pamtest
+test: unit pamtest e2e
 
 unit: $(UNIT_BIN)
 	@./tests/run-unit.sh $(UNIT_BIN)
@@ -106,11 +106,14 @@ unit: $(UNIT_BIN)
 pamtest: $(PROGS) $(TEST_BIN)
 	@./tests/pam/run.sh $(B)
 
+e2e: $(PROGS)
+	@./tests/e2e/run.sh $(B)
+
 asan:
 	$(MAKE) B=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
 		all tests-build
 	ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0 $(MAKE) B=build-asan OPT="-O1 -g" \
-		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" unit pamtest
 
 FUZZ_FLAGS = -std=gnu11 -g -O1 -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
 FUZZ_TIME ?= 60

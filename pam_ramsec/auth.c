@@ -41,7 +41,8 @@ static int verdict(const struct pr_ctx *c, const struct rs_msg *reply)
 	case RS_V_IGNORE:
 		return PAM_IGNORE;
 	case RS_V_CONTINUE:
-		return PAM_INCOMPLETE; /* only meaningful after AUTH_START */
+		pr_error(c, reply->message); /* e.g. locked: shown with the prompt */
+		return PAM_INCOMPLETE;
 	default:
 		pr_error(c, reply->message);
 		pam_fail_delay(c->pamh, (unsigned)c->policy.pam.fail_delay_ms * 1000u);

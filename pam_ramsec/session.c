@@ -25,6 +25,7 @@ static void free_id(pam_handle_t *pamh, void *data, int status)
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct rs_msg req, reply;
+	const char *info;
 	char start[24];
 	uint64_t *id;
 	struct pr_ctx c;
@@ -42,6 +43,9 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	req.number = (uint64_t)getpid();
 	req.present |= 1u << RS_TAG_NUMBER;
 	rs_msg_set_str(&req, RS_TAG_ARG, start);
+	info = pam_getenv(pamh, "SSH_AUTH_INFO_0"); /* sshd sets it for the session */
+	if (info)
+		rs_msg_set_str(&req, RS_TAG_AUTHINFO, info);
 	r = pr_call(&c, &req, &reply);
 	if (r < 0)
 		return pr_unavailable(&c, r, PAM_SESSION_ERR);

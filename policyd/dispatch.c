@@ -119,11 +119,17 @@ static void source_of(const char *rhost, char *out, size_t len)
 
 static void do_auth_start(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 {
-	struct rs_decision dec;
+	struct rs_decision dec, lock;
+	struct pd_user_rec rec;
 
 	rs_eval_auth_start(&d->policy, &w->facts, &dec);
 	if (dec.verdict != RS_V_CONTINUE)
 		pd_log_decision("auth", w, &c->req, &dec);
+	/* locked (a known name or not): say so with the prompt, where sshd
+	 * shows it; the password is still asked for, and refused */
+	else if (pd_store_user_get(d->store, w->key, &rec) == 0 &&
+		 rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &lock))
+		snprintf(dec.message, sizeof(dec.message), "%s", lock.message);
 	pd_reply_decision(c, &dec, false);
 }
 

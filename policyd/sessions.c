@@ -8,6 +8,7 @@
  * sessions whose process is gone.  Sessions live in the store and survive
  * a restart.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -37,6 +38,7 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	struct pd_session s = {0};
 	char *end;
 	int64_t id;
+	int r;
 
 	if (!w->facts.known || !w->facts.governed) {
 		pd_reply(c, w->facts.known ? RS_V_IGNORE : RS_V_DENY,
@@ -49,6 +51,14 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	if (*end || s.pid <= 1 || s.pid > INT32_MAX ||
 	    rs_proc_starttime((long)s.pid) != s.starttime) {
 		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such process", 0, NULL, false);
+		return;
+	}
+	/* sshd tells the session, not the account phase, which key it was */
+	r = pd_akey_logon(d, w, c->req.authinfo, c->req.rhost, pd_now());
+	if (r < 0) {
+		pd_reply(c, r == -EPERM ? RS_V_DENY : RS_V_ERROR,
+			 r == -EPERM ? RS_R_FORBIDDEN : RS_R_STORE,
+			 r == -EPERM ? "This access key is disabled." : NULL, 0, NULL, false);
 		return;
 	}
 	snprintf(s.key, sizeof(s.key), "%s", w->key);
@@ -92,12 +102,11 @@ void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, false); /* gone already */
 }
 
-/* Writes the warning to the session's terminal, if it has one. */
-static void warn_tty(const struct pd_session *s, int64_t left)
+/* Writes msg to the terminal /dev/NAME, never following a link. */
+static void write_tty(const char *name, const char *msg)
 {
-	char path[RS_TTY_MAX + 8], msg[160];
-	const char *name = strncmp(s->tty, "/dev/", 5) ? s->tty : s->tty + 5;
-	int fd, n;
+	char path[RS_TTY_MAX + 8];
+	int fd;
 
 	if (!name[0] || strstr(name, "..") || strchr(name, ':'))
 		return;
@@ -105,14 +114,82 @@ static void warn_tty(const struct pd_session *s, int64_t left)
 	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
-	n = snprintf(msg, sizeof(msg),
-		     "\r\n*** ramsec: this session ends in %lld minutes "
-		     "(login_session_duration). ***\r\n",
-		     (long long)((left + 59) / 60));
-	if (write(fd, msg, (size_t)n) < 0) {
+	if (write(fd, msg, strlen(msg)) < 0) {
 		/* a terminal that takes no more: the deadline still holds */
 	}
 	close(fd);
+}
+
+/*
+ * Warns the session's terminals: the one PAM named, and those of the
+ * processes under the session's process (sshd names "ssh" at session open
+ * and gives the shell a pseudo-terminal later).
+ */
+static void warn(const struct pd_session *s, int64_t left)
+{
+	enum { MAXP = 32768, DEPTH = 6 };
+	static int64_t pids[MAXP], ppids[MAXP], ttys[MAXP];
+	int64_t tree[64] = {s->pid}, seen[16];
+	size_t n = 0, ntree = 1, nseen = 0;
+	char msg[160], name[32], buf[1024];
+	struct dirent *e;
+	DIR *dir;
+
+	snprintf(msg, sizeof(msg),
+		 "\r\n*** ramsec: this session ends in %lld minutes (login_session_duration). "
+		 "***\r\n",
+		 (long long)((left + 59) / 60));
+	if (rs_tty_is_console_name(s->tty) || !strncmp(s->tty, "/dev/pts/", 9) ||
+	    !strncmp(s->tty, "pts/", 4))
+		write_tty(strncmp(s->tty, "/dev/", 5) ? s->tty : s->tty + 5, msg);
+	dir = opendir("/proc");
+	while (dir && (e = readdir(dir)) && n < MAXP) {
+		char path[300];
+		ssize_t r;
+		int fd;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (r <= 0)
+			continue;
+		buf[r] = '\0';
+		pids[n] = strtoll(e->d_name, NULL, 10);
+		if (rs_stat_parent_tty(buf, &ppids[n], &ttys[n]) == 0)
+			n++;
+	}
+	if (dir)
+		closedir(dir);
+	/* the session's descendants, a few generations down */
+	for (int depth = 0; depth < DEPTH; depth++)
+		for (size_t i = 0; i < n && ntree < 64; i++)
+			for (size_t t = 0; t < ntree; t++)
+				if (ppids[i] == tree[t]) {
+					bool dup = false;
+
+					for (size_t k = 0; k < ntree; k++)
+						dup |= tree[k] == pids[i];
+					if (!dup)
+						tree[ntree++] = pids[i];
+					break;
+				}
+	for (size_t i = 0; i < n; i++) {
+		bool in = false, dup = false;
+
+		for (size_t t = 0; t < ntree; t++)
+			in |= pids[i] == tree[t];
+		for (size_t k = 0; k < nseen; k++)
+			dup |= seen[k] == ttys[i];
+		if (!in || dup || nseen == 16 || rs_tty_dev_name(ttys[i], name, sizeof(name)) < 0)
+			continue;
+		seen[nseen++] = ttys[i];
+		write_tty(name, msg);
+	}
 }
 
 static void end(struct pd_session *s, int64_t now, const char *why)
@@ -146,7 +223,7 @@ void pd_sessions_tick(struct pd_daemon *d)
 		else if (!s->killed && now >= s->deadline)
 			end(s, now, "login_session_duration reached");
 		else if (!s->warned && now >= s->deadline - WARN_BEFORE) {
-			warn_tty(s, s->deadline - now);
+			warn(s, s->deadline - now);
 			s->warned = now;
 		}
 		if (s->warned != w || s->killed != k)
