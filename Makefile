@@ -48,7 +48,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive
 
 
-.PHONY: all check deps deps-build tests-build test e2e unit pamtest asan fuzz bench install uninstall clean format
+.PHONY: all check deps deps-build tests-build test e2e docs unit pamtest asan fuzz bench install uninstall clean format
 
 all: $(PROGS)
 
@@ -98,7 +98,10 @@ check: deps
 
 tests-build: $(UNIT_BIN) $(TEST_BIN)
 
-test: unit pamtest e2e
+test: unit docs pamtest e2e
+
+docs:
+	@./tests/docs.sh
 
 unit: $(UNIT_BIN)
 	@./tests/run-unit.sh $(UNIT_BIN)

@@ -27,6 +27,8 @@ stop_daemon() {
 
 if [ $uninstall = 1 ]; then
 	[ $live = 1 ] && stop_daemon
+	rm -f "$DESTDIR$PREFIX"/share/man/man8/pam_ramsec.8 "$DESTDIR$PREFIX"/share/man/man8/ramsec*.8 \
+		"$DESTDIR$PREFIX"/share/man/man5/ramsec.conf.5
 	rm -f "$DESTDIR$PAMDIR/pam_ramsec.so" "$DESTDIR$SBIN/ramsec-policyd" \
 		"$DESTDIR$BIN/ramsecctl" "$DESTDIR$UNITDIR/ramsec-policyd.service"
 	[ $live = 1 ] && have_systemd && systemctl daemon-reload
@@ -37,6 +39,10 @@ fi
 install -D -m 0644 "$B/pam_ramsec.so" "$DESTDIR$PAMDIR/pam_ramsec.so"
 install -D -m 0755 "$B/ramsec-policyd" "$DESTDIR$SBIN/ramsec-policyd"
 install -D -m 0755 "$B/ramsecctl" "$DESTDIR$BIN/ramsecctl"
+for page in packaging/man/*.[58]; do
+	sec=${page##*.}
+	install -D -m 0644 "$page" "$DESTDIR$PREFIX/share/man/man$sec/$(basename "$page")"
+done
 install -d -m 0755 "$DESTDIR$SYSCONFDIR/ramsec"
 if [ -e "$DESTDIR$CONF" ]; then
 	install -m 0644 conf/ramsec.conf "$DESTDIR$CONF.dist"
