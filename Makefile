@@ -48,7 +48,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive
 
 
-.PHONY: all check deps deps-build tests-build test e2e docs unit pamtest asan fuzz bench install uninstall clean format
+.PHONY: all check deps deps-build tests-build test e2e docs demo unit pamtest asan fuzz bench install uninstall clean format
 
 all: $(PROGS)
 
@@ -111,6 +111,11 @@ pamtest: $(PROGS) $(TEST_BIN)
 
 e2e: $(PROGS)
 	@./tests/e2e/run.sh $(B)
+
+# a walk through ramsec in front of a real sshd, in private namespaces
+demo: deps
+	$(MAKE) all
+	@./tests/e2e/demo.sh $(B)
 
 asan:
 	$(MAKE) B=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
