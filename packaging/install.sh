@@ -18,7 +18,8 @@ have_systemd() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2
 
 stop_daemon() {
 	if have_systemd; then
-		systemctl disable --now ramsec-policyd.service >/dev/null 2>&1 || true
+		systemctl disable --now ramsec-policyd.service ramsec-policyd.socket \
+			ramsec-policyd-user.socket >/dev/null 2>&1 || true
 	elif [ -f /run/ramsec/policyd.pid ]; then
 		kill "$(cat /run/ramsec/policyd.pid)" 2>/dev/null || true
 		sleep 0.5
@@ -30,7 +31,8 @@ if [ $uninstall = 1 ]; then
 	rm -f "$DESTDIR$PREFIX"/share/man/man8/pam_ramsec.8 "$DESTDIR$PREFIX"/share/man/man8/ramsec*.8 \
 		"$DESTDIR$PREFIX"/share/man/man5/ramsec.conf.5
 	rm -f "$DESTDIR$PAMDIR/pam_ramsec.so" "$DESTDIR$SBIN/ramsec-policyd" \
-		"$DESTDIR$BIN/ramsecctl" "$DESTDIR$UNITDIR/ramsec-policyd.service"
+		"$DESTDIR$BIN/ramsecctl" "$DESTDIR$UNITDIR/ramsec-policyd.service" \
+		"$DESTDIR$UNITDIR/ramsec-policyd.socket" "$DESTDIR$UNITDIR/ramsec-policyd-user.socket"
 	[ $live = 1 ] && have_systemd && systemctl daemon-reload
 	echo "ramsec removed; $CONF and $STATE are kept (remove them by hand to purge)."
 	exit 0
@@ -54,14 +56,17 @@ install -d -m 0700 "$DESTDIR$STATE"
 sed -e "s|@SBINDIR@|$SBIN|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
 	packaging/systemd/ramsec-policyd.service >"$B/ramsec-policyd.service"
 install -D -m 0644 "$B/ramsec-policyd.service" "$DESTDIR$UNITDIR/ramsec-policyd.service"
+install -m 0644 packaging/systemd/ramsec-policyd.socket packaging/systemd/ramsec-policyd-user.socket \
+	"$DESTDIR$UNITDIR/"
 
 [ $live = 1 ] || exit 0
 chown root:root "$CONF" && chmod 0644 "$CONF"
 "$SBIN/ramsec-policyd" --check --config "$CONF"
 if have_systemd; then
 	systemctl daemon-reload
-	systemctl enable ramsec-policyd.service >/dev/null 2>&1
-	systemctl restart ramsec-policyd.service
+	systemctl enable ramsec-policyd.socket ramsec-policyd-user.socket \
+		ramsec-policyd.service >/dev/null 2>&1
+	systemctl restart ramsec-policyd.socket ramsec-policyd-user.socket ramsec-policyd.service
 else
 	[ -f /run/ramsec/policyd.pid ] && kill "$(cat /run/ramsec/policyd.pid)" 2>/dev/null && sleep 0.5
 	"$SBIN/ramsec-policyd" --daemon --config "$CONF"

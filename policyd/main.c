@@ -90,6 +90,7 @@ static int run(struct pd_daemon *d, bool detach)
 {
 	const struct rs_policyd_settings *s = &d->policy.policyd;
 	int root_fd = -1, user_fd = -1, r;
+	bool activated;
 	char err[512];
 
 	if (pd_block_signals() < 0)
@@ -113,8 +114,14 @@ static int run(struct pd_daemon *d, bool detach)
 		return 1;
 	}
 	d->dummy_cost_ms = rs_now_ms() - t0; /* one crypt of the default method */
-	root_fd = pd_listen(s->socket, 0600);
-	user_fd = root_fd < 0 ? -1 : pd_listen(s->user_socket, 0666);
+	/* socket activation: systemd holds the sockets (FileDescriptorName=) */
+	root_fd = pd_activated_socket("policyd");
+	user_fd = pd_activated_socket("user");
+	activated = root_fd >= 0 && user_fd >= 0;
+	if (!activated) {
+		root_fd = pd_listen(s->socket, 0600);
+		user_fd = root_fd < 0 ? -1 : pd_listen(s->user_socket, 0666);
+	}
 	if (root_fd < 0 || user_fd < 0)
 		return 1;
 	if (detach && (daemon(0, 0) < 0 || write_pid_file(s->pid_file) < 0)) {
@@ -124,9 +131,13 @@ static int run(struct pd_daemon *d, bool detach)
 	d->started = pd_now();
 	pd_log(LOG_NOTICE, "started: config %s, store %s, %d workers", d->config_path, s->database,
 	       pd_workers_count(d->workers));
+	pd_notify("READY=1\nSTATUS=deciding logons");
 	r = pd_server_run(d, root_fd, user_fd);
-	unlink(s->socket);
-	unlink(s->user_socket);
+	pd_notify("STOPPING=1");
+	if (!activated) {
+		unlink(s->socket);
+		unlink(s->user_socket);
+	}
 	if (detach)
 		unlink(s->pid_file);
 	pd_workers_stop(d->workers);

@@ -93,6 +93,14 @@ int pd_open(const uint8_t key[32], const char *aad, const uint8_t *in, size_t n,
 /* HMAC-SHA256(key, label || data) into out[32]. */
 void pd_hmac(const uint8_t key[32], const char *label, const void *data, size_t n, uint8_t out[32]);
 
+/* ---- sdnotify.c: systemd's notify and socket-activation protocols ---- */
+/* Sends state ("READY=1", "WATCHDOG=1", ...) to $NOTIFY_SOCKET, if any. */
+void pd_notify(const char *state);
+/* How often to send WATCHDOG=1 (ms), 0 when no watchdog is asked for. */
+int64_t pd_watchdog_interval_ms(void);
+/* The listening fd systemd passed under name ("policyd", "user"), or -1. */
+int pd_activated_socket(const char *name);
+
 /* ---- the current wall clock, the one place policyd reads it ---- */
 int64_t pd_now(void);
 

@@ -435,7 +435,8 @@ static int setup_signals(void)
 int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 {
 	struct loop l = {.d = d, .reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)};
-	int64_t next_sweep = rs_now_ms() + SWEEP_EVERY_MS, next_tick = 0;
+	int64_t next_sweep = rs_now_ms() + SWEEP_EVERY_MS, next_tick = 0, next_watchdog = 0;
+	int64_t watchdog = pd_watchdog_interval_ms();
 	int sfd = setup_signals();
 
 	if (sfd < 0)
@@ -500,6 +501,10 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 				pd_log(LOG_INFO, "swept %d stale records", swept);
 			flush(&l, true);
 			next_sweep = now + SWEEP_EVERY_MS;
+		}
+		if (watchdog && now >= next_watchdog) {
+			pd_notify("WATCHDOG=1"); /* the loop turns: we are alive */
+			next_watchdog = now + watchdog;
 		}
 		if (now >= next_tick) {
 			pd_sessions_tick(d);
