@@ -38,6 +38,12 @@ while time.time() < end:
         f.write("\n".join(got) + "\n")
 os.kill(pid, signal.SIGTERM)
 _, st = os.waitpid(pid, 0)
+notify.setblocking(False)
+while True:  # what it sent while stopping
+    try:
+        got.append(notify.recv(4096).decode())
+    except BlockingIOError:
+        break
 got.append("exited %d" % os.waitstatus_to_exitcode(st))
 with open(out, "w") as f:
     f.write("\n".join(got) + "\n")
