@@ -99,6 +99,7 @@ check: deps
 tests-build: $(UNIT_BIN) $(TEST_BIN)
 
 test: unit docs pamtest e2e
+	@./tests/pam-auth-update.sh
 
 docs:
 	@./tests/docs.sh
