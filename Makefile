@@ -48,7 +48,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive
 
 
-.PHONY: all check deps deps-build tests-build test e2e docs demo unit pamtest asan fuzz bench install uninstall clean format
+.PHONY: all check deps deps-build tests-build test e2e docs demo deb unit pamtest asan fuzz bench install uninstall clean format
 
 all: $(PROGS)
 
@@ -100,6 +100,11 @@ tests-build: $(UNIT_BIN) $(TEST_BIN)
 
 test: unit docs pamtest e2e
 	@./tests/pam-auth-update.sh
+	@./tests/deb.sh
+
+# the Debian package, into build/deb
+deb:
+	@./tests/deb.sh
 
 docs:
 	@./tests/docs.sh

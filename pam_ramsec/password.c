@@ -12,11 +12,16 @@
  * further down the stack never enters the history.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <syslog.h>
 #include <string.h>
 #include <unistd.h>
 #include <security/pam_ext.h>
 
 #include "module.h"
+#include "ramsec/client.h"
+#include "ramsec/config.h"
 #include "ramsec/secret.h"
 
 /* Flags describing who changes the password. */
@@ -102,6 +107,72 @@ static int prompt_new(const struct pr_ctx *c, char **ret)
 	return r;
 }
 
+#define DATA_RECORD "ramsec_pending_record"
+
+/* A change checked and handed to the writer, to record at pam_end. */
+struct pending_record {
+	char config[RS_PATH_MAX];
+	char user[RS_USER_MAX + 1];
+	char service[RS_SERVICE_MAX + 1];
+	uint32_t flags;
+	char secret[RS_SECRET_MAX + 1];
+};
+
+/*
+ * pam_end: tells policyd the change happened.  policyd believes it only if
+ * the shadow entry now holds the password, so a change the writer failed
+ * is refused there.  A 'record' instance that already did it replaces the
+ * data (PAM_DATA_REPLACE): then nothing is sent.
+ */
+static void record_at_end(pam_handle_t *pamh, void *data, int status)
+{
+	const size_t cap = RS_PROTO_HEADER + 4096;
+	struct pending_record *p = data;
+	struct rs_policy *pol = malloc(sizeof(*pol));
+	uint8_t *buf = malloc(cap);
+	struct rs_msg req, reply;
+	char err[256];
+
+	if (!(status & PAM_DATA_REPLACE) && pol && buf &&
+	    rs_config_load(p->config, pol, err, sizeof(err)) == 0) {
+		rs_msg_init(&req, RS_MSG_PASSWORD_SET, (uint32_t)getpid());
+		rs_msg_set_str(&req, RS_TAG_USER, p->user);
+		rs_msg_set_str(&req, RS_TAG_SERVICE, p->service);
+		rs_msg_set_str(&req, RS_TAG_SECRET, p->secret);
+		set_flags(&req, p->flags);
+		if (rs_client_call(pol->policyd.socket, pol->pam.timeout_ms, 1, &req, &reply, buf,
+				   cap) < 0 ||
+		    (reply.verdict != RS_V_ALLOW && reply.verdict != RS_V_IGNORE))
+			pam_syslog(pamh, LOG_NOTICE, "password change of %s not recorded", p->user);
+		rs_msg_wipe(&req);
+		rs_secret_wipe(buf, cap);
+	}
+	free(buf);
+	free(pol);
+	rs_secret_wipe(p, sizeof(*p));
+	free(p);
+}
+
+/* Keeps pw to record at pam_end (see record_at_end); PAM code. */
+static int record_later(const struct pr_ctx *c, const char *pw)
+{
+	struct pending_record *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return PAM_BUF_ERR;
+	snprintf(p->config, sizeof(p->config), "%s", c->config);
+	snprintf(p->user, sizeof(p->user), "%s", c->user);
+	snprintf(p->service, sizeof(p->service), "%s", c->service);
+	snprintf(p->secret, sizeof(p->secret), "%s", pw);
+	p->flags = who_flags(c);
+	if (pam_set_data(c->pamh, DATA_RECORD, p, record_at_end) != PAM_SUCCESS) {
+		rs_secret_wipe(p, sizeof(*p));
+		free(p);
+		return PAM_BUF_ERR;
+	}
+	return PAM_SUCCESS;
+}
+
 static int update(const struct pr_ctx *c)
 {
 	const void *tok = NULL;
@@ -111,7 +182,8 @@ static int update(const struct pr_ctx *c)
 	if (c->use_authtok) {
 		if (pam_get_item(c->pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS || !tok)
 			return PAM_AUTHTOK_ERR;
-		return ask(c, RS_MSG_PASSWORD_CHECK, tok, &denied);
+		r = ask(c, RS_MSG_PASSWORD_CHECK, tok, &denied);
+		return r == PAM_SUCCESS ? record_later(c, tok) : r;
 	}
 	for (int i = 0; i < c->retry; i++) {
 		char *pw = NULL;
@@ -124,6 +196,8 @@ static int update(const struct pr_ctx *c)
 		r = ask(c, RS_MSG_PASSWORD_CHECK, pw, &denied);
 		if (r == PAM_SUCCESS && pam_set_item(c->pamh, PAM_AUTHTOK, pw) != PAM_SUCCESS)
 			r = PAM_AUTHTOK_ERR;
+		if (r == PAM_SUCCESS)
+			r = record_later(c, pw);
 		rs_secret_free_str(pw);
 		if (!denied)
 			return r;
@@ -137,7 +211,8 @@ static int record(const struct pr_ctx *c)
 	bool denied;
 
 	if (pam_get_item(c->pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS || !tok)
-		return PAM_IGNORE; /* nothing was changed */
+		return PAM_IGNORE;			/* nothing was changed */
+	pam_set_data(c->pamh, DATA_RECORD, NULL, NULL); /* recorded now, not at pam_end */
 	return ask(c, RS_MSG_PASSWORD_SET, tok, &denied);
 }
 

@@ -8,7 +8,8 @@ PKGS="build-essential pkg-config libpam0g-dev libssl-dev libconfig-dev liboath-d
 libsqlite3-dev libcrypt-dev libqrencode-dev libpng-dev openssh-client"
 if [ "${1:-test}" = test ]; then
 	PKGS="$PKGS libcmocka-dev faketime libfaketime oathtool whois clang procps passwd
-python3 util-linux zbar-tools openssh-server iproute2 man-db"
+python3 util-linux zbar-tools openssh-server iproute2 man-db
+debhelper dpkg-dev lintian fakeroot"
 
 fi
 missing=""

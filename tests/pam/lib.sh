@@ -79,6 +79,8 @@ PAMD
 	# the same, with a writer that fails instead of pam_unix
 	sed 's/^password\trequired\tpam_unix.so.*/password\toptional\tpam_deny.so/' \
 		"$T/pam.d/ramsec-test" >"$T/pam.d/ramsec-broken"
+	# the same, without the 'record' instance (recorded at pam_end)
+	grep -v ' record$' "$T/pam.d/ramsec-test" >"$T/pam.d/ramsec-norecord"
 }
 
 # pd_start: starts policyd under libfaketime, waits for its socket.

@@ -61,6 +61,20 @@ test_change_accepted_updates_history_and_lock() {
 	restore_alice
 }
 
+test_recorded_at_pam_end_without_record_instance() {
+	fresh "$RULES"
+	change $U_ALICE "Single-Stack-77a" --service ramsec-norecord
+	check "one instance: the change succeeds" has "chauthtok: PAM_SUCCESS"
+	change $U_ALICE "Single-Stack-77a"
+	check "one instance: the change was recorded at pam_end (history)" has "must differ from the last 3"
+	drive $U_ALICE --service ramsec-broken --resp "Never-Set-888b" --resp "Never-Set-888b" chauthtok
+	grep -v ' record$' "$T/pam.d/ramsec-broken" >"$T/pam.d/ramsec-broken1"
+	drive $U_ALICE --service ramsec-broken1 --resp "Never-Set-999c" --resp "Never-Set-999c" chauthtok
+	change $U_ALICE "Never-Set-999c"
+	check "one instance: a change the writer failed is not recorded at pam_end either" has "chauthtok: PAM_SUCCESS"
+	restore_alice
+}
+
 test_current_password_set_outside_is_history() {
 	fresh "$RULES"
 	change $U_ALICE "$PW_ALICE"
