@@ -129,6 +129,25 @@ bool rs_msg_has(const struct rs_msg *m, enum rs_tag tag)
 	return tag_known(tag) && (m->present & BIT(tag));
 }
 
+void rs_msg_set_flags(struct rs_msg *m, uint32_t flags)
+{
+	m->flags = flags;
+	m->present |= BIT(RS_TAG_FLAGS);
+}
+
+void rs_msg_set_number(struct rs_msg *m, uint64_t number)
+{
+	m->number = number;
+	m->present |= BIT(RS_TAG_NUMBER);
+}
+
+bool rs_proto_allows(uint8_t type, enum rs_tag tag)
+{
+	uint32_t allowed, required;
+
+	return tag_known(tag) && type_rule(type, &allowed, &required) && (allowed & BIT(tag));
+}
+
 int rs_msg_set_str(struct rs_msg *m, enum rs_tag tag, const char *s)
 {
 	const struct tag_rule *r;

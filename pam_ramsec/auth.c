@@ -63,8 +63,7 @@ static int verify(const struct pr_ctx *c)
 		return r == PAM_BUF_ERR ? r : PAM_AUTH_ERR;
 	pr_request(c, &req, RS_MSG_AUTH_PASSWORD);
 	if (rs_msg_set_str(&req, RS_TAG_SECRET, pw) == -E2BIG) {
-		req.flags |= RS_FLAG_TOO_LONG;
-		req.present |= 1u << RS_TAG_FLAGS;
+		rs_msg_set_flags(&req, RS_FLAG_TOO_LONG);
 	}
 	r = pr_call_body(c, &req, &reply, &body);
 	rs_msg_wipe(&req);

@@ -52,8 +52,7 @@ int pr_mfa_step(const struct pr_ctx *c, const struct rs_msg *challenge, const ch
 	pr_request(c, &req, RS_MSG_AUTH_CODE);
 	rs_msg_set_str(&req, RS_TAG_SECRET, codes);
 	rs_secret_wipe(codes, sizeof(codes));
-	req.number = challenge->number;
-	req.present |= 1u << RS_TAG_NUMBER;
+	rs_msg_set_number(&req, challenge->number);
 	r = pr_call(c, &req, &reply);
 	rs_msg_wipe(&req);
 	if (r < 0)

@@ -42,14 +42,6 @@ static uint32_t who_flags(const struct pr_ctx *c)
 	return f;
 }
 
-static void set_flags(struct rs_msg *req, uint32_t flags)
-{
-	if (!flags)
-		return;
-	req->flags = flags;
-	req->present |= 1u << RS_TAG_FLAGS;
-}
-
 /* One policyd call for a password change; PAM code, message shown. */
 static int ask(const struct pr_ctx *c, uint8_t type, const char *secret, bool *ret_denied)
 {
@@ -58,7 +50,7 @@ static int ask(const struct pr_ctx *c, uint8_t type, const char *secret, bool *r
 
 	*ret_denied = false;
 	pr_request(c, &req, type);
-	set_flags(&req, who_flags(c));
+	rs_msg_set_flags(&req, who_flags(c));
 	if (secret && rs_msg_set_str(&req, RS_TAG_SECRET, secret) < 0) {
 		rs_msg_wipe(&req);
 		pr_error(c, "The password is too long.");
@@ -139,7 +131,7 @@ static void record_at_end(pam_handle_t *pamh, void *data, int status)
 		rs_msg_set_str(&req, RS_TAG_USER, p->user);
 		rs_msg_set_str(&req, RS_TAG_SERVICE, p->service);
 		rs_msg_set_str(&req, RS_TAG_SECRET, p->secret);
-		set_flags(&req, p->flags);
+		rs_msg_set_flags(&req, p->flags);
 		if (rs_client_call(pol->policyd.socket, pol->pam.timeout_ms, 1, &req, &reply, buf,
 				   cap) < 0 ||
 		    (reply.verdict != RS_V_ALLOW && reply.verdict != RS_V_IGNORE))

@@ -40,8 +40,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 		return PAM_SESSION_ERR;
 	snprintf(start, sizeof(start), "%lld", (long long)st);
 	pr_request(&c, &req, RS_MSG_SESSION_OPEN);
-	req.number = (uint64_t)getpid();
-	req.present |= 1u << RS_TAG_NUMBER;
+	rs_msg_set_number(&req, (uint64_t)getpid());
 	rs_msg_set_str(&req, RS_TAG_ARG, start);
 	info = pam_getenv(pamh, "SSH_AUTH_INFO_0"); /* sshd sets it for the session */
 	if (info)
@@ -79,8 +78,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	if (pr_ctx_init(&c, pamh, flags, argc, argv) != PAM_SUCCESS)
 		return PAM_SUCCESS;
 	pr_request(&c, &req, RS_MSG_SESSION_CLOSE);
-	req.number = *(const uint64_t *)id;
-	req.present |= 1u << RS_TAG_NUMBER;
+	rs_msg_set_number(&req, *(const uint64_t *)id);
 	pr_call(&c, &req, &reply);
 	return PAM_SUCCESS;
 }

@@ -42,6 +42,9 @@ int ctl_akey(const struct ctl *c, int argc, char **argv);
 int ctl_authorized_keys(const struct ctl *c, const char *user);
 
 /* ctl_password.c: the password verbs; argv starts after the verb. */
+/* Reads one line (a password or code) from stdin, without echo on a
+ * terminal (prompted there); 0, or -E2BIG when it does not fit in len. */
+int ctl_read_secret(const char *prompt, char *out, size_t len);
 
 int ctl_check_password(const struct ctl *c, const char *user);
 int ctl_reset_password(const struct ctl *c, const char *user, bool generate);

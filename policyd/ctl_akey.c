@@ -66,7 +66,6 @@ static int add(const struct ctl *c, const char *user, const char *line, char *id
 
 	if (r != CTL_OK)
 		return r;
-	req.present &= ~(1u << RS_TAG_FLAGS);
 	if (rs_msg_set_str(&req, RS_TAG_ARG, line) < 0) {
 		fprintf(stderr, "ramsecctl: the key is too long\n");
 		return CTL_REFUSED;
@@ -116,8 +115,6 @@ static int simple(const struct ctl *c, uint8_t type, const char *user, const cha
 
 	if (r != CTL_OK)
 		return r;
-	if (type != RS_MSG_AKEY_LIST)
-		req.present &= ~(1u << RS_TAG_FLAGS);
 	if (arg && rs_msg_set_str(&req, RS_TAG_ARG, arg) < 0)
 		return CTL_USAGE;
 	return ctl_call(c, &req, quiet);

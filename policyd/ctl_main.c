@@ -62,10 +62,8 @@ int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const cha
 		fprintf(stderr, "ramsecctl: user name too long\n");
 		return CTL_USAGE;
 	}
-	if (c->json) {
-		req->flags = RS_FLAG_JSON;
-		req->present |= 1u << RS_TAG_FLAGS;
-	}
+	if (c->json && rs_proto_allows(type, RS_TAG_FLAGS))
+		rs_msg_set_flags(req, RS_FLAG_JSON);
 	return CTL_OK;
 }
 
@@ -113,9 +111,6 @@ static int call(struct ctl *c, uint8_t type, const char *user, const char *arg)
 
 	if (r != CTL_OK)
 		return r;
-	if (type != RS_MSG_STATUS && type != RS_MSG_POLICY_SHOW && type != RS_MSG_USER_SHOW &&
-	    type != RS_MSG_REPORT && type != RS_MSG_SESSION_LIST)
-		req.present &= ~(1u << RS_TAG_FLAGS);
 	if (arg)
 		rs_msg_set_str(&req, RS_TAG_ARG, arg);
 	return ctl_call(c, &req, false);
@@ -214,9 +209,7 @@ int main(int argc, char **argv)
 
 		if (*end || !argv[2][0] || ctl_request(&c, &req, RS_MSG_SESSION_KILL, NULL))
 			return usage(stderr);
-		req.present &= ~(1u << RS_TAG_FLAGS);
-		req.number = id;
-		req.present |= 1u << RS_TAG_NUMBER;
+		rs_msg_set_number(&req, id);
 		return ctl_call(&c, &req, false);
 	}
 	if (!strcmp(argv[0], "accesskey")) {

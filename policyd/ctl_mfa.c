@@ -120,7 +120,6 @@ static int create(const struct ctl *c, const char *user, const char *png)
 
 	if (r != CTL_OK)
 		return r;
-	req.present &= ~(1u << RS_TAG_FLAGS);
 	r = ctl_exchange(c, &req, &rep, false);
 	if (r != CTL_OK)
 		return r;
@@ -137,7 +136,6 @@ static int bind(const struct ctl *c, const char *user, const char *c1, const cha
 
 	if (r != CTL_OK)
 		return r;
-	req.present &= ~(1u << RS_TAG_FLAGS);
 	snprintf(codes, sizeof(codes), "%.16s %.16s", c1, c2);
 	rs_msg_set_str(&req, RS_TAG_SECRET, codes);
 	rs_secret_wipe(codes, sizeof(codes));
@@ -151,22 +149,9 @@ static int disable(const struct ctl *c, const char *user, const char *code)
 
 	if (r != CTL_OK)
 		return r;
-	req.present &= ~(1u << RS_TAG_FLAGS);
 	if (code)
 		rs_msg_set_str(&req, RS_TAG_SECRET, code);
 	return ctl_call(c, &req, false);
-}
-
-static int read_code(const char *prompt, char *out, size_t len)
-{
-	size_t n;
-
-	fprintf(stderr, "%s", prompt);
-	if (!fgets(out, (int)len, stdin))
-		return -1;
-	n = strcspn(out, "\r\n");
-	out[n] = '\0';
-	return 0;
 }
 
 int ctl_mfa(const struct ctl *c, int argc, char **argv)
@@ -204,7 +189,7 @@ int ctl_mfa(const struct ctl *c, int argc, char **argv)
 		return bind(c, user, pos[n - 2], pos[n - 1]);
 	if (!strcmp(verb, "disable")) {
 		if (!code && geteuid() != 0 &&
-		    read_code("Verification code: ", c1, sizeof(c1)) == 0)
+		    ctl_read_secret("Verification code: ", c1, sizeof(c1)) == 0)
 			code = c1;
 		return disable(c, user, code);
 	}
@@ -213,8 +198,8 @@ int ctl_mfa(const struct ctl *c, int argc, char **argv)
 	r = create(c, user, png);
 	if (r != CTL_OK)
 		return r;
-	if (read_code("Verification code: ", c1, sizeof(c1)) < 0 ||
-	    read_code("Next verification code (wait for it to change): ", c2, sizeof(c2)) < 0)
+	if (ctl_read_secret("Verification code: ", c1, sizeof(c1)) < 0 ||
+	    ctl_read_secret("Next verification code (wait for it to change): ", c2, sizeof(c2)) < 0)
 		return CTL_REFUSED;
 	r = bind(c, user, c1, c2);
 	rs_secret_wipe(c1, sizeof(c1));

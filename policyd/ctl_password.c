@@ -22,8 +22,7 @@
 
 #define CHPASSWD "/usr/sbin/chpasswd"
 
-/* Reads one line (the password) from stdin, without echo on a terminal. */
-static int read_secret(const char *prompt, char *out, size_t len)
+int ctl_read_secret(const char *prompt, char *out, size_t len)
 {
 	struct termios old, quiet;
 	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
@@ -58,11 +57,9 @@ static int check(const struct ctl *c, const char *user, const char *pw, bool qui
 
 	if (r != CTL_OK)
 		return r;
-	req.present &= ~(1u << RS_TAG_FLAGS);
 	rs_msg_set_str(&req, RS_TAG_SERVICE, "ramsecctl");
 	rs_msg_set_str(&req, RS_TAG_SECRET, pw);
-	req.flags = RS_FLAG_BY_ROOT;
-	req.present |= 1u << RS_TAG_FLAGS;
+	rs_msg_set_flags(&req, RS_FLAG_BY_ROOT);
 	return ctl_call(c, &req, quiet);
 }
 
@@ -71,7 +68,7 @@ int ctl_check_password(const struct ctl *c, const char *user)
 	char pw[RS_SECRET_MAX + 2];
 	int r;
 
-	if (read_secret("Password to check: ", pw, sizeof(pw)) < 0) {
+	if (ctl_read_secret("Password to check: ", pw, sizeof(pw)) < 0) {
 		fprintf(stderr, "ramsecctl: the password is longer than %d bytes\n", RS_SECRET_MAX);
 		return CTL_REFUSED;
 	}
@@ -116,8 +113,7 @@ static int record(const struct ctl *c, const char *user, const char *pw)
 		return r;
 	rs_msg_set_str(&req, RS_TAG_SERVICE, "ramsecctl");
 	rs_msg_set_str(&req, RS_TAG_SECRET, pw);
-	req.flags = RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET;
-	req.present |= 1u << RS_TAG_FLAGS;
+	rs_msg_set_flags(&req, RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET);
 	return ctl_call(c, &req, true);
 }
 
@@ -142,7 +138,8 @@ int ctl_reset_password(const struct ctl *c, const char *user, bool gen)
 		fprintf(stderr, "ramsecctl: reset-password needs root\n");
 		return CTL_REFUSED;
 	}
-	r = gen ? generate(c, user, pw, sizeof(pw)) : read_secret("New password: ", pw, sizeof(pw));
+	r = gen ? generate(c, user, pw, sizeof(pw))
+		: ctl_read_secret("New password: ", pw, sizeof(pw));
 	if (r < 0) {
 		fprintf(stderr, "ramsecctl: %s\n",
 			gen ? "cannot generate a password" : "the password is too long");

@@ -180,6 +180,13 @@ int rs_msg_set_str(struct rs_msg *m, enum rs_tag tag, const char *s);
 /* True when field tag is present in m. */
 bool rs_msg_has(const struct rs_msg *m, enum rs_tag tag);
 
+/* Sets the FLAGS or NUMBER field of m and marks it present. */
+void rs_msg_set_flags(struct rs_msg *m, uint32_t flags);
+void rs_msg_set_number(struct rs_msg *m, uint64_t number);
+
+/* True when a message of type may carry field tag. */
+bool rs_proto_allows(uint8_t type, enum rs_tag tag);
+
 /* Wipes the secret and every field of m. */
 void rs_msg_wipe(struct rs_msg *m);
 
