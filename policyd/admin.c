@@ -93,7 +93,8 @@ static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct 
 	kv_num(b, json, "known_user_records", ok ? info.users : -1);
 	kv_num(b, json, "unknown_name_records", ok ? info.unknown : -1);
 	kv_num(b, json, "locked_now", ok ? info.locked : -1);
-	kv_num(b, json, "workers", pd_workers_count(d->workers));
+	kv_num(b, json, "workers", pd_workers_alive(d->workers));
+	kv_num(b, json, "workers_configured", pd_workers_count(d->workers));
 	kv_str(b, json, "policy", summary);
 	kv_num(b, json, "requests", (long long)d->stats.requests);
 	kv_num(b, json, "password_verifications", (long long)d->stats.verifications);

@@ -89,10 +89,15 @@ static int write_pid_file(const char *path)
 static int run(struct pd_daemon *d, bool detach)
 {
 	const struct rs_policyd_settings *s = &d->policy.policyd;
-	int root_fd = -1, user_fd = -1, r;
+	int root_fd = -1, user_fd = -1, ready_fd = -1, r;
 	bool activated;
 	char err[512];
 
+	/* first of all: fork keeps one thread, and no lock of the store */
+	if (detach && (ready_fd = pd_detach_begin()) < 0) {
+		pd_log(LOG_ERR, "cannot detach: %s", strerror(-ready_fd));
+		return 1;
+	}
 	if (pd_block_signals() < 0)
 		return 1;
 	if (ensure_parent(s->database, 0700) < 0 || ensure_parent(s->key_file, 0700) < 0 ||
@@ -124,14 +129,15 @@ static int run(struct pd_daemon *d, bool detach)
 	}
 	if (root_fd < 0 || user_fd < 0)
 		return 1;
-	if (detach && (daemon(0, 0) < 0 || write_pid_file(s->pid_file) < 0)) {
-		pd_log(LOG_ERR, "cannot detach: %s", strerror(errno));
+	if (detach && write_pid_file(s->pid_file) < 0) {
+		pd_log(LOG_ERR, "cannot write %s: %s", s->pid_file, strerror(errno));
 		return 1;
 	}
 	d->started = pd_now();
 	pd_log(LOG_NOTICE, "started: config %s, store %s, %d workers", d->config_path, s->database,
-	       pd_workers_count(d->workers));
+	       pd_workers_alive(d->workers));
 	pd_notify("READY=1\nSTATUS=deciding logons");
+	pd_detach_done(ready_fd, true);
 	r = pd_server_run(d, root_fd, user_fd);
 	pd_notify("STOPPING=1");
 	if (!activated) {

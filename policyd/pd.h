@@ -101,6 +101,14 @@ int64_t pd_watchdog_interval_ms(void);
 /* The listening fd systemd passed under name ("policyd", "user"), or -1. */
 int pd_activated_socket(const char *name);
 
+/* ---- detach.c: --daemon ---- */
+/* Forks into the background before any thread starts; the caller's
+ * process waits and exits 0 once pd_detach_done(fd, true) is called, 1 if
+ * the daemon exits first.  Returns the fd to report readiness on, or
+ * -errno (still in the caller's process). */
+int pd_detach_begin(void);
+void pd_detach_done(int fd, bool ok);
+
 /* ---- the current wall clock, the one place policyd reads it ---- */
 int64_t pd_now(void);
 

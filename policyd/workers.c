@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ struct pd_workers {
 	struct pd_job *done;
 	int efd;
 	int nthreads;
+	atomic_int alive;
 	int busy;
 	bool stopping;
 	pthread_t threads[MAX_THREADS];
@@ -59,6 +61,7 @@ static void *worker(void *arg)
 	 * once; nice 10: yet hashes still get CPU next to busy user jobs */
 	struct sched_param sp = {.sched_priority = 0};
 
+	atomic_fetch_add(&w->alive, 1);
 	pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 
@@ -92,6 +95,7 @@ static void *worker(void *arg)
 	}
 	pthread_mutex_unlock(&w->lock);
 	free(cd);
+	atomic_fetch_sub(&w->alive, 1);
 	return NULL;
 }
 
@@ -147,6 +151,11 @@ int pd_workers_fd(const struct pd_workers *w)
 int pd_workers_count(const struct pd_workers *w)
 {
 	return w->nthreads;
+}
+
+int pd_workers_alive(const struct pd_workers *w)
+{
+	return atomic_load(&((struct pd_workers *)w)->alive);
 }
 
 void pd_workers_submit(struct pd_workers *w, struct pd_job *job)

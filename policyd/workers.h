@@ -38,6 +38,8 @@ int pd_workers_start(int n, struct pd_workers **ret);
 void pd_workers_stop(struct pd_workers *w);
 int pd_workers_fd(const struct pd_workers *w);
 int pd_workers_count(const struct pd_workers *w);
+/* Worker threads running now (each counts itself in and out). */
+int pd_workers_alive(const struct pd_workers *w);
 /* Queues a job; the worker owns it until it comes back from done. */
 void pd_workers_submit(struct pd_workers *w, struct pd_job *job);
 /* Takes every finished job (a list through ->next), or NULL. */
