@@ -287,7 +287,11 @@ static void conn_read(struct loop *l, struct pd_conn *c)
 			reply_error(c, RS_MSG_ERROR, RS_R_BAD_REQUEST);
 			return;
 		}
+		/* busy: no more reading until the reply is out, so bytes the
+		 * peer pipelines meanwhile do not wake the loop again and again
+		 * (level-triggered); a hang-up still does */
 		c->state = PD_BUSY;
+		ep_mod(l->ep, c->fd, EPOLLRDHUP, c);
 		l->d->stats.requests++;
 		pd_dispatch(l->d, c);
 	}
@@ -475,10 +479,10 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 				continue;
 			if (c->state == PD_READ && (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 				conn_read(&l, c);
+			else if (ev[i].events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+				conn_close(&l, c); /* gone while busy or waiting */
 			else if (c->state == PD_WRITE && (ev[i].events & EPOLLOUT))
 				conn_write(&l, c);
-			else if (c->state == PD_BUSY && (ev[i].events & (EPOLLHUP | EPOLLRDHUP)))
-				conn_close(&l, c);
 		}
 		/* group commit: while hashes are still running, a write may wait
 		 * up to PD_GROUP_COMMIT_MS for others to share its fsync */

@@ -1,0 +1,32 @@
+#!/bin/bash
+# Attacks from the outside review (issue 9), through policyd's sockets and
+# the real stack: each was a hole on main and stays closed.
+. "$(dirname "$0")/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+export PYTHONPATH="$HERE"
+
+# ticks PID: CPU time (clock ticks) of policyd's event loop (its main thread)
+alive() { ctl status >/dev/null 2>&1; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/task/$1/stat"; }
+
+test_pipelined_bytes_do_not_spin() {
+	fresh
+	local t0 t1
+	t0=$(ticks "$PD_PID")
+	python3 - "$T/run/policyd.sock" "$U_ALICE" <<'PY'
+import sys, rsproto as rp
+sock, user = sys.argv[1], sys.argv[2]
+for i in range(20):
+    with rp.connect(sock) as s:
+        # a request whose hash takes a while, and bytes pipelined behind it
+        s.sendall(rp.frame(rp.AUTH_PASSWORD, user=user, service="t", secret="wrong") + b"RS")
+        rp.read_reply(s)
+PY
+	t1=$(ticks "$PD_PID")
+	# 20 hashes take about a second of wall time; a spinning loop burns it all
+	check "pipelined bytes while a hash runs: the loop does not spin ($((t1 - t0)) ticks)" \
+		test $((t1 - t0)) -lt 25
+	check "policyd still answers" alive
+}
+
+run_tests
