@@ -22,6 +22,7 @@ SAN	?=
 OPT	?= -O2 -g
 
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	  -Wstack-usage=65536 \
 	  -Wno-missing-field-initializers $(WERROR)
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -D_GNU_SOURCE \

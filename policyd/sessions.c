@@ -81,25 +81,20 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 
 void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 {
-	struct pd_session list[SESSIONS_MAX];
-	size_t n = 0;
+	struct pd_session s;
+	int r = pd_store_session_get(d->store, (int64_t)c->req.number, &s);
 
-	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0) {
+	if (r == 0 && !strcmp(s.key, w->key))
+		r = pd_store_session_delete(d->store, s.id);
+	else if (r == 0)
+		r = -ENOENT; /* another user's session: not this caller's to close */
+	if (r == -EIO) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (list[i].id != (int64_t)c->req.number || strcmp(list[i].key, w->key))
-			continue;
-		if (pd_store_session_delete(d->store, list[i].id) < 0) {
-			pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-			return;
-		}
-		pd_log(LOG_INFO, "session %lld closed", (long long)list[i].id);
-		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, true);
-		return;
-	}
-	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, false); /* gone already */
+	if (r == 0)
+		pd_log(LOG_INFO, "session %lld closed", (long long)s.id);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, r == 0); /* or gone already */
 }
 
 /* Writes msg to the terminal /dev/NAME, never following a link. */

@@ -147,6 +147,8 @@ struct pd_session {
 int pd_store_session_add(struct pd_store *s, const struct pd_session *ss, int64_t *ret_id);
 /* Every session (at most max, oldest first): 0 or -EIO. */
 int pd_store_session_list(struct pd_store *s, struct pd_session *out, size_t max, size_t *ret_n);
+/* The session id: 0, -ENOENT or -EIO. */
+int pd_store_session_get(struct pd_store *s, int64_t id, struct pd_session *ret);
 /* Writes warned and killed of a session. */
 int pd_store_session_put(struct pd_store *s, const struct pd_session *ss);
 /* 0, -ENOENT or -EIO. */

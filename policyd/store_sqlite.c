@@ -40,6 +40,7 @@ enum stmt_id {
 	ST_MFA_IN_USE,
 	ST_SESS_ADD,
 	ST_SESS_LIST,
+	ST_SESS_GET,
 	ST_SESS_PUT,
 	ST_SESS_DEL,
 	ST__MAX,
@@ -91,6 +92,8 @@ static const char *const stmt_sql[ST__MAX] = {
 		    "opened, deadline) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_SESS_LIST] = "SELECT id, key, user, service, tty, rhost, pid, starttime, opened, "
 		     "deadline, warned, killed FROM sessions ORDER BY id",
+    [ST_SESS_GET] = "SELECT id, key, user, service, tty, rhost, pid, starttime, opened, "
+		    "deadline, warned, killed FROM sessions WHERE id = ?1",
     [ST_SESS_PUT] = "UPDATE sessions SET warned = ?2, killed = ?3 WHERE id = ?1",
     [ST_SESS_DEL] = "DELETE FROM sessions WHERE id = ?1",
 };
@@ -784,31 +787,48 @@ int pd_store_session_add(struct pd_store *s, const struct pd_session *ss, int64_
 	return 0;
 }
 
+static void session_row(sqlite3_stmt *st, struct pd_session *x)
+{
+	x->id = sqlite3_column_int64(st, 0);
+	copy_text(x->key, sizeof(x->key), st, 1);
+	copy_text(x->user, sizeof(x->user), st, 2);
+	copy_text(x->service, sizeof(x->service), st, 3);
+	copy_text(x->tty, sizeof(x->tty), st, 4);
+	copy_text(x->rhost, sizeof(x->rhost), st, 5);
+	x->pid = sqlite3_column_int64(st, 6);
+	x->starttime = sqlite3_column_int64(st, 7);
+	x->opened = sqlite3_column_int64(st, 8);
+	x->deadline = sqlite3_column_int64(st, 9);
+	x->warned = sqlite3_column_int64(st, 10);
+	x->killed = sqlite3_column_int64(st, 11);
+}
+
 int pd_store_session_list(struct pd_store *s, struct pd_session *out, size_t max, size_t *ret_n)
 {
 	sqlite3_stmt *st = stmt(s, ST_SESS_LIST);
 	size_t n = 0;
 	int r;
 
-	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < max) {
-		struct pd_session *x = &out[n++];
-
-		x->id = sqlite3_column_int64(st, 0);
-		copy_text(x->key, sizeof(x->key), st, 1);
-		copy_text(x->user, sizeof(x->user), st, 2);
-		copy_text(x->service, sizeof(x->service), st, 3);
-		copy_text(x->tty, sizeof(x->tty), st, 4);
-		copy_text(x->rhost, sizeof(x->rhost), st, 5);
-		x->pid = sqlite3_column_int64(st, 6);
-		x->starttime = sqlite3_column_int64(st, 7);
-		x->opened = sqlite3_column_int64(st, 8);
-		x->deadline = sqlite3_column_int64(st, 9);
-		x->warned = sqlite3_column_int64(st, 10);
-		x->killed = sqlite3_column_int64(st, 11);
-	}
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		session_row(st, &out[n++]);
 	sqlite3_reset(st);
 	*ret_n = n;
 	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(s, "reading sessions");
+}
+
+int pd_store_session_get(struct pd_store *s, int64_t id, struct pd_session *ret)
+{
+	sqlite3_stmt *st = stmt(s, ST_SESS_GET);
+	int r;
+
+	sqlite3_bind_int64(st, 1, id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		session_row(st, ret);
+	sqlite3_reset(st);
+	if (r == SQLITE_ROW)
+		return 0;
+	return r == SQLITE_DONE ? -ENOENT : fail(s, "reading a session");
 }
 
 int pd_store_session_put(struct pd_store *s, const struct pd_session *ss)

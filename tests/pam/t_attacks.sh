@@ -29,4 +29,17 @@ PY
 	check "policyd still answers" alive
 }
 
+test_sessions_on_a_small_stack() {
+	# closing a session put 5.7 MB on the stack; -Wstack-usage keeps every
+	# function under 64 KiB, and a policyd with a 1 MiB stack serves sessions
+	fresh
+	pd_stop
+	ulimit -S -s 1024
+	pd_start
+	ulimit -S -s 8192
+	drive $U_ALICE --tty pts/7 open close
+	check "session open and close with a 1 MiB stack" has "close: PAM_SUCCESS"
+	check "policyd survived" alive
+}
+
 run_tests
