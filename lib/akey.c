@@ -89,10 +89,13 @@ int rs_akey_parse(const char *line, char type[RS_AKEY_TYPE_MAX + 1], char b64[RS
 	return 0;
 }
 
-bool rs_akey_idle(const struct rs_policy *p, int64_t created, int64_t last_used, int64_t now)
+bool rs_akey_idle(const struct rs_policy *p, int64_t created, int64_t last_used, int64_t enabled_at,
+		  int64_t now)
 {
 	int64_t since = last_used > created ? last_used : created;
 
+	if (enabled_at > since)
+		since = enabled_at;
 	return since > 0 && now - since >= (int64_t)p->pref.max_idle_days_for_access_keys * 86400;
 }
 

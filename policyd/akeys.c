@@ -26,8 +26,8 @@ static int load(struct pd_daemon *d, const struct pd_who *w, struct pd_akey *key
 	if (pd_store_akey_list(d->store, w->key, keys, RS_AKEY_MAX + 1, n) < 0)
 		return -EIO;
 	for (size_t i = 0; i < *n; i++) {
-		if (!keys[i].active ||
-		    !rs_akey_idle(&d->policy, keys[i].created, keys[i].last_used, now))
+		if (!keys[i].active || !rs_akey_idle(&d->policy, keys[i].created, keys[i].last_used,
+						     keys[i].enabled_at, now))
 			continue;
 		keys[i].active = false;
 		pd_log(LOG_NOTICE, "access key %s of user=\"%.32s\" unused for %d days: disabled",
@@ -120,8 +120,9 @@ static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey
 			      st, cr, used);
 		rs_buf_json_str(&b, a->last_source);
 		rs_buf_printf(&b, ",\"idle\":%s}",
-			      rs_akey_idle(&d->policy, a->created, a->last_used, now) ? "true"
-										      : "false");
+			      rs_akey_idle(&d->policy, a->created, a->last_used, a->enabled_at, now)
+				  ? "true"
+				  : "false");
 	}
 	if (json)
 		rs_buf_put(&b, "]\n", 2);
@@ -148,7 +149,7 @@ static void do_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *
 	if (!strcmp(what, "enable") || !strcmp(what, "disable")) {
 		a->active = !strcmp(what, "enable");
 		if (a->active)
-			a->last_used = pd_now(); /* a re-enabled key is not idle at once */
+			a->enabled_at = pd_now(); /* not idle again at once; last use untouched */
 		r = pd_store_akey_put(d->store, w->key, a);
 	} else if (!strcmp(what, "delete")) {
 		r = pd_store_akey_delete(d->store, w->key, id);

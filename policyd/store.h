@@ -120,6 +120,7 @@ struct pd_akey {
 	char b64[RS_AKEY_B64_MAX + 1];
 	bool active;
 	int64_t created, last_used;
+	int64_t enabled_at; /* last turned active again; 0: never disabled */
 	char last_source[RS_RHOST_MAX + 1];
 };
 

@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 enum stmt_id {
 	ST_USER_GET,
@@ -81,10 +81,10 @@ static const char *const stmt_sql[ST__MAX] = {
     [ST_TICKET_MFA_CLEAR_ALL] = "DELETE FROM mfa_tickets",
     [ST_SOURCE_GET] = "SELECT last_seen FROM sources WHERE key = ?1 AND source = ?2",
     [ST_SOURCE_PUT] = "INSERT OR REPLACE INTO sources(key, source, last_seen) VALUES(?1, ?2, ?3)",
-    [ST_AKEY_LIST] = "SELECT id, type, b64, active, created, last_used, last_source "
+    [ST_AKEY_LIST] = "SELECT id, type, b64, active, created, last_used, last_source, enabled_at "
 		     "FROM access_keys WHERE key = ?1 ORDER BY created, id",
     [ST_AKEY_PUT] = "INSERT OR REPLACE INTO access_keys(id, key, type, b64, active, created, "
-		    "last_used, last_source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		    "last_used, last_source, enabled_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_AKEY_DEL] = "DELETE FROM access_keys WHERE id = ?1 AND key = ?2",
     [ST_MFA_IN_USE] = "SELECT EXISTS(SELECT 1 FROM mfa WHERE bound = 1) OR "
 		      "EXISTS(SELECT 1 FROM users WHERE mfa_bind_required = 1)",
@@ -173,6 +173,8 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " deadline INTEGER NOT NULL,"
     " warned INTEGER NOT NULL DEFAULT 0,"
     " killed INTEGER NOT NULL DEFAULT 0);",
+    /* 7: when an access key was last turned active again (issue 9) */
+    "ALTER TABLE access_keys ADD COLUMN enabled_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 struct pd_store {
@@ -719,6 +721,7 @@ int pd_store_akey_list(struct pd_store *s, const char *key, struct pd_akey *out,
 		a->created = sqlite3_column_int64(st, 4);
 		a->last_used = sqlite3_column_int64(st, 5);
 		copy_text(a->last_source, sizeof(a->last_source), st, 6);
+		a->enabled_at = sqlite3_column_int64(st, 7);
 	}
 	sqlite3_reset(st);
 	*ret_n = n;
@@ -739,6 +742,7 @@ int pd_store_akey_put(struct pd_store *s, const char *key, const struct pd_akey 
 	sqlite3_bind_int64(st, 6, a->created);
 	sqlite3_bind_int64(st, 7, a->last_used);
 	sqlite3_bind_text(st, 8, a->last_source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, a->enabled_at);
 	return write_step(s, st, "writing an access key");
 }
 

@@ -26,9 +26,11 @@
  */
 int rs_akey_parse(const char *line, char type[RS_AKEY_TYPE_MAX + 1], char b64[RS_AKEY_B64_MAX + 1]);
 
-/* True when a key created at created and last used at last_used (0 =
- * never) is idle at now under max_idle_days_for_access_keys. */
-bool rs_akey_idle(const struct rs_policy *p, int64_t created, int64_t last_used, int64_t now);
+/* True when a key is idle at now under max_idle_days_for_access_keys:
+ * unused since the latest of created, last_used and enabled_at (when it was
+ * last turned active again); 0 = never. */
+bool rs_akey_idle(const struct rs_policy *p, int64_t created, int64_t last_used, int64_t enabled_at,
+		  int64_t now);
 
 /*
  * Finds, in SSH_AUTH_INFO_0 (lines "publickey TYPE BASE64", others

@@ -97,6 +97,17 @@ test_idle_keys() {
 	check "90 days unused: no longer served" test -z "$OUT"
 	OUT=$(ctl accesskey list $U_ALICE)
 	check "and listed as inactive" has "inactive"
+	local id
+	id=$(ak_ids $U_ALICE)
+	ctl accesskey enable $U_ALICE "$id" >/dev/null
+	OUT=$(ctl accesskey list $U_ALICE --json)
+	check "enable does not touch last used: still never used" python3 -c 'import json,sys; k=json.loads(sys.argv[1]); assert k[0]["last_used"]=="never" and k[0]["status"]=="active"' "$OUT"
+	advance $((90 * 86400 - 60))
+	OUT=$(ctl authorized-keys $U_ALICE)
+	check "re-enabled: not idle again for max_idle_days from enabling" has "ramsec:$id"
+	advance 60
+	OUT=$(ctl authorized-keys $U_ALICE)
+	check "re-enabled and unused for 90 days: idle again" test -z "$OUT"
 }
 
 run_tests

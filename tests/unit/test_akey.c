@@ -340,6 +340,7 @@ struct idle_case {
 	int days;
 	int64_t created, last_used, now;
 	bool want;
+	int64_t enabled_at; /* 0 unless the key was turned active again */
 };
 
 static const struct idle_case idle_cases[] = {
@@ -361,6 +362,11 @@ static const struct idle_case idle_cases[] = {
     {"0 times: never idle", 90, 0, 0, T + 1000 * DAY, false},
     {"0 times: never idle, now 0", 90, 0, 0, 0, false},
     {"clock before creation", 90, T, 0, T - 1000 * DAY, false},
+    {"re-enabled: from enabling, exactly", 90, T, T, T + 100 * DAY, true, T + 10 * DAY},
+    {"re-enabled: from enabling, one second before", 90, T, T, T + 100 * DAY - 1, false,
+     T + 10 * DAY},
+    {"re-enabled before the last use: from the last use", 90, T, T + 20 * DAY, T + 110 * DAY - 1,
+     false, T + 10 * DAY},
 };
 
 static void test_idle(void **state)
@@ -373,7 +379,7 @@ static void test_idle(void **state)
 		rs_policy_init_defaults(&p);
 		p.pref.max_idle_days_for_access_keys = c->days;
 		p.pref.max_idle_days_for_users = 90; /* not the one that counts */
-		if (rs_akey_idle(&p, c->created, c->last_used, c->now) != c->want)
+		if (rs_akey_idle(&p, c->created, c->last_used, c->enabled_at, c->now) != c->want)
 			fail_msg("%s: want %s", c->why, c->want ? "idle" : "not idle");
 	}
 }
@@ -385,8 +391,8 @@ static void test_idle_default_730(void **state)
 	(void)state;
 	rs_policy_init_defaults(&p);
 	assert_int_equal(p.pref.max_idle_days_for_access_keys, 730);
-	assert_false(rs_akey_idle(&p, T, 0, T + 730 * DAY - 1));
-	assert_true(rs_akey_idle(&p, T, 0, T + 730 * DAY));
+	assert_false(rs_akey_idle(&p, T, 0, 0, T + 730 * DAY - 1));
+	assert_true(rs_akey_idle(&p, T, 0, 0, T + 730 * DAY));
 }
 
 int main(void)
