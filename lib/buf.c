@@ -78,3 +78,16 @@ void rs_buf_log_str(struct rs_buf *b, const char *s, size_t max)
 		rs_buf_put(b, "...", 3);
 	rs_buf_put(b, "\"", 1);
 }
+
+void rs_text_escape(const char *s, char *out, size_t len)
+{
+	struct rs_buf b;
+
+	rs_buf_init(&b, out, len);
+	for (const unsigned char *c = (const unsigned char *)s; c && *c && !b.overflow; c++) {
+		if (*c < 0x20 || *c >= 0x7f || *c == '\\')
+			rs_buf_printf(&b, "\\x%02x", *c);
+		else
+			rs_buf_put(&b, (const char *)c, 1);
+	}
+}

@@ -53,7 +53,10 @@ static void kv_str(struct rs_buf *b, bool json, const char *k, const char *v)
 		rs_buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", k);
 		rs_buf_json_str(b, v);
 	} else {
-		rs_buf_printf(b, "%-22s %s\n", k, v);
+		char text[4 * RS_RHOST_MAX + 1]; /* the longest value: a source */
+
+		rs_text_escape(v, text, sizeof(text));
+		rs_buf_printf(b, "%-22s %s\n", k, text);
 	}
 }
 

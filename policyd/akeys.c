@@ -108,8 +108,11 @@ static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey
 		pd_iso_time(a->created, cr, sizeof(cr));
 		pd_iso_time(a->last_used, used, sizeof(used));
 		if (!json) {
+			char from[4 * RS_RHOST_MAX + 1];
+
+			rs_text_escape(a->last_used ? a->last_source : "-", from, sizeof(from));
 			rs_buf_printf(&b, "%-18s  %-8s  %-20s  %-20s  %s\n", a->id, st, cr, used,
-				      a->last_used ? a->last_source : "-");
+				      from);
 			continue;
 		}
 		rs_buf_printf(&b, "%s{\"id\":\"%s\",\"type\":", i ? "," : "", a->id);

@@ -72,10 +72,19 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
-	pd_log(LOG_INFO,
-	       "session %lld opened user=\"%.32s\" service=\"%.32s\" pid %lld, ends in %d h",
-	       (long long)id, s.user, s.service, (long long)s.pid,
-	       d->policy.pref.login_session_duration);
+	{
+		char line[256];
+		struct rs_buf b;
+
+		rs_buf_init(&b, line, sizeof(line));
+		rs_buf_printf(&b, "session %lld opened user=", (long long)id);
+		rs_buf_log_str(&b, s.user, 32);
+		rs_buf_printf(&b, " service=");
+		rs_buf_log_str(&b, s.service, 32);
+		rs_buf_printf(&b, " pid %lld, ends in %d h", (long long)s.pid,
+			      d->policy.pref.login_session_duration);
+		pd_log(LOG_INFO, "%s", line);
+	}
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, (uint64_t)id, NULL, true);
 }
 
@@ -261,10 +270,17 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 		long long left = s->deadline > now ? (long long)(s->deadline - now) : 0;
 
 		if (!json) {
+			char user[4 * RS_NAME_MAX + 1], svc[4 * RS_SERVICE_MAX + 1];
+			char tty[4 * RS_TTY_MAX + 1], from[4 * RS_RHOST_MAX + 1];
+
+			/* PAM_SERVICE, PAM_TTY and PAM_RHOST are anyone's text */
+			rs_text_escape(s->user, user, sizeof(user));
+			rs_text_escape(s->service, svc, sizeof(svc));
+			rs_text_escape(s->tty[0] ? s->tty : "-", tty, sizeof(tty));
+			rs_text_escape(s->rhost[0] ? s->rhost : "local", from, sizeof(from));
 			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %lldh%02lldm\n",
-				      (long long)s->id, s->user, s->service,
-				      s->tty[0] ? s->tty : "-", s->rhost[0] ? s->rhost : "local",
-				      (long long)s->pid, left / 3600, left % 3600 / 60);
+				      (long long)s->id, user, svc, tty, from, (long long)s->pid,
+				      left / 3600, left % 3600 / 60);
 			continue;
 		}
 		rs_buf_printf(&b, "%s{\"id\":%lld,\"user\":", i ? "," : "", (long long)s->id);

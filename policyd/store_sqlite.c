@@ -83,8 +83,9 @@ static const char *const stmt_sql[ST__MAX] = {
     [ST_SOURCE_PUT] = "INSERT OR REPLACE INTO sources(key, source, last_seen) VALUES(?1, ?2, ?3)",
     [ST_AKEY_LIST] = "SELECT id, type, b64, active, created, last_used, last_source, enabled_at "
 		     "FROM access_keys WHERE key = ?1 ORDER BY created, id",
-    [ST_AKEY_PUT] = "INSERT OR REPLACE INTO access_keys(id, key, type, b64, active, created, "
-		    "last_used, last_source, enabled_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_AKEY_PUT] =
+	"INSERT OR REPLACE INTO access_keys(id, key, type, b64, active, created, "
+	"last_used, last_source, enabled_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_AKEY_DEL] = "DELETE FROM access_keys WHERE id = ?1 AND key = ?2",
     [ST_MFA_IN_USE] = "SELECT EXISTS(SELECT 1 FROM mfa WHERE bound = 1) OR "
 		      "EXISTS(SELECT 1 FROM users WHERE mfa_bind_required = 1)",

@@ -31,4 +31,9 @@ void rs_buf_json_str(struct rs_buf *b, const char *s);
  * bytes, then "...". */
 void rs_buf_log_str(struct rs_buf *b, const char *s, size_t max);
 
+/* Writes s into out (len bytes, NUL-terminated, cut to fit) for a
+ * terminal or a table: printable ASCII as is, '\\' and every other byte as
+ * \xHH, so no control character leaves. */
+void rs_text_escape(const char *s, char *out, size_t len);
+
 #endif

@@ -42,4 +42,26 @@ test_sessions_on_a_small_stack() {
 	check "policyd survived" alive
 }
 
+test_control_characters_never_leave() {
+	fresh
+	local esc=$'\e' tty=$'pts/9\e[2J' rhost=$'evil\e]0;owned\a'
+	drive $U_ALICE --tty "$tty" --rhost "$rhost" open
+	check "a session with control characters in PAM_TTY and PAM_RHOST opens" has "open: PAM_SUCCESS"
+	OUT=$(ctl session list)
+	check "session list: no escape byte" hasnt "$esc"
+	check "session list: the tty shown escaped" has 'pts/9\x1b[2J'
+	check "session list: the source shown escaped" has 'evil\x1b]0;owned\x07'
+	drive $U_ALICE --rhost "$rhost" acct
+	OUT=$(ctl user show $U_ALICE)
+	check "user show: no escape byte in the last source" hasnt "$esc"
+	check "user show: the last source escaped" has 'evil\x1b]0;owned\x07'
+	local svc=$'rs\etest'
+	cp "$T/pam.d/ramsec-test" "$T/pam.d/$svc"
+	OUT=$("$BUILD/tests/pamdrive" --confdir "$T/pam.d" --service "$svc" --user $U_ALICE open 2>&1)
+	check "a service name with an escape byte opens a session" has "open: PAM_SUCCESS"
+	OUT=$(ctl session list)
+	check "session list: the service shown escaped" has 'rs\x1btest'
+	check "policyd's log: no control character from PAM items" test "$(tr -d '\n' <"$T/policyd.log" | tr -cd '\000-\037\177' | wc -c)" -eq 0
+}
+
 run_tests
