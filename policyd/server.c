@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -221,7 +222,8 @@ static void accept_all(struct loop *l, int lfd, bool admin)
 		if (fd < 0)
 			return;
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-		    (admin && cred.uid != 0) || l->nconns >= PD_MAX_CONNS ||
+		    (admin && cred.uid != 0) ||
+		    (admin && l->nconns - l->nuser >= PD_ROOT_CONNS_MAX) ||
 		    (!admin && user_conns(l, cred.uid) >= PD_USER_CONNS_PER_UID) ||
 		    (!admin && l->nuser >= PD_USER_CONNS_MAX) || !(c = calloc(1, sizeof(*c)))) {
 			close(fd);
@@ -436,6 +438,17 @@ static int setup_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/* Enough descriptors for every connection the budgets allow. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < PD_NOFILE) {
+		rl.rlim_cur = rl.rlim_max < PD_NOFILE ? rl.rlim_max : PD_NOFILE;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 {
 	struct loop l = {.d = d, .reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)};
@@ -445,6 +458,7 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 
 	if (sfd < 0)
 		return sfd;
+	raise_nofile();
 	the_loop = &l;
 	l.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (l.ep < 0 || ep_add(l.ep, root_fd, EPOLLIN, (void *)(intptr_t)TAG_ROOT) < 0 ||

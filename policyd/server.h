@@ -18,11 +18,15 @@
 #include "ramsec/totp.h"
 #include "workers.h"
 
-#define PD_IO_TIMEOUT_MS      5000  /* a request must arrive within this */
-#define PD_IDLE_TIMEOUT_MS    10000 /* a kept-alive connection may idle this long */
-#define PD_MAX_CONNS	      2048
-#define PD_USER_CONNS_MAX     256  /* on the users' socket, all users */
-#define PD_USER_CONNS_PER_UID 8	   /* on the users' socket, one user */
+#define PD_IO_TIMEOUT_MS   5000	 /* a request must arrive within this */
+#define PD_IDLE_TIMEOUT_MS 10000 /* a kept-alive connection may idle this long */
+/* Connection budgets: the root socket's never shrinks for the users'; one
+ * uid holds at most a share of the users' (sshd's AuthorizedKeysCommandUser
+ * asks once per key tried, up to MaxStartups connections at a time). */
+#define PD_ROOT_CONNS_MAX     2048
+#define PD_USER_CONNS_MAX     1024 /* on the users' socket, all users */
+#define PD_USER_CONNS_PER_UID 128  /* on the users' socket, one user */
+#define PD_NOFILE	      (PD_ROOT_CONNS_MAX + PD_USER_CONNS_MAX + 64)
 #define PD_SESSION_TICK_MS    5000 /* sessions are checked this often */
 #define PD_GROUP_COMMIT_MS    2	   /* a write waits at most this for company */
 

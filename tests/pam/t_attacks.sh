@@ -64,4 +64,34 @@ test_control_characters_never_leave() {
 	check "policyd's log: no control character from PAM items" test "$(tr -d '\n' <"$T/policyd.log" | tr -cd '\000-\037\177' | wc -c)" -eq 0
 }
 
+# parallel_akeys N: N connections held open at once as nobody, each asking
+# for alice's keys; prints how many were answered
+parallel_akeys() {
+	runuser -u nobody -- env PYTHONPATH="$HERE" python3 - "$T/run/user.sock" "$U_ALICE" "$1" <<'PY'
+import sys, rsproto as rp
+sock, user, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+conns = [rp.connect(sock) for _ in range(n)]
+answered = 0
+for s in conns:
+    try:
+        s.sendall(rp.frame(rp.AUTHORIZED_KEYS, user=user))
+        answered += rp.read_reply(s).get("verdict") == rp.ALLOW
+    except (ConnectionError, OSError):
+        pass
+print(answered)
+PY
+}
+
+test_authorized_keys_user_under_load() {
+	fresh
+	ssh-keygen -q -t ed25519 -N "" -f "$T/k1"
+	ctl accesskey import $U_ALICE "$(cat "$T/k1.pub")" >/dev/null
+	OUT=$(parallel_akeys 64)
+	check "64 parallel authorized-keys calls as nobody: all answered ($OUT)" test "$OUT" -eq 64
+	OUT=$(parallel_akeys 200)
+	check "one uid still holds at most 128 connections ($OUT of 200 answered)" test "$OUT" -eq 128
+	drive $U_BOB --resp "$PW_BOB" auth
+	check "logons go on meanwhile" has "auth: PAM_SUCCESS"
+}
+
 run_tests
