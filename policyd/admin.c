@@ -79,8 +79,9 @@ static void kv_bool(struct rs_buf *b, bool json, const char *k, bool v)
 static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct rs_buf *b)
 {
 	struct pd_store_info info;
-	char summary[512];
-	bool ok = pd_store_info(d->store, pd_now(), &info) == 0;
+	char summary[512], store[256];
+	const char *failing = pd_store_failing(d->store);
+	bool read_ok = pd_store_info(d->store, pd_now(), &info) == 0, ok = read_ok && !failing;
 
 	rs_policy_summary(&d->policy, summary, sizeof(summary));
 	if (json)
@@ -90,12 +91,16 @@ static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct 
 	kv_num(b, json, "pid", (long long)getpid());
 	kv_num(b, json, "uptime_seconds", (long long)(pd_now() - d->started));
 	kv_str(b, json, "config", d->config_path);
-	kv_str(b, json, "store", ok ? "sqlite ok" : "sqlite error");
+	snprintf(store, sizeof(store), "sqlite %s%s", ok ? "ok" : "failing: ",
+		 ok	   ? ""
+		 : failing ? failing
+			   : "cannot read");
+	kv_str(b, json, "store", store);
 	kv_str(b, json, "database", d->policy.policyd.database);
-	kv_num(b, json, "schema", ok ? info.schema : -1);
-	kv_num(b, json, "known_user_records", ok ? info.users : -1);
-	kv_num(b, json, "unknown_name_records", ok ? info.unknown : -1);
-	kv_num(b, json, "locked_now", ok ? info.locked : -1);
+	kv_num(b, json, "schema", read_ok ? info.schema : -1);
+	kv_num(b, json, "known_user_records", read_ok ? info.users : -1);
+	kv_num(b, json, "unknown_name_records", read_ok ? info.unknown : -1);
+	kv_num(b, json, "locked_now", read_ok ? info.locked : -1);
 	kv_num(b, json, "workers", pd_workers_alive(d->workers));
 	kv_num(b, json, "workers_configured", pd_workers_count(d->workers));
 	kv_str(b, json, "policy", summary);
@@ -104,6 +109,7 @@ static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct 
 	kv_num(b, json, "dummy_hashes", (long long)d->stats.dummy_hashes);
 	kv_num(b, json, "failures_recorded", (long long)d->stats.failures);
 	kv_num(b, json, "commits", (long long)d->stats.commits);
+	kv_num(b, json, "commit_failures", (long long)d->stats.commit_failures);
 	kv_num(b, json, "bad_frames", (long long)d->stats.bad_frames);
 	if (json)
 		rs_buf_put(b, "}\n", 2);

@@ -71,26 +71,25 @@ static void slot_put(struct pd_slot *s)
 		}
 }
 
-void pd_log_decision(const char *what, const struct pd_who *w, const struct rs_msg *req,
-		     const struct rs_decision *dec)
+void pd_note_decision(struct pd_conn *c, const char *what, const struct pd_who *w,
+		      const struct rs_decision *dec)
 {
-	char line[1024];
+	const struct rs_msg *req = &c->req;
 	struct rs_buf b;
 
-	rs_buf_init(&b, line, sizeof(line));
+	rs_buf_init(&b, c->note, sizeof(c->note));
 	rs_buf_printf(&b, "%s user=", what);
 	if (w->facts.known)
-		rs_buf_log_str(&b, req->user, 64);
+		rs_buf_log_str(&b, w->facts.user, 64);
 	else
 		rs_buf_printf(&b, "(unknown)");
 	rs_buf_printf(&b, " service=");
 	rs_buf_log_str(&b, req->service, 32);
 	rs_buf_printf(&b, " rhost=");
 	rs_buf_log_str(&b, req->rhost[0] ? req->rhost : "local", 64);
-	rs_buf_printf(&b, " verdict=%s reason=\"%s\"", rs_verdict_str(dec->verdict),
-		      rs_reason_str(dec->reason));
-	pd_log(dec->verdict == RS_V_ALLOW || dec->verdict == RS_V_IGNORE ? LOG_INFO : LOG_NOTICE,
-	       "%s", line);
+	c->note_verdict = (uint8_t)dec->verdict;
+	c->note_reason = (uint16_t)dec->reason;
+	c->noted = true;
 }
 
 void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote)
@@ -102,6 +101,8 @@ void pd_reply_error(struct pd_conn *c, enum rs_reason reason)
 {
 	struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = reason};
 
+	c->note_verdict = RS_V_ERROR; /* if a decision was noted, it failed */
+	c->note_reason = (uint16_t)reason;
 	pd_reply_decision(c, &dec, false);
 }
 
@@ -124,7 +125,7 @@ static void do_auth_start(struct pd_daemon *d, struct pd_conn *c, const struct p
 
 	rs_eval_auth_start(&d->policy, &w->facts, &dec);
 	if (dec.verdict != RS_V_CONTINUE)
-		pd_log_decision("auth", w, &c->req, &dec);
+		pd_note_decision(c, "auth", w, &dec);
 	/* locked (a known name or not): say so with the prompt, where sshd
 	 * shows it; the password is still asked for, and refused */
 	else if (pd_store_user_get(d->store, w->key, &rec) == 0 &&
@@ -182,7 +183,7 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 		return false;
 	}
 	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &dec)) {
-		pd_log_decision("auth", w, &c->req, &dec);
+		pd_note_decision(c, "auth", w, &dec);
 		pd_reply_decision(c, &dec, false);
 		return false;
 	}
@@ -258,7 +259,7 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 					pd_reply_error(c, RS_R_STORE);
 					return;
 				}
-				pd_log_decision("auth", w, &c->req, &dec);
+				pd_note_decision(c, "auth", w, &dec);
 				pd_reply_decision(c, &dec, true);
 				return;
 			}
@@ -282,7 +283,7 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 		return;
 	}
 	pd_reply_decision(c, &dec, true);
-	pd_log_decision("auth", w, &c->req, &dec);
+	pd_note_decision(c, "auth", w, &dec);
 }
 
 void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
@@ -365,7 +366,7 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		}
 		wrote = true;
 	}
-	pd_log_decision(w->facts.key_login ? "account(key)" : "account", w, &c->req, &dec);
+	pd_note_decision(c, w->facts.key_login ? "account(key)" : "account", w, &dec);
 	pd_reply_decision(c, &dec, wrote || pd_store_in_transaction(d->store));
 }
 

@@ -289,7 +289,7 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 	}
 	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, now, &dec)) {
 		/* locked meanwhile: not even a right code gets in */
-		pd_log_decision("mfa", w, &c->req, &dec);
+		pd_note_decision(c, "mfa", w, &dec);
 		pd_reply_decision(c, &dec, false);
 		return;
 	}
@@ -331,10 +331,11 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	pd_log_decision(p.bind			  ? "mfa bind"
-			: replay && p.password_ok ? "mfa replay"
-						  : "mfa",
-			w, &c->req, &dec);
+	pd_note_decision(c,
+			 p.bind			   ? "mfa bind"
+			 : replay && p.password_ok ? "mfa replay"
+						   : "mfa",
+			 w, &dec);
 	pd_reply_decision(c, &dec, true);
 }
 

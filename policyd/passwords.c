@@ -43,13 +43,13 @@ static bool start_check(struct pd_daemon *d, struct pd_conn *c, const struct pd_
 	rs_eval_change_start(&d->policy, &w->facts, pd_now(), &dec);
 	if (dec.verdict != RS_V_CONTINUE || !rs_msg_has(&c->req, RS_TAG_SECRET)) {
 		if (dec.verdict != RS_V_CONTINUE)
-			pd_log_decision("chauthtok", w, &c->req, &dec);
+			pd_note_decision(c, "chauthtok", w, &dec);
 		pd_reply_decision(c, &dec, false);
 		return false;
 	}
 	rs_eval_new_password(&d->policy, &w->facts, c->req.secret, &dec);
 	if (dec.verdict != RS_V_ALLOW || history_n(d, w) == 0) {
-		pd_log_decision("password check", w, &c->req, &dec);
+		pd_note_decision(c, "password check", w, &dec);
 		pd_reply_decision(c, &dec, false);
 		return false;
 	}
@@ -135,7 +135,7 @@ static void check_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_w
 	reused |= pd_job_matches(job, SLOT_SHADOW);
 	if (reused)
 		rs_eval_reused(&d->policy, &dec);
-	pd_log_decision("password check", w, &c->req, &dec);
+	pd_note_decision(c, "password check", w, &dec);
 	pd_reply_decision(c, &dec, false);
 }
 
@@ -151,7 +151,7 @@ static void set_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		/* the stack did not really set it: nothing enters the history */
 		dec.verdict = RS_V_DENY;
 		dec.reason = RS_R_PW_NOT_SET;
-		pd_log_decision("password set", w, &c->req, &dec);
+		pd_note_decision(c, "password set", w, &dec);
 		pd_reply_decision(c, &dec, false);
 		return;
 	}
@@ -175,7 +175,7 @@ static void set_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	pd_log_decision(rec.pw_initial ? "password reset" : "password set", w, &c->req, &dec);
+	pd_note_decision(c, rec.pw_initial ? "password reset" : "password set", w, &dec);
 	pd_reply_decision(c, &dec, true);
 }
 

@@ -28,6 +28,7 @@ struct pd_stats {
 	uint64_t dummy_hashes;	/* unknown users, equalising time */
 	uint64_t failures;	/* failed tries recorded */
 	uint64_t commits;
+	uint64_t commit_failures;
 	uint64_t bad_frames;
 };
 

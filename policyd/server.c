@@ -92,6 +92,8 @@ static void free_out(struct pd_conn *c)
 	c->out = NULL;
 }
 
+static void log_note(struct pd_conn *c, bool refused);
+
 static void conn_reset_input(struct pd_conn *c, int64_t timeout)
 {
 	rs_secret_wipe(c->in, c->in_len);
@@ -117,6 +119,7 @@ static void conn_close(struct loop *l, struct pd_conn *c)
 	}
 	if (c->job)
 		c->job->owner = NULL; /* stopping: the worker's result is dropped */
+	log_note(c, false);	      /* the peer left before the reply */
 	pd_dispatch_forget(c);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -176,6 +179,10 @@ static void error_msg(struct rs_msg *m, uint8_t type, uint32_t id, enum rs_reaso
 	m->present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
 	m->verdict = RS_V_ERROR;
 	m->reason = (uint16_t)reason;
+	if (reason == RS_R_STORE)
+		rs_msg_set_str(m, RS_TAG_MESSAGE,
+			       "The logon policy service cannot record this; refused. "
+			       "Contact your administrator.");
 }
 
 /* Replies with an error frame and closes. */
@@ -329,39 +336,74 @@ static void conn_write(struct loop *l, struct pd_conn *c)
 	conn_read(l, c); /* a pipelined request may be waiting */
 }
 
+/* Logs the decision c's reply carries (pd_note_decision), now that its
+ * fate is known: what the user got, not what was decided. */
+static void log_note(struct pd_conn *c, bool refused)
+{
+	if (!c->noted)
+		return;
+	c->noted = false;
+	if (refused)
+		pd_log(LOG_ERR,
+		       "%s verdict=error reason=\"%s\" (decided %s; not recorded, refused)",
+		       c->note, rs_reason_str(RS_R_STORE), rs_verdict_str(c->note_verdict));
+	else
+		pd_log(c->note_verdict == RS_V_ALLOW || c->note_verdict == RS_V_IGNORE ? LOG_INFO
+										       : LOG_NOTICE,
+		       "%s verdict=%s reason=\"%s\"", c->note, rs_verdict_str(c->note_verdict),
+		       rs_reason_str(c->note_reason));
+}
+
+/* The commit of this turn is done: the replies that reported a write are
+ * now true, or (failed) become errors - what they claim is not on disk. */
+static void settle(struct loop *l, bool failed)
+{
+	for (struct pd_conn *c = l->flush; c; c = c->next_flush) {
+		struct rs_msg m;
+
+		if (!c->needs_commit)
+			continue;
+		c->needs_commit = false;
+		if (!failed)
+			continue;
+		log_note(c, true);
+		error_msg(&m, c->req.type, c->req.id, RS_R_STORE);
+		c->close_after = true;
+		encode_reply(c, &m);
+	}
+}
+
 /*
  * Sends the replies that report no write at once.  With commit, commits the
- * open transaction first and sends the rest too; a failed commit turns them
- * into errors (what they claim is not on disk: fail closed).  Without
- * commit, they stay queued for a later turn (group commit).
+ * open transaction first and sends the rest too (fail closed: see settle).
+ * Without commit, they stay queued for a later turn (group commit); a reply
+ * whose time has not come (not_before) waits too.
  */
 static void flush(struct loop *l, bool commit)
 {
-	struct pd_conn *list = l->flush, *held = NULL, *c;
-	bool failed = false;
+	struct pd_conn *list, *held = NULL, *c;
 
-	if (commit && pd_store_in_transaction(l->d->store)) {
-		failed = pd_store_commit(l->d->store) < 0;
-		if (!failed)
-			l->d->stats.commits++;
+	if (commit) {
+		bool failed = false;
+
+		if (pd_store_in_transaction(l->d->store)) {
+			failed = pd_store_commit(l->d->store) < 0;
+			l->d->stats.commits += !failed;
+			l->d->stats.commit_failures += failed;
+		}
+		settle(l, failed);
 	}
+	list = l->flush;
 	l->flush = NULL;
 	while ((c = list)) {
 		list = c->next_flush;
 		c->next_flush = NULL;
-		if ((c->needs_commit && !commit) || c->not_before > rs_now_ms()) {
+		if (c->needs_commit || c->not_before > rs_now_ms()) {
 			c->next_flush = held;
 			held = c;
 			continue;
 		}
-		if (failed && c->needs_commit) {
-			struct rs_msg m;
-
-			pd_log(LOG_ERR, "store commit failed; request refused");
-			error_msg(&m, c->req.type, c->req.id, RS_R_STORE);
-			c->close_after = true;
-			encode_reply(c, &m);
-		}
+		log_note(c, false);
 		conn_write(l, c);
 	}
 	while ((c = held)) {

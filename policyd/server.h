@@ -50,6 +50,10 @@ struct pd_conn {
 	size_t in_need;
 	uint8_t *out;
 	size_t out_len, out_off;
+	bool noted;	      /* a decision to log when its reply leaves */
+	uint8_t note_verdict; /* what was decided ... */
+	uint16_t note_reason;
+	char note[768];	      /* ... and about whom: "auth user=... service=... rhost=..." */
 	struct rs_msg req;    /* the request being served */
 	struct pd_who who;    /* its user, resolved once */
 	struct pd_slot *slot; /* the user it waits for, if any */
@@ -93,9 +97,11 @@ struct pd_user_rec;
 /* What the jobs are for (pd_job.kind). */
 enum pd_job_kind { PD_JOB_VERIFY = 1, PD_JOB_PW_CHECK, PD_JOB_PW_SET };
 
-/* Logs a decision: known users by name, unknown ones never. */
-void pd_log_decision(const char *what, const struct pd_who *w, const struct rs_msg *req,
-		     const struct rs_decision *dec);
+/* Notes the decision for c's request, logged when the reply leaves with
+ * what the user really got (a reply whose write failed is refused): known
+ * users by name, unknown ones never. */
+void pd_note_decision(struct pd_conn *c, const char *what, const struct pd_who *w,
+		      const struct rs_decision *dec);
 /* Replies to c with dec; wrote: the reply reports a write to the store. */
 void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote);
 void pd_reply_error(struct pd_conn *c, enum rs_reason reason);

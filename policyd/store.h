@@ -63,6 +63,9 @@ int pd_store_begin(struct pd_store *s);
  * the transaction is rolled back. */
 int pd_store_commit(struct pd_store *s);
 bool pd_store_in_transaction(const struct pd_store *s);
+/* NULL while the store works; after a failed commit (until one succeeds),
+ * what went wrong, for status. */
+const char *pd_store_failing(const struct pd_store *s);
 
 /* Reads a user's record: 0 (ret->exists says whether a row was there) or
  * -EIO. */

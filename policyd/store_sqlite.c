@@ -182,12 +182,19 @@ struct pd_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__MAX];
 	bool in_tx;
+	bool doomed;	      /* a statement of the open transaction failed */
+	bool failing;	      /* the last commit failed; until one succeeds */
+	char last_error[160]; /* what went wrong last */
 	char path[256];
 };
 
 static int fail(struct pd_store *s, const char *what)
 {
-	pd_log(LOG_ERR, "store %s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	snprintf(s->last_error, sizeof(s->last_error), "%s: %s", what, sqlite3_errmsg(s->db));
+	pd_log(LOG_ERR, "store %s: %s", s->path, s->last_error);
+	/* the transaction cannot commit what it was meant to (SQLite may even
+	 * have rolled it back): nothing more goes into it */
+	s->doomed |= s->in_tx;
 	return -EIO;
 }
 
@@ -197,7 +204,8 @@ static int exec(struct pd_store *s, const char *sql)
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
-	pd_log(LOG_ERR, "store %s: %s", s->path, msg ? msg : "error");
+	snprintf(s->last_error, sizeof(s->last_error), "%.16s: %s", sql, msg ? msg : "error");
+	pd_log(LOG_ERR, "store %s: %s", s->path, s->last_error);
 	sqlite3_free(msg);
 	return -EIO;
 }
@@ -341,23 +349,43 @@ void pd_store_close(struct pd_store *s)
 
 int pd_store_begin(struct pd_store *s)
 {
+	if (s->in_tx && sqlite3_get_autocommit(s->db))
+		s->doomed = true; /* SQLite rolled it back after an error */
 	if (s->in_tx)
-		return 0;
-	if (exec(s, "BEGIN IMMEDIATE") < 0)
+		return s->doomed ? -EIO : 0;
+	if (exec(s, "BEGIN IMMEDIATE") < 0) {
+		s->failing = true;
 		return -EIO;
+	}
 	s->in_tx = true;
+	s->doomed = false;
 	return 0;
 }
 
 int pd_store_commit(struct pd_store *s)
 {
+	bool ok;
+
 	if (!s->in_tx)
 		return 0;
+	ok = !s->doomed && !sqlite3_get_autocommit(s->db) && exec(s, "COMMIT") == 0;
+	/* after a failed COMMIT SQLite may or may not still be in the
+	 * transaction (SQLITE_FULL rolls it back): end it only if it is */
+	if (!ok && !sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK");
 	s->in_tx = false;
-	if (exec(s, "COMMIT") == 0)
-		return 0;
-	exec(s, "ROLLBACK");
-	return -EIO;
+	s->doomed = false;
+	s->failing = !ok;
+	if (ok)
+		s->last_error[0] = '\0';
+	else if (!s->last_error[0])
+		snprintf(s->last_error, sizeof(s->last_error), "commit: %s", sqlite3_errmsg(s->db));
+	return ok ? 0 : -EIO;
+}
+
+const char *pd_store_failing(const struct pd_store *s)
+{
+	return s->failing ? s->last_error : NULL;
 }
 
 bool pd_store_in_transaction(const struct pd_store *s)

@@ -20,6 +20,7 @@
 struct pd_workers {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	pthread_cond_t up; /* a worker counted itself in */
 	struct pd_job *queue, **queue_tail;
 	struct pd_job *done;
 	int efd;
@@ -61,7 +62,10 @@ static void *worker(void *arg)
 	 * once; nice 10: yet hashes still get CPU next to busy user jobs */
 	struct sched_param sp = {.sched_priority = 0};
 
+	pthread_mutex_lock(&w->lock);
 	atomic_fetch_add(&w->alive, 1);
+	pthread_cond_signal(&w->up);
+	pthread_mutex_unlock(&w->lock);
 	pthread_setschedparam(pthread_self(), SCHED_BATCH, &sp);
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 
@@ -113,6 +117,7 @@ int pd_workers_start(int n, struct pd_workers **ret)
 		n = MAX_THREADS;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	pthread_cond_init(&w->up, NULL);
 	w->queue_tail = &w->queue;
 	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (w->efd < 0) {
@@ -125,6 +130,10 @@ int pd_workers_start(int n, struct pd_workers **ret)
 			return -EAGAIN;
 		}
 	}
+	pthread_mutex_lock(&w->lock); /* ready means every worker runs */
+	while (atomic_load(&w->alive) < w->nthreads)
+		pthread_cond_wait(&w->up, &w->lock);
+	pthread_mutex_unlock(&w->lock);
 	*ret = w;
 	return 0;
 }

@@ -94,4 +94,36 @@ test_authorized_keys_user_under_load() {
 	check "logons go on meanwhile" has "auth: PAM_SUCCESS"
 }
 
+test_full_disk() {
+	fresh
+	pd_stop
+	rm -rf "$T/state"/*
+	mount -t tmpfs -o size=1m,mode=0700 tmpfs "$T/state" || { ok "SKIP: cannot mount a tmpfs"; return; }
+	pd_start
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	dd if=/dev/zero of="$T/state/fill" bs=4k 2>/dev/null
+	local i
+	for i in $(seq 1 40); do
+		drive $U_ALICE --resp "$PW_ALICE" auth
+		has "auth: PAM_SUCCESS" || break
+	done
+	check "disk full: the right password is refused once the outcome cannot be recorded" has "auth: PAM_AUTH_ERR"
+	check "and the user is told why" has "cannot record this; refused"
+	OUT=$(cat "$T/policyd.log")
+	check "the log says what the user got" has 'verdict=error reason="state store error" (decided allow; not recorded, refused)'
+	check "the rollback is clean" hasnt "no transaction is active"
+	OUT=$(ctl status 2>&1)
+	check "status shows the store failing" grep -q '^store  *sqlite failing: ' <<<"$OUT"
+	check "and exits 1" bash -c "! '$BUILD/ramsecctl' --config '$T/ramsec.conf' status >/dev/null 2>&1"
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "still full: still refused (fail closed)" has "auth: PAM_AUTH_ERR"
+	rm -f "$T/state/fill"
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "space again: the right password logs on" has "auth: PAM_SUCCESS"
+	OUT=$(ctl status)
+	check "and status shows the store ok" field store "sqlite ok"
+	pd_stop
+	umount "$T/state"
+}
+
 run_tests
