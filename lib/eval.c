@@ -216,12 +216,12 @@ void rs_eval_account(const struct rs_policy *p, const struct rs_facts *f,
 		deny_mask(ret, f);
 		return;
 	}
-	if (rs_lock_is_locked(s, now, &left)) {
+	if (f->password_logon && rs_lock_is_locked(s, now, &left)) {
 		deny_locked(ret, left);
 		return;
 	}
 	decide(ret, RS_V_ALLOW, RS_R_NONE, NULL);
-	if (!f->is_root)
+	if (f->password_logon && !f->is_root)
 		password_validity(p, f, now, ret);
 }
 

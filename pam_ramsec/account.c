@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * account: runs for every logon, also those that skipped auth (SSH keys).
- * policyd re-checks masks and the lock, then the password's validity
- * (expired: refused with hard_expire, else PAM_NEW_AUTHTOK_REQD so the
- * application has the user change it); it knows from its own store whether
- * this logon passed our password check, since sshd runs auth in another
- * process.
+ * account: runs for every logon, also those that skipped auth (SSH keys,
+ * su from root, cron).  policyd re-checks the masks; for a password logon
+ * (our auth marked this PAM transaction) also the lock and the password's
+ * validity (expired: refused with hard_expire, else PAM_NEW_AUTHTOK_REQD so
+ * the application has the user change it).
  */
 #include <security/pam_ext.h>
 
@@ -22,6 +21,8 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	if (r != PAM_SUCCESS)
 		return r == PAM_BUF_ERR || r == PAM_SERVICE_ERR ? r : PAM_PERM_DENIED;
 	pr_request(&c, &req, RS_MSG_ACCOUNT);
+	if (pr_password_logon(&c))
+		rs_msg_set_flags(&req, RS_FLAG_PASSWORD_LOGON);
 	info = pam_getenv(pamh, "SSH_AUTH_INFO_0");
 	if (info)
 		rs_msg_set_str(&req, RS_TAG_AUTHINFO, info);

@@ -80,6 +80,8 @@ static int verify(const struct pr_ctx *c)
 
 	if (r == PAM_SUCCESS && prompted && pam_set_item(c->pamh, PAM_AUTHTOK, pw) != PAM_SUCCESS)
 		r = PAM_AUTH_ERR;
+	if (r == PAM_SUCCESS && pr_mark_password_logon(c) != PAM_SUCCESS)
+		r = PAM_BUF_ERR;
 	rs_secret_free_str(pw);
 	return r;
 }

@@ -225,3 +225,19 @@ int pr_prompt_secret(const struct pr_ctx *c, const char *prompt, char **ret)
 	*ret = resp;
 	return PAM_SUCCESS;
 }
+
+#define DATA_PASSWORD_LOGON "ramsec_password_logon"
+
+int pr_mark_password_logon(const struct pr_ctx *c)
+{
+	static const char marker[] = "yes"; /* static: nothing to free */
+
+	return pam_set_data(c->pamh, DATA_PASSWORD_LOGON, (void *)marker, NULL);
+}
+
+bool pr_password_logon(const struct pr_ctx *c)
+{
+	const void *v = NULL;
+
+	return pam_get_data(c->pamh, DATA_PASSWORD_LOGON, &v) == PAM_SUCCESS && v;
+}

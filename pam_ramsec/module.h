@@ -60,6 +60,17 @@ void pr_info(const struct pr_ctx *c, const char *text);
  * (challenge: reason and token; body: what to show for binding). */
 int pr_mfa_step(const struct pr_ctx *c, const struct rs_msg *challenge, const char *body);
 
+/*
+ * The password logon marker: auth sets it when policyd accepted a password
+ * (and code); account reads it.  Module data lives in the PAM handle of
+ * one process, so it is the signal sshd really gives: its keyboard-
+ * interactive child runs auth and account in one process, while a public
+ * key logon runs account alone, in the monitor.  A logon in which no
+ * password was checked is not subject to the password lock and expiry.
+ */
+int pr_mark_password_logon(const struct pr_ctx *c);
+bool pr_password_logon(const struct pr_ctx *c);
+
 /* Asks for a secret with echo off.
   Returns PAM_SUCCESS and a malloc'd
  * *ret (the caller wipes and frees it), or a PAM error. */

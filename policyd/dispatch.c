@@ -276,9 +276,7 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 
 	if (dec.verdict != RS_V_ALLOW)
 		d->stats.failures++;
-	if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
-	    (dec.verdict == RS_V_ALLOW &&
-	     pd_store_ticket_put(d->store, w->key, c->req.rhost, now) < 0)) {
+	if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
@@ -324,22 +322,23 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	int64_t now = pd_now();
-	bool password_logon = false, wrote = false;
+	bool wrote = false;
 
-	if (pd_store_user_get(d->store, w->key, &rec) < 0 ||
-	    (w->facts.known && pd_store_ticket_take(d->store, w->key, c->req.rhost, now,
-						    PD_TICKET_MAX_AGE, &password_logon) < 0)) {
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	/* a key logon is one sshd says was by public key (ExposeAuthInfo)
-	 * without our password step; anything else gets no key exemption */
-	w->facts.key_login = !password_logon && !strncmp(c->req.authinfo, "publickey ", 10);
+	/* the module says whether our auth checked a password in this PAM
+	 * transaction; without one (an SSH key, su from root, cron) the
+	 * password settings do not apply, as RAM leaves access keys alone */
+	w->facts.password_logon = c->req.flags & RS_FLAG_PASSWORD_LOGON;
+	w->facts.key_login = !w->facts.password_logon && c->req.rhost[0];
 	if (w->facts.known)
 		pd_pw_facts(&rec, pd_shadow_get(c->req.user, &sh) == 0 ? &sh : NULL, &w->facts);
 	rs_secret_wipe(&sh, sizeof(sh));
 	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
-	if (dec.verdict == RS_V_ALLOW && w->facts.key_login && w->facts.known) {
+	if (dec.verdict == RS_V_ALLOW && !w->facts.password_logon && w->facts.known) {
+		/* sshd versions that tell the account phase which key it was */
 		int r = pd_akey_logon(d, w, c->req.authinfo, c->req.rhost, now);
 
 		if (r == -EIO) {
@@ -366,7 +365,7 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		}
 		wrote = true;
 	}
-	pd_note_decision(c, w->facts.key_login ? "account(key)" : "account", w, &dec);
+	pd_note_decision(c, w->facts.password_logon ? "account" : "account(no password)", w, &dec);
 	pd_reply_decision(c, &dec, wrote || pd_store_in_transaction(d->store));
 }
 

@@ -319,7 +319,6 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 		}
 		source(c->req.rhost, src, sizeof(src));
 		if (pd_store_mfa_put(d->store, w->key, &m) < 0 ||
-		    pd_store_ticket_put(d->store, w->key, c->req.rhost, now) < 0 ||
 		    (d->policy.pref.enable_save_mfa_ticket && src[0] &&
 		     pd_store_mfa_ticket_put(d->store, w->key, src,
 					     now + (int64_t)RS_MFA_TICKET_DAYS * 86400) < 0)) {

@@ -15,7 +15,6 @@
 
 #define PD_KEY_MAX	  80  /* "u:" + name, or "h:" + 64 hex digits */
 #define PD_HASH_MAX	  512 /* a crypt(3) hash from /etc/shadow */
-#define PD_TICKET_MAX_AGE 600 /* auth -> account, seconds */
 
 /* ---- log.c: authpriv syslog, or stderr in the foreground ---- */
 void pd_log_init(bool to_stderr);

@@ -36,6 +36,7 @@ static bool alive(const struct pd_session *s)
 void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 {
 	struct pd_session s = {0};
+	struct pd_user_rec rec;
 	char *end;
 	int64_t id;
 	int r;
@@ -67,7 +68,13 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	snprintf(s.tty, sizeof(s.tty), "%s", c->req.tty);
 	snprintf(s.rhost, sizeof(s.rhost), "%s", c->req.rhost);
 	s.opened = pd_now();
-	s.deadline = s.opened + (int64_t)d->policy.pref.login_session_duration * 3600;
+	/* session validity binds people (console logon on), not program users */
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return;
+	}
+	if (rec.console_logon)
+		s.deadline = s.opened + (int64_t)d->policy.pref.login_session_duration * 3600;
 	if (pd_store_session_add(d->store, &s, &id) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
@@ -81,8 +88,13 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		rs_buf_log_str(&b, s.user, 32);
 		rs_buf_printf(&b, " service=");
 		rs_buf_log_str(&b, s.service, 32);
-		rs_buf_printf(&b, " pid %lld, ends in %d h", (long long)s.pid,
-			      d->policy.pref.login_session_duration);
+		if (s.deadline)
+			rs_buf_printf(&b, " pid %lld, ends in %d h", (long long)s.pid,
+				      d->policy.pref.login_session_duration);
+		else
+			rs_buf_printf(&b,
+				      " pid %lld, no deadline (console logon off: a program user)",
+				      (long long)s.pid);
 		pd_log(LOG_INFO, "%s", line);
 	}
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, (uint64_t)id, NULL, true);
@@ -222,11 +234,12 @@ void pd_sessions_tick(struct pd_daemon *d)
 			pd_store_session_delete(d->store, s->id);
 			continue;
 		}
+		/* deadline 0: a program user's session, which has no validity */
 		if (s->killed && now - s->killed >= KILL_AFTER)
 			end(s, now, "did not stop at SIGTERM");
-		else if (!s->killed && now >= s->deadline)
+		else if (s->deadline && !s->killed && now >= s->deadline)
 			end(s, now, "login_session_duration reached");
-		else if (!s->warned && now >= s->deadline - WARN_BEFORE) {
+		else if (s->deadline && !s->warned && now >= s->deadline - WARN_BEFORE) {
 			warn(s, s->deadline - now);
 			s->warned = now;
 		}
@@ -268,6 +281,11 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 	for (size_t i = 0; i < n; i++) {
 		const struct pd_session *s = &list[i];
 		long long left = s->deadline > now ? (long long)(s->deadline - now) : 0;
+		char lefttext[32] = "none";
+
+		if (s->deadline)
+			snprintf(lefttext, sizeof(lefttext), "%lldh%02lldm", left / 3600,
+				 left % 3600 / 60);
 
 		if (!json) {
 			char user[4 * RS_NAME_MAX + 1], svc[4 * RS_SERVICE_MAX + 1];
@@ -278,9 +296,9 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 			rs_text_escape(s->service, svc, sizeof(svc));
 			rs_text_escape(s->tty[0] ? s->tty : "-", tty, sizeof(tty));
 			rs_text_escape(s->rhost[0] ? s->rhost : "local", from, sizeof(from));
-			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %lldh%02lldm\n",
+			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %s\n",
 				      (long long)s->id, user, svc, tty, from, (long long)s->pid,
-				      left / 3600, left % 3600 / 60);
+				      lefttext);
 			continue;
 		}
 		rs_buf_printf(&b, "%s{\"id\":%lld,\"user\":", i ? "," : "", (long long)s->id);

@@ -158,17 +158,8 @@ int pd_store_session_put(struct pd_store *s, const struct pd_session *ss);
 /* 0, -ENOENT or -EIO. */
 int pd_store_session_delete(struct pd_store *s, int64_t id);
 
-/* Notes that key passed
-
- our password check from rhost at now. */
-int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now);
-/* Takes (deletes) the ticket of key; *ret_found when one from rhost younger
- * than max_age was there.  0 or -EIO. */
-int pd_store_ticket_take(struct pd_store *s, const char *key, const char *rhost, int64_t now,
-			 int64_t max_age, bool *ret_found);
-
 /* Deletes rows of unknown names with no failure left in the window and no
- * lock, and stale tickets.  Returns the rows deleted or -EIO. */
+ * lock.  Returns the rows deleted or -EIO. */
 int pd_store_sweep(struct pd_store *s, int64_t now);
 
 int pd_store_info(struct pd_store *s, int64_t now, struct pd_store_info *ret);

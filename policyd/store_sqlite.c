@@ -12,16 +12,12 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 enum stmt_id {
 	ST_USER_GET,
 	ST_USER_PUT,
-	ST_TICKET_PUT,
-	ST_TICKET_GET,
-	ST_TICKET_DEL,
 	ST_SWEEP_UNKNOWN,
-	ST_SWEEP_TICKETS,
 	ST_HIST_GET,
 	ST_HIST_ADD,
 	ST_HIST_PRUNE,
@@ -59,12 +55,8 @@ static const char *const stmt_sql[ST__MAX] = {
 		    "pw_set_at = ?8, pw_initial = ?9, pw_reset_required = ?10, "
 		    "hist_setting = ?11, mfa_bind_required = ?12, console_logon = ?13, "
 		    "first_seen = ?14, idle_reset_at = ?15",
-    [ST_TICKET_PUT] = "INSERT OR REPLACE INTO auth_tickets(key, rhost, at) VALUES(?1, ?2, ?3)",
-    [ST_TICKET_GET] = "SELECT rhost, at FROM auth_tickets WHERE key = ?1",
-    [ST_TICKET_DEL] = "DELETE FROM auth_tickets WHERE key = ?1",
     [ST_SWEEP_UNKNOWN] = "DELETE FROM users WHERE key LIKE 'h:%' AND locked_until <= ?1 "
 			 "AND updated < ?1 - 3600",
-    [ST_SWEEP_TICKETS] = "DELETE FROM auth_tickets WHERE at < ?1 - 3600 OR at > ?1 + 3600",
     [ST_HIST_GET] = "SELECT hash FROM history WHERE key = ?1 ORDER BY seq DESC LIMIT ?2",
     [ST_HIST_ADD] = "INSERT INTO history(key, seq, hash, set_at) VALUES(?1, "
 		    "(SELECT coalesce(max(seq), 0) + 1 FROM history WHERE key = ?1), ?2, ?3)",
@@ -176,6 +168,8 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " killed INTEGER NOT NULL DEFAULT 0);",
     /* 7: when an access key was last turned active again (issue 9) */
     "ALTER TABLE access_keys ADD COLUMN enabled_at INTEGER NOT NULL DEFAULT 0;",
+    /* 8: a password logon is known from the PAM transaction, not a ticket */
+    "DROP TABLE auth_tickets;",
 };
 
 struct pd_store {
@@ -515,59 +509,14 @@ int pd_store_history_add(struct pd_store *s, const char *key, const char *hash, 
 	return r == SQLITE_DONE ? 0 : fail(s, "pruning the history");
 }
 
-int pd_store_ticket_put(struct pd_store *s, const char *key, const char *rhost, int64_t now)
-{
-	sqlite3_stmt *st = stmt(s, ST_TICKET_PUT);
-	int r;
-
-	if (pd_store_begin(s) < 0)
-		return -EIO;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rhost ? rhost : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	r = sqlite3_step(st);
-	sqlite3_reset(st);
-	return r == SQLITE_DONE ? 0 : fail(s, "writing a ticket");
-}
-
-int pd_store_ticket_take(struct pd_store *s, const char *key, const char *rhost, int64_t now,
-			 int64_t max_age, bool *ret_found)
-{
-	sqlite3_stmt *st = stmt(s, ST_TICKET_GET);
-	int r;
-
-	*ret_found = false;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	if (r == SQLITE_DONE)
-		return 0;
-	if (r != SQLITE_ROW)
-		return fail(s, "reading a ticket");
-	{
-		const unsigned char *t = sqlite3_column_text(st, 0);
-		int64_t at = sqlite3_column_int64(st, 1);
-
-		*ret_found = t && !strcmp((const char *)t, rhost ? rhost : "") && at <= now &&
-			     now - at <= max_age;
-	}
-	sqlite3_reset(st);
-	if (pd_store_begin(s) < 0)
-		return -EIO;
-	st = stmt(s, ST_TICKET_DEL);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	sqlite3_reset(st);
-	return r == SQLITE_DONE ? 0 : fail(s, "deleting a ticket");
-}
-
 int pd_store_sweep(struct pd_store *s, int64_t now)
 {
 	int n = 0;
 
 	if (pd_store_begin(s) < 0)
 		return -EIO;
-	for (int id = ST_SWEEP_UNKNOWN; id <= ST_SWEEP_TICKETS; id++) {
-		sqlite3_stmt *st = stmt(s, (enum stmt_id)id);
+	{
+		sqlite3_stmt *st = stmt(s, ST_SWEEP_UNKNOWN);
 
 		sqlite3_bind_int64(st, 1, now);
 		if (sqlite3_step(st) != SQLITE_DONE)

@@ -25,7 +25,8 @@ struct rs_facts {
 	bool governed;	       /* known and in scope (rs_scope_governs) */
 	bool is_root;	       /* uid 0 */
 	const char *rhost;     /* PAM_RHOST, NULL or "" for none */
-	bool key_login;	       /* account phase without a password logon */
+	bool password_logon;   /* account phase: a password was checked in this logon */
+	bool key_login;	       /* a remote logon in which no password was checked */
 	bool by_root;	       /* password change: the caller's real uid is 0 */
 	struct rs_pw_state pw; /* the password's age and flags */
 	bool console_off;      /* console logon status inactive, or idle */
@@ -81,10 +82,12 @@ bool rs_eval_pre_verify(const struct rs_policy *p, const struct rs_facts *f,
 void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool ok,
 		      struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
 
-/* The account phase: masks (unless a key login is exempt), lock, then the
- * password's validity (not for root): expired with hard_expire = DENY,
- * expired or reset required = CHANGE, expiring within 7 days = ALLOW with
- * a warning in the message. */
+/* The account phase: masks (unless a key login is exempt); then, for a
+ * password logon only (RAM: the password settings govern password logons,
+ * not access keys, su from root or cron), the lock and the password's
+ * validity (not for root): expired with hard_expire = DENY, expired or
+ * reset required = CHANGE, expiring within 7 days = ALLOW with a warning
+ * in the message. */
 void rs_eval_account(const struct rs_policy *p, const struct rs_facts *f,
 		     const struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
 

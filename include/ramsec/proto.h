@@ -57,7 +57,7 @@ enum rs_msg_type {
 	RS_MSG_PING = 1,
 	RS_MSG_AUTH_START = 2,	   /* may this logon go on to the password? */
 	RS_MSG_AUTH_PASSWORD = 3,  /* verify the password and record the outcome */
-	RS_MSG_ACCOUNT = 4,	   /* account phase: masks, lock, expiry */
+	RS_MSG_ACCOUNT = 4,	   /* account phase: masks; lock, expiry of password logons */
 	RS_MSG_PASSWORD_CHECK = 5, /* may the user change it; is this one acceptable */
 	RS_MSG_PASSWORD_SET = 6,   /* the stack set it: record it (history, age) */
 	RS_MSG_AUTH_CODE = 7,	   /* the MFA code(s) after AUTH_PASSWORD, with its token */
@@ -101,12 +101,15 @@ enum rs_tag {
 };
 
 enum rs_flag {
-	RS_FLAG_JSON = 1u << 0,	       /* render the body as JSON */
-	RS_FLAG_TOO_LONG = 1u << 1,    /* the secret typed was longer than the wire
+	RS_FLAG_JSON = 1u << 0,		  /* render the body as JSON */
+	RS_FLAG_TOO_LONG = 1u << 1,	  /* the secret typed was longer than the wire
 				     * allows: it is a failed try, never verified */
-	RS_FLAG_BY_ROOT = 1u << 2,     /* the caller's real uid is 0 */
-	RS_FLAG_ADMIN_RESET = 1u << 3, /* an administrator set it (initial age) */
-	RS_FLAG__ALL = RS_FLAG_JSON | RS_FLAG_TOO_LONG | RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET,
+	RS_FLAG_BY_ROOT = 1u << 2,	  /* the caller's real uid is 0 */
+	RS_FLAG_ADMIN_RESET = 1u << 3,	  /* an administrator set it (initial age) */
+	RS_FLAG_PASSWORD_LOGON = 1u << 4, /* account: our auth checked a password in
+					   * this PAM transaction */
+	RS_FLAG__ALL = RS_FLAG_JSON | RS_FLAG_TOO_LONG | RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET |
+		       RS_FLAG_PASSWORD_LOGON,
 };
 
 enum rs_verdict {

@@ -30,14 +30,26 @@ check "and the lock is shown with the prompt" has "The account is locked after t
 OUT=$(ctl accesskey create rse_bob)
 sed -n '/BEGIN OPENSSH/,/END OPENSSH/p' <<<"$OUT" >"$T/bob.key"; chmod 600 "$T/bob.key"
 ssh_key rs_c1 "$T/bob.key" rse_bob@192.0.2.1
-check "a locked user's access key is refused" hasnt "E2E-OK"
+check "locked by wrong passwords, the user still logs on with an access key (RAM)" has "E2E-OK"
+ssh_pw rs_c1 rse_bob@192.0.2.1 --answer "Password:=$PW"
+check "while the right password stays refused" hasnt "E2E-OK"
+OUT=$(grep 'account(no password) user="rse_bob"' "$T/policyd.log")
+check "sshd's key logon reached the account phase without our password step" has "verdict=allow"
 ctl user unlock rse_bob >/dev/null
 ssh_key rs_c1 "$T/bob.key" rse_bob@192.0.2.1
-check "unlocked: the access key logs on (served by AuthorizedKeysCommand)" has "E2E-OK"
+check "the access key logs on (served by AuthorizedKeysCommand)" has "E2E-OK"
 OUT=$(ctl accesskey list rse_bob --json)
 check "the key's last use is recorded from SSH_AUTH_INFO_0" python3 -c 'import json,sys; k=json.loads(sys.argv[1]); assert k[0]["last_used_from"]=="192.0.2.10"' "$OUT"
 ssh_key rs_c2 "$T/bob.key" rse_bob@198.51.100.1
 check "a key logon from outside the masks is refused" hasnt "E2E-OK"
+sed -i 's/login_session_duration = 1; };/login_session_duration = 1; exempt_key_logins_from_masks = true; };/' "$T/ramsec.conf"
+ctl reload >/dev/null
+ssh_key rs_c2 "$T/bob.key" rse_bob@198.51.100.1
+check "exempt_key_logins_from_masks: the key logs on from outside the masks" has "E2E-OK"
+ssh_pw rs_c2 rse_bob@198.51.100.1 --answer "Password:=$PW"
+check "exempt_key_logins_from_masks: a password from there is still refused" hasnt "E2E-OK"
+sed -i 's/ exempt_key_logins_from_masks = true;//' "$T/ramsec.conf"
+ctl reload >/dev/null
 ctl accesskey disable rse_bob "$(ctl accesskey list rse_bob | awk 'NR == 2 {print $1}')" >/dev/null
 ssh_key rs_c1 "$T/bob.key" rse_bob@192.0.2.1
 check "a disabled access key is refused" hasnt "E2E-OK"

@@ -9,7 +9,8 @@
  *
  * OPS: auth, acct, open, close (sessions; --hold N sleeps N s after the
  * ops, keeping this process - the session's - alive), chauthtok, chauthtok-expired (PAM_CHANGE_EXPIRED_AUTHTOK,
- * as sshd and login do after PAM_NEW_AUTHTOK_REQD).  --ruid USER runs with
+ * as sshd and login do after PAM_NEW_AUTHTOK_REQD), exec:CMD (runs CMD between
+ * two ops of one PAM transaction).  --ruid USER runs with
  * that real uid and effective uid 0, as a setuid passwd does.  Output lines: "prompt: TEXT", "error: TEXT",
  * "info: TEXT", "OP: PAM_CODE_NAME".  A --resp of "@NULL" answers with a
  * NULL response (Ctrl-D); with no answer left the conversation fails.
@@ -235,7 +236,11 @@ int main(int argc, char **argv)
 			r = pam_open_session(pamh, 0);
 		else if (!strcmp(argv[i], "close"))
 			r = pam_close_session(pamh, 0);
-		else
+		else if (!strncmp(argv[i], "exec:", 5)) { /* between two ops */
+			fflush(stdout);
+			printf("exec: %d\n", system(argv[i] + 5));
+			continue;
+		} else
 			return 2;
 		printf("%s: %s\n", argv[i], code(r));
 		fflush(stdout);

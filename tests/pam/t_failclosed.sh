@@ -89,14 +89,15 @@ test_socket_not_roots() {
 
 test_restart_between_auth_and_account() {
 	fresh 'security_preference = { login_network_masks = "192.0.2.0/24"; exempt_key_logins_from_masks = true; };'
-	drive $U_ALICE --rhost 192.0.2.9 --resp "$PW_ALICE" auth
+	# one PAM transaction; policyd killed and started again between its
+	# auth and its account phase
+	local restart="('$BUILD/ramsec-policyd' --config '$T/ramsec.conf' --foreground >>'$T/policyd.log' 2>&1 & echo \$! >'$T/pd2.pid');
+		for i in \$(seq 100); do '$BUILD/ramsecctl' --config '$T/ramsec.conf' status >/dev/null 2>&1 && break; sleep 0.05; done"
+	drive $U_ALICE --rhost 192.0.2.9 --resp "$PW_ALICE" auth "exec:kill -9 $PD_PID" "exec:$restart" acct
+	PD_PID=$(cat "$T/pd2.pid")
 	check "auth before the restart" has "auth: PAM_SUCCESS"
-	pd_kill9
-	: >"$T/policyd.log"
-	pd_start
-	drive $U_ALICE --rhost 192.0.2.9 acct
 	check "account after a restart" has "acct: PAM_SUCCESS"
-	check "the restarted policyd knows it was a password logon" grep -q 'info\]: account user="rst_alice"' "$T/policyd.log"
+	check "the restarted policyd is told it was a password logon" grep -q 'info\]: account user="rst_alice"' "$T/policyd.log"
 }
 
 test_sigterm_with_hashes_in_flight() {

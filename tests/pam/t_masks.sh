@@ -69,9 +69,10 @@ test_key_login_account_phase() {
 	drive $U_ALICE --rhost 192.0.2.8 --resp x auth
 	drive $U_ALICE --rhost 192.0.2.8 --resp x auth
 	drive $U_ALICE --rhost 192.0.2.8 --env "$KEYINFO" acct
-	check "locked user: key login refused in account" has "acct: PAM_PERM_DENIED"
-	check "locked user: key login told it is locked" has "error: The account is locked"
-	check "key logins are logged as such" grep -q 'account(key) user="rst_alice"' "$T/policyd.log"
+	check "locked user: a key logon is not locked (RAM: the lock is for passwords)" has "acct: PAM_SUCCESS"
+	drive $U_ALICE --rhost 192.0.2.8 --resp "$PW_ALICE" auth acct
+	check "locked user: the right password is refused" has "auth: PAM_AUTH_ERR"
+	check "logons without a password are logged as such" grep -q 'account(no password) user="rst_alice"' "$T/policyd.log"
 }
 
 test_key_logins_exempt_setting() {
@@ -79,7 +80,9 @@ test_key_logins_exempt_setting() {
 	drive $U_ALICE --rhost 198.51.100.7 --env "$KEYINFO" acct
 	check "exempt_key_logins_from_masks: key login from outside allowed" has "acct: PAM_SUCCESS"
 	drive $U_ALICE --rhost 198.51.100.7 acct
-	check "exempt_key_logins_from_masks: a logon sshd does not call a key logon is masked" has "not allowed"
+	check "exempt_key_logins_from_masks: any remote logon without a password is exempt (sshd tells the account phase no key)" has "acct: PAM_SUCCESS"
+	drive $U_ALICE --rhost 198.51.100.7 --resp "$PW_ALICE" --resp "$PW_ALICE" auth acct
+	check "exempt_key_logins_from_masks: not a password logon" has "not allowed"
 	drive $U_ALICE --rhost 198.51.100.7 --resp "$PW_ALICE" auth
 	check "exempt_key_logins_from_masks: password logons still masked" has "not allowed"
 }

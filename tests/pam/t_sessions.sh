@@ -55,6 +55,19 @@ test_warning_then_end() {
 	check "and the session is swept" hasnt "$U_ALICE"
 }
 
+test_program_user_not_cut_off() {
+	fresh 'security_preference = { login_session_duration = 1; };'
+	ctl user set $U_ALICE --console-logon off >/dev/null
+	hold $U_ALICE
+	OUT=$(ctl session list)
+	check "a program user's session (console logon off) has no deadline" grep -qE "$U_ALICE .* none$" <<<"$OUT"
+	advance $((3600 + 60))
+	tick
+	check "past login_session_duration: a program user is not cut off" kill -0 "$(session_pid)"
+	check "nor warned" bash -c "! grep -q 'this session ends' '$T/tty.out'"
+	kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null
+}
+
 test_recycled_pid_not_killed() {
 	fresh 'security_preference = { login_session_duration = 1; };'
 	hold $U_ALICE

@@ -272,6 +272,7 @@ static void test_masks(void **state)
 				     .governed = true,
 				     .is_root = c->is_root,
 				     .rhost = c->rhost,
+				     .password_logon = !c->key_login,
 				     .key_login = c->key_login};
 		enum rs_verdict v = c->deny ? RS_V_DENY : RS_V_CONTINUE;
 		enum rs_reason r = c->deny ? RS_R_MASK : RS_R_NONE;
@@ -407,8 +408,9 @@ static void run_lockout(const struct rs_facts *f, struct rs_lock_state *s)
 
 static void test_lockout_known_and_unknown(void **state)
 {
-	struct rs_facts known = {.user = "alice", .known = true, .governed = true};
-	struct rs_facts unknown = {.user = "alcie"};
+	struct rs_facts known = {
+	    .user = "alice", .known = true, .governed = true, .password_logon = true};
+	struct rs_facts unknown = {.user = "alcie", .password_logon = true};
 	struct rs_lock_state a, b;
 
 	(void)state;
@@ -481,8 +483,9 @@ static void test_unlimited_attempts(void **state)
 	expect(&d, RS_V_ALLOW, RS_R_NONE, "", "unlimited, right password");
 }
 
-/* The account phase: masks, then the lock (a key login exempt from the
- * masks is still locked), then the password's validity (not for root). */
+/* The account phase: masks first; the lock and the password's validity
+ * bind password logons only (RAM: access keys are not locked by password
+ * guesses, nor cut off by password expiry). */
 static void test_account_order(void **state)
 {
 	static struct rs_policy p;
@@ -497,18 +500,33 @@ static void test_account_order(void **state)
 	(void)state;
 	mask_policy(&p, &mask_cases[4]);
 	rs_eval_account(&p, &f, &s, T, &d);
-	expect(&d, RS_V_DENY, RS_R_MASK, DENIED("198.51.100.7"), "masked and locked");
+	expect(&d, RS_V_DENY, RS_R_MASK, DENIED("198.51.100.7"), "key login: masked and locked");
 	set_bool(&p, "security_preference.exempt_key_logins_from_masks", true);
 	rs_eval_account(&p, &f, &s, T, &d);
-	expect(&d, RS_V_DENY, RS_R_LOCKED, LOCKED("1 minute"), "exempt key login, locked");
-	assert_int_equal(d.minutes, 1);
+	expect(&d, RS_V_ALLOW, RS_R_NONE, "", "exempt key login: the lock is not for keys");
 	set_int(&p, "password_policy.max_password_age", 90);
+	set_bool(&p, "password_policy.hard_expire", true);
 	f.pw.set_at = T - 91 * RS_DAY;
+	f.pw.reset_required = true;
 	rs_eval_account(&p, &f, &s, T, &d);
-	expect(&d, RS_V_DENY, RS_R_LOCKED, LOCKED("1 minute"), "locked and expired");
+	expect(&d, RS_V_ALLOW, RS_R_NONE, "", "key login: hard expired, reset required, locked");
+
+	/* the same user with a password: every password rule applies */
+	f.key_login = false;
+	f.password_logon = true;
+	f.rhost = "10.0.0.1";
+	rs_eval_account(&p, &f, &s, T, &d);
+	expect(&d, RS_V_DENY, RS_R_LOCKED, LOCKED("1 minute"), "password logon, locked");
+	assert_int_equal(d.minutes, 1);
 	rs_eval_account(&p, &f, &s, T + 60, &d);
-	expect(&d, RS_V_CHANGE, RS_R_PW_CHANGE,
-	       "Your password has expired; you must change it now.", "expired");
+	expect(&d, RS_V_DENY, RS_R_PW_EXPIRED,
+	       "Your password has expired; an administrator must reset it.", "hard expired");
+
+	/* local, no password checked (su from root, cron): no password rules */
+	f.password_logon = f.key_login = false;
+	f.rhost = NULL;
+	rs_eval_account(&p, &f, &s, T, &d);
+	expect(&d, RS_V_ALLOW, RS_R_NONE, "", "su from root while locked and expired");
 }
 
 static const struct {
@@ -541,7 +559,8 @@ static void test_account_validity(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NELEM(validity_cases); i++) {
-		struct rs_facts f = {.user = "alice", .known = true, .governed = true};
+		struct rs_facts f = {
+		    .user = "alice", .known = true, .governed = true, .password_logon = true};
 
 		rs_policy_init_defaults(&p);
 		set_int(&p, "password_policy.max_password_age", 90);
