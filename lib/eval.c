@@ -174,6 +174,36 @@ void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool 
 	decide(ret, RS_V_DENY, f->known ? RS_R_BAD_PASSWORD : RS_R_UNKNOWN_USER, NULL);
 }
 
+bool rs_eval_secret_gate(const struct rs_policy *p, const struct rs_lock_state *s, bool self,
+			 int64_t now, struct rs_decision *ret)
+{
+	int64_t left;
+
+	if (rs_lock_is_locked(s, now, &left)) {
+		deny_locked(ret, left);
+		return true;
+	}
+	if (self && p->password.max_login_attempts == 0 && rs_lock_self_capped(s, now, &left)) {
+		decide(ret, RS_V_DENY, RS_R_THROTTLED, NULL);
+		ret->minutes = rs_lock_minutes(left);
+		snprintf(ret->message, sizeof(ret->message),
+			 "Too many wrong attempts; try again in %lld minute%s.",
+			 (long long)ret->minutes, ret->minutes == 1 ? "" : "s");
+		return true;
+	}
+	decide(ret, RS_V_CONTINUE, RS_R_NONE, NULL);
+	return false;
+}
+
+void rs_eval_secret_wrong(const struct rs_policy *p, struct rs_lock_state *s, bool self,
+			  int64_t now, enum rs_reason wrong, const char *wrong_msg,
+			  struct rs_decision *ret)
+{
+	rs_lock_record_failure(s, now, p->password.max_login_attempts);
+	if (!rs_eval_secret_gate(p, s, self, now, ret))
+		decide(ret, RS_V_DENY, wrong, wrong_msg);
+}
+
 /* Turns an ALLOW into what the password's validity asks for. */
 static void password_validity(const struct rs_policy *p, const struct rs_facts *f, int64_t now,
 			      struct rs_decision *d)

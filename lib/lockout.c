@@ -47,6 +47,25 @@ bool rs_lock_record_failure(struct rs_lock_state *s, int64_t now, int max_attemp
 	return true;
 }
 
+bool rs_lock_self_capped(const struct rs_lock_state *s, int64_t now, int64_t *ret_seconds_left)
+{
+	uint32_t n = 0;
+	int64_t left;
+
+	if (ret_seconds_left)
+		*ret_seconds_left = 0;
+	/* fail[] is ascending; a failure stamped after now (the clock went
+	 * back) is in the window */
+	while (n < s->nfail && now - s->fail[s->nfail - 1 - n] < RS_SELF_WINDOW)
+		n++;
+	if (n < RS_SELF_MAX)
+		return false;
+	left = s->fail[s->nfail - RS_SELF_MAX] + RS_SELF_WINDOW - now;
+	if (ret_seconds_left)
+		*ret_seconds_left = left > 0 ? left : 1;
+	return true;
+}
+
 void rs_lock_clear(struct rs_lock_state *s)
 {
 	memset(s, 0, sizeof(*s));

@@ -33,6 +33,7 @@ static const struct type_rule request_rules[] = {
     {RS_MSG_SESSION_OPEN, WHO_TAGS | BIT(RS_TAG_NUMBER) | BIT(RS_TAG_ARG) | BIT(RS_TAG_AUTHINFO),
      WHO_REQUIRED | BIT(RS_TAG_NUMBER) | BIT(RS_TAG_ARG)},
     {RS_MSG_SESSION_CLOSE, WHO_TAGS | BIT(RS_TAG_NUMBER), WHO_REQUIRED | BIT(RS_TAG_NUMBER)},
+    {RS_MSG_PASSWORD_OLD, WHO_TAGS | BIT(RS_TAG_SECRET), WHO_REQUIRED | BIT(RS_TAG_SECRET)},
     {RS_MSG_STATUS, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_POLICY_SHOW, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_RELOAD, 0, 0},
@@ -421,6 +422,7 @@ const char *rs_reason_str(unsigned reason)
 	    [RS_R_MFA_REPLAY] = "verification code already used",
 	    [RS_R_MFA_NO_DEVICE] = "no MFA device",
 	    [RS_R_CONSOLE_OFF] = "console logon disabled",
+	    [RS_R_THROTTLED] = "too many wrong attempts",
 
 	};
 

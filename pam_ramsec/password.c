@@ -2,7 +2,9 @@
 /*
  * password: two instances around the module that writes /etc/shadow.
  *
- *   password requisite pam_ramsec.so            rules, history, self-service
+ *   password requisite pam_ramsec.so            self-service, the current
+ *                                               password (counted), rules,
+ *                                               history
  *   password required  pam_unix.so use_authtok  writes the new password
  *   password required  pam_ramsec.so record     records what was really set
  *
@@ -197,6 +199,53 @@ static int update(const struct pr_ctx *c)
 	return r;
 }
 
+/*
+ * PRELIM: the current password, when pam_unix would ask for it (not root,
+ * or the forced change at a logon).  policyd verifies it and counts a
+ * wrong one on the user's attempt counter; pam_unix then takes it from
+ * PAM_OLDAUTHTOK instead of asking (and checking) it uncounted.
+ */
+static int current_password(const struct pr_ctx *c)
+{
+	const void *tok = NULL;
+	struct rs_msg req, reply;
+	char *pw = NULL;
+	int r;
+
+	if (getuid() == 0 && !(c->flags & PAM_CHANGE_EXPIRED_AUTHTOK))
+		return PAM_SUCCESS; /* root sets it: pam_unix asks nothing either */
+	if (pam_get_item(c->pamh, PAM_OLDAUTHTOK, &tok) == PAM_SUCCESS && tok)
+		pw = strdup(tok);
+	else if (pr_prompt_secret(c, "Current password: ", &pw) != PAM_SUCCESS)
+		return PAM_AUTHTOK_ERR;
+	if (!pw)
+		return PAM_BUF_ERR;
+	pr_request(c, &req, RS_MSG_PASSWORD_OLD);
+	r = rs_msg_set_str(&req, RS_TAG_SECRET, pw) < 0 ? -E2BIG : pr_call(c, &req, &reply);
+	rs_msg_wipe(&req);
+	if (r == -E2BIG) {
+		reply.verdict = RS_V_DENY; /* never cut to fit; no try counted */
+		snprintf(reply.message, sizeof(reply.message), "The current password is wrong.");
+	} else if (r < 0) {
+		rs_secret_free_str(pw);
+		return pr_unavailable(c, r, PAM_AUTHTOK_ERR);
+	}
+	switch (reply.verdict) {
+	case RS_V_ALLOW:
+		r = pam_set_item(c->pamh, PAM_OLDAUTHTOK, pw) == PAM_SUCCESS ? PAM_SUCCESS
+									     : PAM_BUF_ERR;
+		break;
+	case RS_V_IGNORE:
+		r = PAM_IGNORE;
+		break;
+	default:
+		pr_error(c, reply.message[0] ? reply.message : rs_reason_str(reply.reason));
+		r = PAM_AUTH_ERR;
+	}
+	rs_secret_free_str(pw);
+	return r;
+}
+
 static int record(const struct pr_ctx *c)
 {
 	const void *tok = NULL;
@@ -217,8 +266,12 @@ PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const c
 	r = pr_ctx_init(&c, pamh, flags, argc, argv);
 	if (r != PAM_SUCCESS)
 		return r == PAM_BUF_ERR || r == PAM_SERVICE_ERR ? r : PAM_AUTHTOK_ERR;
-	if (flags & PAM_PRELIM_CHECK)
-		return c.record ? PAM_SUCCESS : ask(&c, RS_MSG_PASSWORD_CHECK, NULL, &denied);
+	if (flags & PAM_PRELIM_CHECK) {
+		if (c.record)
+			return PAM_SUCCESS;
+		r = ask(&c, RS_MSG_PASSWORD_CHECK, NULL, &denied);
+		return r == PAM_SUCCESS ? current_password(&c) : r;
+	}
 	if (!(flags & PAM_UPDATE_AUTHTOK))
 		return PAM_SERVICE_ERR;
 	return c.record ? record(&c) : update(&c);

@@ -373,7 +373,7 @@ static bool per_user(uint8_t t)
 {
 	return t == RS_MSG_AUTH_START || t == RS_MSG_AUTH_PASSWORD || t == RS_MSG_ACCOUNT ||
 	       t == RS_MSG_PASSWORD_CHECK || t == RS_MSG_PASSWORD_SET || t == RS_MSG_AUTH_CODE ||
-	       t == RS_MSG_SESSION_OPEN || t == RS_MSG_SESSION_CLOSE;
+	       t == RS_MSG_SESSION_OPEN || t == RS_MSG_SESSION_CLOSE || t == RS_MSG_PASSWORD_OLD;
 }
 
 /* Serves c now; true when it went to the workers (the user is busy). */

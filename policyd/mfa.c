@@ -364,12 +364,63 @@ static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_
 	rs_secret_wipe(uribuf, sizeof(uribuf));
 }
 
+/* A code checked outside a logon: refused unchecked while the user is
+ * locked (or, for the user's own request, capped); a wrong one counts on
+ * the user's attempt counter and is logged.  The matched step when the
+ * code was right; otherwise -1, and the reply is sent.  The secret is
+ * wiped either way. */
+static int64_t code_checked(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+			    struct pd_mfa_rec *m, bool bind, const char *verb)
+{
+	struct pending p = {.password_ok = true, .bind = bind};
+	struct pd_user_rec rec;
+	struct rs_decision dec;
+	int64_t now = pd_now(), step = -1;
+	bool self = !c->admin, replay, gated = true;
+	char line[160];
+	struct rs_buf b;
+
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return -1;
+	}
+	gated = rs_eval_secret_gate(&d->policy, &rec.lock, self, now, &dec);
+	if (!gated)
+		step = check_codes(d, w, &p, m, c->req.secret, &replay);
+	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+	if (step >= 0)
+		return step;
+	rs_buf_init(&b, line, sizeof(line));
+	rs_buf_printf(&b, "mfa %s user=", verb);
+	rs_buf_log_str(&b, w->facts.user, 32);
+	rs_buf_printf(&b, " by uid %u: ", (unsigned)c->uid);
+	if (gated) {
+		pd_log(LOG_NOTICE, "%srefused unchecked (%s)", line, rs_reason_str(dec.reason));
+		pd_reply(c, RS_V_ERROR, dec.reason, dec.message, 0, NULL, false);
+		return -1;
+	}
+	d->stats.failures++;
+	rs_eval_secret_wrong(
+	    &d->policy, &rec.lock, self, now, RS_R_MFA_WRONG,
+	    bind ? "those are not two consecutive codes of this device"
+		 : "a current verification code of the device is needed to remove it",
+	    &dec);
+	if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return -1;
+	}
+	pd_log(LOG_NOTICE, "%swrong code%s, %u failure%s in the window%s", line, bind ? "s" : "",
+	       rec.lock.nfail, rec.lock.nfail == 1 ? "" : "s",
+	       dec.reason == RS_R_MFA_WRONG ? "" : "; further codes refused");
+	pd_reply(c, RS_V_ERROR, dec.reason, dec.message, 0, NULL, true);
+	return -1;
+}
+
 static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
 		      struct pd_mfa_rec *m)
 {
-	struct pending p = {.password_ok = true, .bind = true};
 	struct pd_user_rec rec;
-	bool replay;
 	int64_t step;
 
 	if (!m->exists || m->bound) {
@@ -379,14 +430,9 @@ static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 			 0, NULL, false);
 		return;
 	}
-	step = check_codes(d, w, &p, m, c->req.secret, &replay);
-	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
-	if (step < 0) {
-		pd_log(LOG_NOTICE, "mfa bind user=\"%.32s\": codes refused", w->facts.user);
-		pd_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
-			 "those are not two consecutive codes of this device", 0, NULL, false);
+	step = code_checked(d, c, w, m, true, "bind");
+	if (step < 0)
 		return;
-	}
 	m->bound = true;
 	m->bound_at = pd_now();
 	m->last_step = step;
@@ -405,22 +451,14 @@ static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
 			 struct pd_mfa_rec *m)
 {
-	struct pending p = {.password_ok = true};
-	bool replay;
-
 	if (!m->exists) {
 		pd_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE, "no MFA device", 0, NULL, false);
 		return;
 	}
 	/* a user proves the device first: a shell (say, through a key that
-	 * skipped MFA) must not be enough to remove it */
-	if (!c->admin && m->bound && check_codes(d, w, &p, m, c->req.secret, &replay) < 0) {
-		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
-		pd_reply(c, RS_V_ERROR, RS_R_MFA_WRONG,
-			 "a current verification code of the device is needed to remove it", 0,
-			 NULL, false);
+	 * skipped MFA) must not be enough to remove it, nor guessing */
+	if (!c->admin && m->bound && code_checked(d, c, w, m, false, "disable") < 0)
 		return;
-	}
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 	if (pd_store_mfa_delete(d->store, w->key) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);

@@ -93,6 +93,61 @@ static bool start_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	return true;
 }
 
+/* The current password of a change (passwd run by the user, or the forced
+ * change at logon): verified here, not by pam_unix, so every guess counts
+ * on the user's attempt counter - a shell got in by key cannot guess it. */
+static bool start_old(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		      const struct pd_user_rec *rec, const struct pd_shadow *sh)
+{
+	struct rs_decision dec = {.verdict = RS_V_DENY, .reason = RS_R_UNKNOWN_USER};
+	struct pd_job *job;
+
+	if (!w->facts.governed) {
+		if (w->facts.known)
+			dec.verdict = RS_V_IGNORE;
+		pd_reply_decision(c, &dec, false);
+		return false;
+	}
+	if (rs_eval_secret_gate(&d->policy, &rec->lock, true, pd_now(), &dec)) {
+		pd_note_decision(c, "current password", w, &dec);
+		pd_reply_decision(c, &dec, false);
+		return false;
+	}
+	job = pd_job_new(c, PD_JOB_PW_OLD);
+	if (!job)
+		return false;
+	job->real = sh->usable;
+	job->n = 1;
+	snprintf(job->setting[0], PD_HASH_MAX, "%s", sh->usable ? sh->hash : d->dummy_hash);
+	d->stats.verifications++;
+	pd_job_start(d, c, job);
+	return true;
+}
+
+static void old_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		     const struct pd_job *job)
+{
+	struct rs_decision dec = {.verdict = RS_V_ALLOW};
+	struct pd_user_rec rec;
+	int64_t now = pd_now();
+
+	if (!pd_job_matches(job, 0)) {
+		if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+			pd_reply_error(c, RS_R_STORE);
+			return;
+		}
+		d->stats.failures++;
+		rs_eval_secret_wrong(&d->policy, &rec.lock, true, now, RS_R_BAD_PASSWORD,
+				     "The current password is wrong.", &dec);
+		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+			pd_reply_error(c, RS_R_STORE);
+			return;
+		}
+	}
+	pd_note_decision(c, "current password", w, &dec);
+	pd_reply_decision(c, &dec, dec.verdict != RS_V_ALLOW);
+}
+
 bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_shadow sh = {.lastchg = -1};
@@ -109,6 +164,8 @@ bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *
 	pd_pw_facts(&rec, &sh, &w->facts);
 	if (c->req.type == RS_MSG_PASSWORD_CHECK)
 		started = start_check(d, c, w, &rec, &sh);
+	else if (c->req.type == RS_MSG_PASSWORD_OLD)
+		started = start_old(d, c, w, &rec, &sh);
 	else
 		started = start_set(d, c, w, &rec, &sh);
 	rs_secret_wipe(&sh, sizeof(sh));
@@ -183,6 +240,8 @@ void pd_password_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 {
 	if (job->kind == PD_JOB_PW_CHECK)
 		check_done(d, c, &c->who, job);
+	else if (job->kind == PD_JOB_PW_OLD)
+		old_done(d, c, &c->who, job);
 	else
 		set_done(d, c, &c->who, job);
 }

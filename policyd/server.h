@@ -95,7 +95,7 @@ void pd_dispatch_forget(struct pd_conn *c);
 struct pd_user_rec;
 
 /* What the jobs are for (pd_job.kind). */
-enum pd_job_kind { PD_JOB_VERIFY = 1, PD_JOB_PW_CHECK, PD_JOB_PW_SET };
+enum pd_job_kind { PD_JOB_VERIFY = 1, PD_JOB_PW_CHECK, PD_JOB_PW_SET, PD_JOB_PW_OLD };
 
 /* Notes the decision for c's request, logged when the reply leaves with
  * what the user really got (a reply whose write failed is refused): known
@@ -164,7 +164,8 @@ void pd_iso_time(int64_t t, char *out, size_t len);
 
 /* ---- passwords.c ---- */
 
-/* PASSWORD_CHECK / PASSWORD_SET; true when a job went to the workers. */
+/* PASSWORD_CHECK / PASSWORD_SET / PASSWORD_OLD; true when a job went to
+ * the workers. */
 bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 void pd_password_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job);
 

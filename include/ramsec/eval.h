@@ -82,6 +82,23 @@ bool rs_eval_pre_verify(const struct rs_policy *p, const struct rs_facts *f,
 void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool ok,
 		      struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
 
+/*
+ * Secrets checked outside a logon: an MFA code to bind or remove a device,
+ * the current password of a change.  They count on the user's one attempt
+ * counter.  Before the check: true when it must be refused unchecked - the
+ * user is locked, or (self: the user's own request) the self-service cap of
+ * rs_lock_self_capped is reached; *ret says why.
+ */
+bool rs_eval_secret_gate(const struct rs_policy *p, const struct rs_lock_state *s, bool self,
+			 int64_t now, struct rs_decision *ret);
+
+/* A wrong secret outside a logon: recorded in s (locking at
+ * max_login_attempts); *ret is a DENY with wrong and wrong_msg, or why the next ones
+ * will be refused when this one locked the user or reached the cap. */
+void rs_eval_secret_wrong(const struct rs_policy *p, struct rs_lock_state *s, bool self,
+			  int64_t now, enum rs_reason wrong, const char *wrong_msg,
+			  struct rs_decision *ret);
+
 /* The account phase: masks (unless a key login is exempt); then, for a
  * password logon only (RAM: the password settings govern password logons,
  * not access keys, su from root or cron), the lock and the password's

@@ -39,6 +39,18 @@ bool rs_lock_is_locked(const struct rs_lock_state *s, int64_t now, int64_t *ret_
  */
 bool rs_lock_record_failure(struct rs_lock_state *s, int64_t now, int max_attempts);
 
+/*
+ * Secrets checked outside a logon (an MFA code to bind or remove a device,
+ * the current password in a change) by the user themselves share the one
+ * counter; with max_login_attempts 0 (no lock) they are still capped:
+ * RS_SELF_MAX wrong ones within RS_SELF_WINDOW seconds refuse the rest of
+ * that window.  True when capped at now; *ret_seconds_left (may be NULL)
+ * until the oldest of those failures leaves the window.
+ */
+#define RS_SELF_MAX    5
+#define RS_SELF_WINDOW 300
+bool rs_lock_self_capped(const struct rs_lock_state *s, int64_t now, int64_t *ret_seconds_left);
+
 /* A successful logon, a password change or an admin unlock: all clear. */
 void rs_lock_clear(struct rs_lock_state *s);
 

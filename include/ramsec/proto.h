@@ -63,6 +63,7 @@ enum rs_msg_type {
 	RS_MSG_AUTH_CODE = 7,	   /* the MFA code(s) after AUTH_PASSWORD, with its token */
 	RS_MSG_SESSION_OPEN = 8,   /* NUMBER: pid, ARG: its start time; reply NUMBER: id */
 	RS_MSG_SESSION_CLOSE = 9,  /* NUMBER: the id */
+	RS_MSG_PASSWORD_OLD = 10,  /* the current password of a change, counted */
 	RS_MSG_STATUS = 16,
 	RS_MSG_POLICY_SHOW = 17,
 	RS_MSG_RELOAD = 18,
@@ -148,6 +149,7 @@ enum rs_reason {
 	RS_R_MFA_REPLAY,      /* a code already used */
 	RS_R_MFA_NO_DEVICE,   /* no device (to bind, or to unbind) */
 	RS_R_CONSOLE_OFF,     /* password logons off: status inactive or idle */
+	RS_R_THROTTLED,	      /* self-service: too many wrong secrets lately */
 
 	RS_R__MAX,
 };

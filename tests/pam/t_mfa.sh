@@ -239,6 +239,60 @@ test_self_disable_needs_code() {
 	check "with a current code, the user removes it" has "MFA device removed"
 }
 
+# mfa disable guessed 385,000 codes in 15 s: every code outside a logon
+# counts on the user's attempt counter, logged, and locked means refused.
+test_self_disable_guessing_counted() {
+	fresh 'password_policy = { max_login_attempts = 5; };'
+	enroll $U_ALICE
+	next_step
+	local i rc
+	for i in 1 2 3 4 5 6 7 8; do
+		OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa disable "00000$i" 2>&1)
+	done
+	check "guessing: the 6th and later codes are refused unchecked (locked)" has "account is locked"
+	check "each wrong code logged at notice" test "$(grep -c 'notice\]: mfa disable user="rst_alice" by uid [0-9]*: wrong code' "$T/policyd.log")" -eq 5
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa disable "$(code)" 2>&1)
+	check "locked: even the right code does not remove the device" has "account is locked"
+	OUT=$(ctl user show $U_ALICE)
+	check "the device is still bound" field mfa bound
+	check "the lock is the logon's lock" field locked yes
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "and the logon is locked too" has "auth: PAM_AUTH_ERR"
+	# a flood on the socket itself, as the review did it
+	ctl user unlock $U_ALICE >/dev/null
+	runuser -u $U_ALICE -- env PYTHONPATH="$HERE" python3 - "$T/run/user.sock" "$U_ALICE" >"$T/flood" <<'PY'
+import sys, rsproto as rp
+sock, user = sys.argv[1], sys.argv[2]
+removed = 0
+with rp.connect(sock) as s:
+    for i in range(2000):
+        s.sendall(rp.frame(rp.MFA_DISABLE, i + 1, user=user, secret="%06d" % i))
+        removed += rp.read_reply(s).get("verdict") == rp.ALLOW
+print(removed)
+PY
+	check "2000 guesses on the socket: the device is not removed" test "$(cat "$T/flood")" = 0
+	OUT=$(ctl user show $U_ALICE)
+	check "after the flood: still bound, locked after 5" field failures_in_window 5
+}
+
+test_self_bind_capped_without_limit() {
+	fresh
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa create 2>&1)
+	SEED=$(sed -n 's/^Key (base32): //p' <<<"$OUT")
+	local i
+	for i in 1 2 3 4 5; do
+		OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa bind 00000$i 11111$i 2>&1)
+	done
+	check "max_login_attempts 0: the 5th wrong pair in 5 minutes caps self-service" has "Too many wrong attempts"
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa bind "$(code -1)" "$(code)" 2>&1)
+	check "capped: the right codes are refused too" has "Too many wrong attempts"
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "logons are not locked by it (0 = unlimited)" has "auth: PAM_SUCCESS"
+	advance 300
+	OUT=$(runuser -u $U_ALICE -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" mfa bind "$(code -1)" "$(code)" 2>&1)
+	check "5 minutes later the right codes bind" has "MFA device bound"
+}
+
 test_adaptive_hostname_is_unusual() {
 	fresh 'security_preference = { mfa_operation_for_login = "adaptive"; };'
 	enroll $U_ALICE

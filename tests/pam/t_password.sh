@@ -214,7 +214,50 @@ test_self_service() {
 	fresh
 	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp "New-Own-Pass-9" --resp "New-Own-Pass-9" chauthtok
 	check "self-service on: the user changes their own password" has "chauthtok: PAM_SUCCESS"
-	check "pam_unix asked for the current password first" has "prompt: Current password:"
+	check "the current password is asked for once (by pam_ramsec; pam_unix takes it)" test "$(grep -c '^prompt: Current password:' <<<"$OUT")" -eq 1
+	restore_alice
+}
+
+# A shell that got in by key must not guess the password at passwd's
+# "Current password:": policyd verifies it, on the one attempt counter.
+test_current_password_counted() {
+	fresh 'password_policy = { max_login_attempts = 3; };'
+	local i
+	for i in 1 2; do
+		drive $U_ALICE --ruid $U_ALICE --resp "guess-$i" chauthtok
+		check "passwd, wrong current password $i: refused" has "chauthtok: PAM_AUTH_ERR"
+	done
+	check "and told so" has "error: The current password is wrong."
+	check "never asked for a new one" hasnt "prompt: New password:"
+	OUT=$(ctl user show $U_ALICE)
+	check "each wrong current password counts on the user's counter" field failures_in_window 2
+	check "logged at notice" grep -q 'notice\]: current password user="rst_alice".*verdict=deny' "$T/policyd.log"
+	drive $U_ALICE --ruid $U_ALICE --resp "guess-3" chauthtok
+	check "the 3rd wrong one locks the user" has "account is locked"
+	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp "New-Own-Pass-9" --resp "New-Own-Pass-9" chauthtok
+	check "locked: even the right current password is refused" has "chauthtok: PAM_AUTH_ERR"
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "locked: and so is the password logon" has "auth: PAM_AUTH_ERR"
+	ctl user unlock $U_ALICE >/dev/null
+	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp "New-Own-Pass-9" --resp "New-Own-Pass-9" chauthtok
+	check "unlocked: the right current password changes it" has "chauthtok: PAM_SUCCESS"
+	restore_alice
+}
+
+test_current_password_capped_without_limit() {
+	fresh 'password_policy = { max_login_attempts = 0; };'
+	local i
+	for i in 1 2 3 4 5; do
+		drive $U_ALICE --ruid $U_ALICE --resp "guess-$i" chauthtok
+	done
+	check "max_login_attempts 0: the 5th wrong current password in 5 minutes caps" has "Too many wrong attempts; try again in 5 minutes."
+	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp "New-Own-Pass-9" --resp "New-Own-Pass-9" chauthtok
+	check "capped: the right one is refused for the rest of the window" has "Too many wrong attempts"
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "logons keep RAM's rule (0 = unlimited): not locked" has "auth: PAM_SUCCESS"
+	advance 300
+	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp "New-Own-Pass-9" --resp "New-Own-Pass-9" chauthtok
+	check "5 minutes later: the change goes through" has "chauthtok: PAM_SUCCESS"
 	restore_alice
 }
 

@@ -574,6 +574,56 @@ static void test_account_validity(void **state)
 	}
 }
 
+/* Secrets outside a logon: one counter with logons; locked = refused even
+ * when right; with max_login_attempts 0 the user's own requests are capped
+ * at 5 wrong ones in 5 minutes, root's are not. */
+static void test_secret_gate(void **state)
+{
+	static struct rs_policy p;
+	struct rs_lock_state s = {0};
+	struct rs_decision d;
+
+	(void)state;
+	rs_policy_init_defaults(&p);
+	set_int(&p, "password_policy.max_login_attempts", 3);
+	for (int i = 0; i < 2; i++) {
+		assert_false(rs_eval_secret_gate(&p, &s, true, T + i, &d));
+		expect(&d, RS_V_CONTINUE, RS_R_NONE, "", "before");
+		rs_eval_secret_wrong(&p, &s, true, T + i, RS_R_MFA_WRONG, "wrong code", &d);
+		expect(&d, RS_V_DENY, RS_R_MFA_WRONG, "wrong code", "wrong");
+	}
+	rs_eval_secret_wrong(&p, &s, true, T + 2, RS_R_MFA_WRONG, "wrong code", &d);
+	expect(&d, RS_V_DENY, RS_R_LOCKED, LOCKED("60 minutes"), "the 3rd locks");
+	assert_true(rs_eval_secret_gate(&p, &s, false, T + 3, &d));
+	expect(&d, RS_V_DENY, RS_R_LOCKED, LOCKED("60 minutes"), "locked: root's request too");
+	assert_true(rs_eval_secret_gate(&p, &s, true, T + 3602 - 60, &d));
+	expect(&d, RS_V_DENY, RS_R_LOCKED, LOCKED("1 minute"), "a minute left");
+	assert_false(rs_eval_secret_gate(&p, &s, true, T + 3602, &d));
+
+	/* the same counter as the logon's: a locked logon locks these too */
+	memset(&s, 0, sizeof(s));
+	rs_lock_record_failure(&s, T, 3);
+	rs_lock_record_failure(&s, T, 3);
+	rs_lock_record_failure(&s, T, 3);
+	assert_true(rs_eval_secret_gate(&p, &s, true, T, &d));
+
+	/* max_login_attempts 0: no lock, but 5 in 5 minutes for self-service */
+	set_int(&p, "password_policy.max_login_attempts", 0);
+	memset(&s, 0, sizeof(s));
+	for (int i = 0; i < 4; i++)
+		rs_eval_secret_wrong(&p, &s, true, T + i, RS_R_BAD_PASSWORD, "wrong", &d);
+	expect(&d, RS_V_DENY, RS_R_BAD_PASSWORD, "wrong", "4th");
+	rs_eval_secret_wrong(&p, &s, true, T + 4, RS_R_BAD_PASSWORD, "wrong", &d);
+	expect(&d, RS_V_DENY, RS_R_THROTTLED, "Too many wrong attempts; try again in 5 minutes.",
+	       "5th: capped");
+	assert_true(rs_eval_secret_gate(&p, &s, true, T + 299, &d));
+	expect(&d, RS_V_DENY, RS_R_THROTTLED, "Too many wrong attempts; try again in 1 minute.",
+	       "capped for the rest of the window");
+	assert_false(rs_eval_secret_gate(&p, &s, false, T + 5, &d)); /* root: no cap */
+	assert_false(rs_eval_secret_gate(&p, &s, true, T + 300, &d));
+	assert_true(s.locked_until == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +638,7 @@ int main(void)
 	    cmocka_unit_test(test_unlimited_attempts),
 	    cmocka_unit_test(test_account_order),
 	    cmocka_unit_test(test_account_validity),
+	    cmocka_unit_test(test_secret_gate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -216,6 +216,43 @@ static void test_clock_random_walk(void **state)
 	assert_true(locks > 100);
 }
 
+/* The self-service cap: 5 wrong secrets in 5 minutes, whatever the lock. */
+static void test_self_capped(void **state)
+{
+	struct rs_lock_state s = {0};
+	int64_t left;
+
+	(void)state;
+	for (int i = 0; i < RS_SELF_MAX - 1; i++) {
+		rs_lock_record_failure(&s, T + 60 * i, 0);
+		assert_false(rs_lock_self_capped(&s, T + 60 * i, &left));
+		assert_int_equal(left, 0);
+	}
+	/* the 5th within the window: capped until the 1st is 5 minutes old */
+	rs_lock_record_failure(&s, T + 240, 0);
+	assert_true(rs_lock_self_capped(&s, T + 240, &left));
+	assert_int_equal(left, 60);
+	assert_true(rs_lock_self_capped(&s, T + 299, &left));
+	assert_int_equal(left, 1);
+	assert_false(rs_lock_self_capped(&s, T + 300, &left)); /* the 1st left */
+	assert_true(s.locked_until == 0);			/* and no lock */
+	/* spread out (76 s apart): never 5 in 5 minutes */
+	memset(&s, 0, sizeof(s));
+	for (int i = 0; i < 20; i++) {
+		rs_lock_record_failure(&s, T + 76 * i, 0);
+		assert_false(rs_lock_self_capped(&s, T + 76 * i, NULL));
+	}
+	/* the clock stepped back an hour: the recent failures still count */
+	memset(&s, 0, sizeof(s));
+	for (int i = 0; i < RS_SELF_MAX; i++)
+		rs_lock_record_failure(&s, T + i, 0);
+	assert_true(rs_lock_self_capped(&s, T - 3600, &left));
+	assert_true(left > 0);
+	/* an empty record is never capped */
+	memset(&s, 0, sizeof(s));
+	assert_false(rs_lock_self_capped(&s, T, NULL));
+}
+
 static void test_clear(void **state)
 {
 	struct rs_lock_state s = {0}, zero = {0};
@@ -406,6 +443,7 @@ int main(void)
 	    cmocka_unit_test(test_max_attempts), cmocka_unit_test(test_keeps_newest_32),
 	    cmocka_unit_test(test_clock_back),	 cmocka_unit_test(test_clock_random_walk),
 	    cmocka_unit_test(test_clear),	 cmocka_unit_test(test_minutes),
+	    cmocka_unit_test(test_self_capped),
 	    cmocka_unit_test(test_format_parse), cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_parse_count),
 	};
