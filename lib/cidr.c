@@ -418,3 +418,19 @@ bool rs_cidr_list_match(const struct rs_cidr_list *l, const struct rs_addr *a)
 			return true;
 	return false;
 }
+
+void rs_source_group(const char *rhost, char *buf, size_t len)
+{
+	struct rs_cidr c = {.prefix = 64};
+
+	if (rs_addr_parse(rhost, &c.addr) < 0) {
+		snprintf(buf, len, "local");
+		return;
+	}
+	if (c.addr.family == 4) {
+		rs_addr_format(&c.addr, buf, len);
+		return;
+	}
+	memset(c.addr.bytes + 8, 0, 8);
+	rs_cidr_format(&c, buf, len);
+}

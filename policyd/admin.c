@@ -111,6 +111,7 @@ static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct 
 	kv_num(b, json, "commits", (long long)d->stats.commits);
 	kv_num(b, json, "commit_failures", (long long)d->stats.commit_failures);
 	kv_num(b, json, "bad_frames", (long long)d->stats.bad_frames);
+	kv_num(b, json, "pending_mfa_evicted", (long long)pd_mfa_evicted());
 	if (json)
 		rs_buf_put(b, "}\n", 2);
 	pd_reply(c, ok ? RS_V_ALLOW : RS_V_ERROR, ok ? RS_R_NONE : RS_R_STORE, NULL, 0, b, false);

@@ -251,25 +251,19 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 	if (ok ? need != RS_MFA_NONE && !pd_mfa_remembered(d, w, c->req.rhost)
 	       : need != RS_MFA_NONE || pd_mfa_in_use(d)) {
 		if (!ok) {
+			/* counted now; even when it locks, the code prompt
+			 * follows, and the code step says locked - as it does
+			 * when a wrong code locks after a right password */
 			d->stats.failures++;
-			if (rs_lock_record_failure(&rec.lock, now,
-						   d->policy.password.max_login_attempts)) {
-				rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, now, &dec);
-				if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
-					pd_reply_error(c, RS_R_STORE);
-					return;
-				}
-				pd_note_decision(c, "auth", w, &dec);
-				pd_reply_decision(c, &dec, true);
-				return;
-			}
+			rs_eval_password(&d->policy, &w->facts, false, &rec.lock, now, &dec);
+			pd_note_decision(c, "auth (the code prompt follows)", w, &dec);
 		}
 		/* written either way, so both wait for the same commit */
 		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
 			pd_reply_error(c, RS_R_STORE);
 			return;
 		}
-		pd_mfa_challenge(d, c, w, need == RS_MFA_BIND ? need : RS_MFA_CODE, ok);
+		pd_mfa_challenge(d, c, w, need, ok);
 		return;
 	}
 	rs_eval_password(&d->policy, &w->facts, ok, &rec.lock, now, &dec);

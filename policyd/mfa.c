@@ -17,67 +17,17 @@
 
 #include "ramsec/cidr.h"
 #include "ramsec/client.h"
+#include "ramsec/pending.h"
 #include "ramsec/secret.h"
 #include "ramsec/totp.h"
 #include "server.h"
 #include "store.h"
 
-#define PENDING_MAX    1024
-#define PENDING_TTL_MS (5 * 60 * 1000)
+static struct rs_pending_table pending; /* see ramsec/pending.h */
 
-struct pending {
-	uint64_t token; /* 0: free */
-	char key[PD_KEY_MAX];
-	bool password_ok;
-	bool bind;
-	int64_t expires_ms;
-};
-
-static struct pending pending[PENDING_MAX];
-
-/* Keeps one pending step per user (a new logon replaces the user's last
- * one); 0 when the table is full of live steps: nothing is evicted, so
- * nobody can push out another user's step or pile up steps to guess codes
- * on. */
-static uint64_t pending_add(const char *key, bool password_ok, bool bind)
+uint64_t pd_mfa_evicted(void)
 {
-	int64_t now = rs_now_ms();
-	struct pending *slot = NULL;
-	uint64_t token = 0;
-
-	for (size_t i = 0; i < PENDING_MAX; i++) {
-		if (pending[i].token && !strcmp(pending[i].key, key)) {
-			slot = &pending[i];
-			break;
-		}
-		if (!slot && (!pending[i].token || pending[i].expires_ms <= now))
-			slot = &pending[i];
-	}
-	if (!slot)
-		return 0;
-	while (!token && getrandom(&token, sizeof(token), 0) != sizeof(token))
-		;
-	slot->token = token;
-	snprintf(slot->key, sizeof(slot->key), "%s", key);
-	slot->password_ok = password_ok;
-	slot->bind = bind;
-	slot->expires_ms = now + PENDING_TTL_MS;
-	return token;
-}
-
-/* Takes the pending step token of key; false when there is none. */
-static bool pending_take(uint64_t token, const char *key, struct pending *ret)
-{
-	for (size_t i = 0; token && i < PENDING_MAX; i++) {
-		struct pending *p = &pending[i];
-
-		if (p->token != token)
-			continue;
-		*ret = *p;
-		memset(p, 0, sizeof(*p));
-		return !strcmp(ret->key, key) && ret->expires_ms > rs_now_ms();
-	}
-	return false;
+	return pending.evicted;
 }
 
 /* The source of a logon as we key tickets and sources: the normalised
@@ -189,28 +139,34 @@ void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 {
 	static char body[RS_BODY_MAX];
 	char seed[2 * RS_TOTP_SEED_LEN], uribuf[1024];
+	/* after a wrong password, the same single code prompt for every name:
+	 * never the bind screen, which only users without a device get */
+	bool bind = password_ok && need == RS_MFA_BIND;
+	struct rs_pending p = {.known = w->facts.known, .password_ok = password_ok, .bind = bind};
 	struct rs_buf b, uri;
 	struct rs_msg m;
-	bool bind = need == RS_MFA_BIND;
 
-	uint64_t token = pending_add(w->key, password_ok, bind);
-
-	if (!token) {
-		pd_log(LOG_WARNING, "too many logons waiting for a second factor");
+	while (!p.token && getrandom(&p.token, sizeof(p.token), 0) != sizeof(p.token))
+		;
+	snprintf(p.key, sizeof(p.key), "%s", w->key);
+	rs_source_group(c->req.rhost, p.source, sizeof(p.source));
+	if (rs_pending_add(&pending, &p, rs_now_ms()) < 0) {
+		pd_log(LOG_WARNING,
+		       "%d logons wait for a second factor with the right password: "
+		       "refused",
+		       RS_PENDING_MAX);
 		pd_reply_error(c, RS_R_INTERNAL);
 		return;
 	}
 	rs_msg_init(&m, c->req.type | RS_PROTO_REPLY_BIT, c->req.id);
-	m.number = token;
+	m.number = p.token;
 	m.verdict = RS_V_CONTINUE;
 	m.reason = bind ? RS_R_MFA_BIND : RS_R_MFA_CODE;
 	m.present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON | 1u << RS_TAG_NUMBER;
 	if (bind) {
 		rs_buf_init(&uri, uribuf, sizeof(uribuf));
 		rs_buf_init(&b, body, sizeof(body));
-		/* a wrong password gets a device that is never stored: the
-		 * same screen, nothing to bind */
-		if (create_device(d, w, password_ok, seed, sizeof(seed), &uri) < 0) {
+		if (create_device(d, w, true, seed, sizeof(seed), &uri) < 0) {
 			pd_reply_error(c, RS_R_STORE);
 			return;
 		}
@@ -234,7 +190,7 @@ void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 
 /* Checks the code(s) of a pending step; the matched step, or -1 (with
  * *ret_replay when the code was right but already used). */
-static int64_t check_codes(struct pd_daemon *d, const struct pd_who *w, const struct pending *p,
+static int64_t check_codes(struct pd_daemon *d, const struct pd_who *w, const struct rs_pending *p,
 			   struct pd_mfa_rec *m, const char *secret, bool *ret_replay)
 {
 	uint8_t seed[RS_TOTP_SEED_LEN];
@@ -265,21 +221,21 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 	struct pd_user_rec rec;
 	struct pd_mfa_rec m = {0};
 	struct rs_decision dec;
-	struct pending p = {0};
-
+	struct rs_pending p = {0};
 	char src[RS_ADDR_STRLEN];
 	int64_t now = pd_now(), step = -1;
-	bool replay = false, found;
+	bool replay = false;
+	int found = rs_pending_take(&pending, c->req.number, w->key, rs_now_ms(), &p);
 
-	found = pending_take(c->req.number, w->key, &p);
 	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	if (found)
+	if (found == 1)
 		step = check_codes(d, w, &p, &m, c->req.secret, &replay);
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
-	if (!found) {
+	if (found == 0) {
 		memset(&dec, 0, sizeof(dec));
 		dec.verdict = RS_V_DENY;
 		dec.reason = RS_R_MFA_WRONG;
@@ -287,6 +243,8 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 		pd_reply_decision(c, &dec, false);
 		return;
 	}
+	if (found < 0)			  /* pushed out to make room, or not this user's step: */
+		memset(&p, 0, sizeof(p)); /* answered as a wrong password would be */
 	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, now, &dec)) {
 		/* locked meanwhile: not even a right code gets in */
 		pd_note_decision(c, "mfa", w, &dec);
@@ -372,7 +330,7 @@ static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_
 static int64_t code_checked(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
 			    struct pd_mfa_rec *m, bool bind, const char *verb)
 {
-	struct pending p = {.password_ok = true, .bind = bind};
+	struct rs_pending p = {.password_ok = true, .bind = bind};
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	int64_t now = pd_now(), step = -1;

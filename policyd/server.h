@@ -127,6 +127,8 @@ bool pd_mfa_remembered(struct pd_daemon *d, const struct pd_who *w, const char *
  * was right. */
 void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
 		      enum rs_mfa_need need, bool password_ok);
+/* Pending second steps pushed out to make room (ramsec/pending.h). */
+uint64_t pd_mfa_evicted(void);
 /* AUTH_CODE: the second step. */
 void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w);
 /* MFA_CREATE, MFA_BIND, MFA_DISABLE (root, or the user when allowed). */

@@ -81,6 +81,15 @@ bool rs_cidr_contains(const struct rs_cidr *c, const struct rs_addr *a);
 /* True when a is inside any entry of l. */
 bool rs_cidr_list_match(const struct rs_cidr_list *l, const struct rs_addr *a);
 
+/*
+ * The group a source belongs to when limits are shared per source: an IPv4
+ * address (mapped ones included) stands for itself, an IPv6 address for its
+ * /64 (one host's worth: a single machine can use a whole /64), and
+ * everything that is not an address (local logons, host names) is one group,
+ * "local".  Written into buf (at least RS_ADDR_STRLEN + 4 bytes).
+ */
+void rs_source_group(const char *rhost, char *buf, size_t len);
+
 /* Formats "ADDR/PREFIX" into buf (at least RS_ADDR_STRLEN + 4 bytes). */
 void rs_cidr_format(const struct rs_cidr *c, char *buf, size_t len);
 

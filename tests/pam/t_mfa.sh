@@ -3,6 +3,7 @@
 # from our code.
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
+export PYTHONPATH="$HERE"
 
 offset() { tr -d '+' <"$T/faketime"; }
 # code [STEPS]: the code at policyd's now, plus STEPS steps (default 0)
@@ -178,6 +179,86 @@ SH
 	drive $U_BOB --no-info 1 --resp "$PW_BOB" auth
 	check "a conversation that cannot show the QR code: refused" has "auth: PAM_AUTH_ERR"
 	check "and told how to bind" has "ask an administrator to bind one"
+}
+
+# Whatever follows a wrong password is the same for every name: a user
+# without a device (who would bind one), one with a device, one who must
+# bind, an unknown name.
+test_wrong_password_same_for_every_name() {
+	fresh 'security_preference = { mfa_operation_for_login = "mandatory"; };
+password_policy = { max_login_attempts = 10; };'
+	enroll $U_BOB
+	local u out ref=""
+	for u in $U_ALICE $U_BOB rst_nobody; do
+		drive "$u" --resp "wrong-password" --resp "123456" --resp "654321" auth
+		out=$(sed "s/$u/USER/g" <<<"$OUT")
+		[ -n "$ref" ] || ref=$out
+		check "mandatory, wrong password ($u): one code prompt, the same words" test "$out" = "$ref"
+	done
+	check "and that is one 'Verification code:' prompt" test "$(grep -c '^prompt: ' <<<"$ref")" -eq 2
+	check "never the bind screen" bash -c "! grep -q 'Scan this QR code' <<<\"\$0\"" "$ref"
+	fresh 'password_policy = { max_login_attempts = 10; };'
+	enroll $U_BOB
+	ctl user set $U_ALICE --mfa-bind-required on >/dev/null
+	ref=""
+	for u in $U_ALICE $U_BOB rst_nobody; do
+		drive "$u" --resp "wrong-password" --resp "123456" --resp "654321" auth
+		out=$(sed "s/$u/USER/g" <<<"$OUT")
+		[ -n "$ref" ] || ref=$out
+		check "mfa_bind_required, wrong password ($u): the same as for everyone" test "$out" = "$ref"
+	done
+}
+
+# The last wrong password that locks: the code prompt follows all the
+# same (the lock is told at the code step, as after a wrong code).
+test_locking_password_shows_code_prompt() {
+	fresh 'password_policy = { max_login_attempts = 2; };'
+	enroll $U_ALICE
+	drive $U_ALICE --resp "wrong-1" --resp "123456" auth
+	drive $U_ALICE --resp "wrong-2" --resp "123456" auth
+	check "the locking wrong password is followed by the code prompt" has "prompt: Verification code: "
+	check "then the lock is told" has "account is locked"
+}
+
+# The pending-step table: a flood of wrong passwords for random names from
+# one source under mandatory MFA does not block another user's MFA step.
+test_pending_flood_from_one_source() {
+	fresh 'security_preference = { mfa_operation_for_login = "mandatory"; };'
+	enroll $U_ALICE
+	next_step
+	python3 - "$T/run/policyd.sock" >"$T/flood" <<'PY'
+import os, sys, rsproto as rp
+sock, n = sys.argv[1], 0
+for i in range(120):
+    r = rp.call(sock, rp.AUTH_PASSWORD, user="ghost%s" % os.urandom(6).hex(), service="sshd",
+                rhost="198.51.100.66", secret="guess")
+    n += r.get("verdict") == rp.CONTINUE
+print(n)
+PY
+	check "the flood: every wrong password gets the code prompt (120)" test "$(cat "$T/flood")" = 120
+	drive $U_ALICE --rhost 192.0.2.5 --resp "$PW_ALICE" --resp "$(code)" auth
+	check "another source's real MFA logon goes through" has "auth: PAM_SUCCESS"
+	OUT=$(ctl status)
+	check "the flood pushed out only its own steps" field pending_mfa_evicted 88
+}
+
+# Two logons of one user at once: the second does not cancel the first.
+test_two_parallel_logons_of_one_user() {
+	fresh
+	enroll $U_ALICE
+	next_step
+	local c0 c1
+	c0=$(code) c1=$(code 1)
+	"$BUILD/tests/pamdrive" --confdir "$T/pam.d" --service ramsec-test --user $U_ALICE \
+		--resp "$PW_ALICE" --resp "@exec:sleep 2; echo $c0" auth >"$T/first" 2>&1 &
+	local first=$!
+	sleep 0.7
+	drive $U_ALICE --resp "$PW_ALICE" --resp "@exec:sleep 2; echo $c1" auth
+	wait $first
+	check "the second logon succeeds" has "auth: PAM_SUCCESS"
+	OUT=$(cat "$T/first")
+	check "and the first, whose code came after the second's prompt, too" has "auth: PAM_SUCCESS"
+	check "not told the logon took too long" hasnt "took too long"
 }
 
 test_independent_and_bind_required() {

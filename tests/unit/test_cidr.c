@@ -649,6 +649,37 @@ static void test_random_list(void **state)
 	}
 }
 
+/* --- source groups (per-source limits) ------------------------------------- */
+
+static void test_source_group(void **state)
+{
+	static const struct {
+		const char *rhost, *want;
+	} cases[] = {
+	    {"192.0.2.7", "192.0.2.7"},
+	    {"::ffff:192.0.2.7", "192.0.2.7"},
+	    {"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+	    {"2001:db8:1:2::ffff", "2001:db8:1:2::/64"},
+	    {"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+	    {"fe80::1%eth0", "fe80::/64"},
+	    {"::1", "::/64"},
+	    {"", "local"},
+	    {NULL, "local"},
+	    {"host.example.com", "local"},
+	    {"010.0.0.1", "local"},
+	    {"[::1]", "local"},
+	};
+	char buf[RS_ADDR_STRLEN + 4];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rs_source_group(cases[i].rhost, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want))
+			fail_msg("%s: got %s, want %s", cases[i].rhost ? cases[i].rhost : "NULL",
+				 buf, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest parse[] = {
@@ -665,6 +696,7 @@ int main(void)
 	    cmocka_unit_test(test_random_contains),
 	    cmocka_unit_test(test_random_roundtrip),
 	    cmocka_unit_test(test_random_list),
+	    cmocka_unit_test(test_source_group),
 	};
 	int failed = 0;
 

@@ -235,7 +235,7 @@ static void test_self_capped(void **state)
 	assert_true(rs_lock_self_capped(&s, T + 299, &left));
 	assert_int_equal(left, 1);
 	assert_false(rs_lock_self_capped(&s, T + 300, &left)); /* the 1st left */
-	assert_true(s.locked_until == 0);			/* and no lock */
+	assert_true(s.locked_until == 0);		       /* and no lock */
 	/* spread out (76 s apart): never 5 in 5 minutes */
 	memset(&s, 0, sizeof(s));
 	for (int i = 0; i < 20; i++) {
@@ -443,9 +443,8 @@ int main(void)
 	    cmocka_unit_test(test_max_attempts), cmocka_unit_test(test_keeps_newest_32),
 	    cmocka_unit_test(test_clock_back),	 cmocka_unit_test(test_clock_random_walk),
 	    cmocka_unit_test(test_clear),	 cmocka_unit_test(test_minutes),
-	    cmocka_unit_test(test_self_capped),
-	    cmocka_unit_test(test_format_parse), cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_parse_count),
+	    cmocka_unit_test(test_self_capped),	 cmocka_unit_test(test_format_parse),
+	    cmocka_unit_test(test_parse),	 cmocka_unit_test(test_parse_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
