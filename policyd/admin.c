@@ -103,6 +103,7 @@ static void do_status(struct pd_daemon *d, struct pd_conn *c, bool json, struct 
 	kv_num(b, json, "locked_now", read_ok ? info.locked : -1);
 	kv_num(b, json, "workers", pd_workers_alive(d->workers));
 	kv_num(b, json, "workers_configured", pd_workers_count(d->workers));
+	kv_num(b, json, "password_reply_ms", (long long)pd_costs_ceiling(d));
 	kv_str(b, json, "policy", summary);
 	kv_num(b, json, "requests", (long long)d->stats.requests);
 	kv_num(b, json, "password_verifications", (long long)d->stats.verifications);

@@ -147,27 +147,25 @@ struct pd_job *pd_job_new(struct pd_conn *c, int kind)
 	return job;
 }
 
-void pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job)
+bool pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job)
 {
 	memcpy(job->secret, c->req.secret, sizeof(job->secret));
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+	rs_source_group(c->req.rhost, job->group, sizeof(job->group));
+	if (pd_workers_submit(d->workers, job) < 0) {
+		rs_secret_wipe(job, sizeof(*job));
+		free(job);
+		pd_reply_error(c, RS_R_INTERNAL);
+		return false;
+	}
 	c->job = job;
-	pd_workers_submit(d->workers, job);
+	return true;
 }
 
 void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f)
 {
 	rs_pw_state_merge(rec->pw_set_at, rec->pw_initial, rec->pw_reset_required,
 			  sh ? sh->lastchg : -1, &f->pw);
-}
-
-/* True when two crypt(3) hashes use the same method ("$y$", "$6$"...). */
-static bool same_method(const char *a, const char *b)
-{
-	const char *ea = a[0] == '$' ? strchr(a + 1, '$') : NULL;
-	const char *eb = b[0] == '$' ? strchr(b + 1, '$') : NULL;
-
-	return ea && eb && ea - a == eb - b && !strncmp(a, b, (size_t)(ea - a));
 }
 
 /* Starts a password check; false when it was decided without one. */
@@ -194,21 +192,16 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 		pd_shadow_get(c->req.user, &sh);
 	job->real = sh.usable;
 	job->n = 1;
-	/* unknown users, locked entries: the same cost, a certain failure */
+	/* unknown users, locked entries: a certain failure; the reply waits
+	 * for the costliest class either way (see pd_dispatch_job_done) */
 	snprintf(job->setting[0], sizeof(job->setting[0]), "%s",
 		 job->real ? sh.hash : d->dummy_hash);
-	/* a hash of another (cheaper) method would tell a known user by its
-	 * speed: the reply waits until a dummy check would have ended (a
-	 * wait, not work: throughput stays the cheap method's) */
-	if (job->real && !same_method(sh.hash, d->dummy_hash))
-		c->not_before = rs_now_ms() + d->dummy_cost_ms;
 	rs_secret_wipe(&sh, sizeof(sh));
 	if (job->real)
 		d->stats.verifications++;
 	else
 		d->stats.dummy_hashes++;
-	pd_job_start(d, c, job);
-	return true;
+	return pd_job_start(d, c, job);
 }
 
 /* Console logon status: inactive, or idle, which turns it inactive (kept
@@ -282,9 +275,13 @@ void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
 {
 	struct pd_conn *c = pd_job_conn(job);
 
-	if (job->kind == PD_JOB_VERIFY)
+	pd_costs_note(d, job->setting[0], job->cost_ms);
+	if (job->kind == PD_JOB_VERIFY) {
+		/* as long as the costliest hash in use takes, whoever it was:
+		 * neither a name nor its hash method shows in the time */
+		c->not_before = job->started_ms + pd_costs_ceiling(d);
 		auth_job_done(d, c, job);
-	else
+	} else
 		pd_password_job_done(d, c, job);
 	rs_secret_wipe(job, sizeof(*job));
 	free(job);

@@ -111,14 +111,12 @@ static int run(struct pd_daemon *d, bool detach)
 		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
 		return 1;
 	}
-	int64_t t0 = rs_now_ms();
-
 	if (pd_dummy_hash(d->dummy_hash, sizeof(d->dummy_hash)) < 0 ||
 	    pd_workers_start(s->workers, &d->workers) < 0) {
 		pd_log(LOG_ERR, "cannot start the password workers");
 		return 1;
 	}
-	d->dummy_cost_ms = rs_now_ms() - t0; /* one crypt of the default method */
+	pd_costs_scan(d, true); /* before the first reply: the reply time */
 	/* socket activation: systemd holds the sockets (FileDescriptorName=) */
 	root_fd = pd_activated_socket("policyd");
 	user_fd = pd_activated_socket("user");

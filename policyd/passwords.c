@@ -61,8 +61,7 @@ static bool start_check(struct pd_daemon *d, struct pd_conn *c, const struct pd_
 	snprintf(job->setting[SLOT_HISTORY], PD_HASH_MAX, "%s", rec->hist_setting);
 	if (sh->usable && current_outside_history(rec, sh))
 		snprintf(job->setting[SLOT_SHADOW], PD_HASH_MAX, "%s", sh->hash);
-	pd_job_start(d, c, job);
-	return true;
+	return pd_job_start(d, c, job);
 }
 
 static bool start_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
@@ -89,8 +88,7 @@ static bool start_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 		 !crypt_gensalt_rn(NULL, 0, NULL, 0, job->setting[1], PD_HASH_MAX))
 
 		job->setting[1][0] = '\0'; /* no history this time; logged below */
-	pd_job_start(d, c, job);
-	return true;
+	return pd_job_start(d, c, job);
 }
 
 /* The current password of a change (passwd run by the user, or the forced
@@ -120,8 +118,7 @@ static bool start_old(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	job->n = 1;
 	snprintf(job->setting[0], PD_HASH_MAX, "%s", sh->usable ? sh->hash : d->dummy_hash);
 	d->stats.verifications++;
-	pd_job_start(d, c, job);
-	return true;
+	return pd_job_start(d, c, job);
 }
 
 static void old_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,

@@ -9,12 +9,13 @@
 #include <syslog.h>
 
 #include "ramsec/eval.h"
+#include "ramsec/hashcost.h"
 #include "ramsec/lockout.h"
 #include "ramsec/policy.h"
 #include "ramsec/proto.h"
 
-#define PD_KEY_MAX	  80  /* "u:" + name, or "h:" + 64 hex digits */
-#define PD_HASH_MAX	  512 /* a crypt(3) hash from /etc/shadow */
+#define PD_KEY_MAX  80	/* "u:" + name, or "h:" + 64 hex digits */
+#define PD_HASH_MAX 512 /* a crypt(3) hash from /etc/shadow */
 
 /* ---- log.c: authpriv syslog, or stderr in the foreground ---- */
 void pd_log_init(bool to_stderr);
@@ -42,8 +43,8 @@ struct pd_daemon {
 	uint8_t master_key[32]; /* from key_file; every key below derives from it */
 	uint8_t seed_key[32];	/* seals TOTP seeds */
 
-	char dummy_hash[PD_HASH_MAX]; /* for unknown users: same cost */
-	int64_t dummy_cost_ms;	      /* what one dummy check takes */
+	char dummy_hash[PD_HASH_MAX]; /* for unknown users: the system's method */
+	struct rs_cost_table costs;   /* what checks of each hash class take */
 	int64_t started;
 	struct pd_stats stats;
 };

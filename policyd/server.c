@@ -447,10 +447,16 @@ static void on_workers(struct loop *l)
 		struct pd_job *next = job->next;
 		struct pd_conn *c = pd_job_conn(job);
 
-		/* the reply goes out (or, if the peer is gone, the conn is
-		 * closed) when the flush after the commit writes it */
-		c->job = NULL;
-		pd_dispatch_job_done(l->d, job);
+		if (job->kind == PD_JOB_MEASURE) { /* no connection waits for it */
+			pd_costs_note(l->d, job->setting[0], job->cost_ms);
+			rs_secret_wipe(job, sizeof(*job));
+			free(job);
+		} else {
+			/* the reply goes out (or, if the peer is gone, the conn
+			 * is closed) when the flush after the commit writes it */
+			c->job = NULL;
+			pd_dispatch_job_done(l->d, job);
+		}
 		job = next;
 	}
 }

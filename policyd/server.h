@@ -95,7 +95,22 @@ void pd_dispatch_forget(struct pd_conn *c);
 struct pd_user_rec;
 
 /* What the jobs are for (pd_job.kind). */
-enum pd_job_kind { PD_JOB_VERIFY = 1, PD_JOB_PW_CHECK, PD_JOB_PW_SET, PD_JOB_PW_OLD };
+enum pd_job_kind {
+	PD_JOB_VERIFY = 1,
+	PD_JOB_PW_CHECK,
+	PD_JOB_PW_SET,
+	PD_JOB_PW_OLD,
+	PD_JOB_MEASURE, /* costs.c: what a hash class costs; no connection */
+};
+
+/* ---- costs.c: how long a password check must take ---- */
+/* Notes that a check against setting took ms. */
+void pd_costs_note(struct pd_daemon *d, const char *setting, int64_t ms);
+/* The reply time of every password check (ms after a worker took it). */
+int64_t pd_costs_ceiling(const struct pd_daemon *d);
+/* Finds the hash classes of governed accounts and measures new ones: at
+ * once (now, at start-up) or on the workers. */
+void pd_costs_scan(struct pd_daemon *d, bool now);
 
 /* Notes the decision for c's request, logged when the reply leaves with
  * what the user really got (a reply whose write failed is refused): known
@@ -107,8 +122,9 @@ void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wr
 void pd_reply_error(struct pd_conn *c, enum rs_reason reason);
 /* A job for c (replies an error and returns NULL when out of memory). */
 struct pd_job *pd_job_new(struct pd_conn *c, int kind);
-/* Moves c's secret into job and hands it to the workers. */
-void pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job);
+/* Moves c's secret into job and hands it to the workers: true, or false
+ * when they cannot take it (the job is freed, an error replied). */
+bool pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job);
 /* Fills f->pw from the store's record and the shadow entry (may be NULL). */
 void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f);
 

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: MIT
+/*
+ * Password hashes on worker threads.  Jobs queue per source group
+ * (rs_source_group) and the workers take them round-robin across groups,
+ * so a spray of wrong passwords from one source waits behind itself, not
+ * in front of everyone else.
+ */
 #include <crypt.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -12,16 +19,24 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ramsec/client.h"
 #include "ramsec/secret.h"
 #include "workers.h"
 
 #define MAX_THREADS 64
 
+/* The jobs of one source group, in a ring of groups with work. */
+struct group {
+	char name[PD_GROUP_MAX];
+	struct pd_job *head, **tail;
+	struct group *next;
+};
+
 struct pd_workers {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	pthread_cond_t up; /* a worker counted itself in */
-	struct pd_job *queue, **queue_tail;
+	pthread_cond_t up;  /* a worker counted itself in */
+	struct group *ring; /* the group served next; NULL: nothing queued */
 	struct pd_job *done;
 	int efd;
 	int nthreads;
@@ -33,6 +48,7 @@ struct pd_workers {
 
 static void run_job(struct pd_job *job, struct crypt_data *cd)
 {
+	job->started_ms = rs_now_ms();
 	for (size_t i = 0; i < job->n && i < PD_JOB_HASHES; i++) {
 		const char *h = crypt_rn(job->secret, job->setting[i], cd, sizeof(*cd));
 
@@ -42,6 +58,8 @@ static void run_job(struct pd_job *job, struct crypt_data *cd)
 		else
 			job->out[i][0] = '\0';
 		rs_secret_wipe(cd, sizeof(*cd));
+		if (i == 0)
+			job->cost_ms = rs_now_ms() - job->started_ms;
 	}
 	rs_secret_wipe(job->secret, sizeof(job->secret));
 }
@@ -50,6 +68,29 @@ bool pd_job_matches(const struct pd_job *job, size_t i)
 {
 	return job->real && i < job->n && job->out[i][0] &&
 	       rs_secret_streq(job->out[i], job->setting[i]);
+}
+
+/* Takes the next job round-robin (w->lock held), or NULL. */
+static struct pd_job *take(struct pd_workers *w)
+{
+	struct group *g = w->ring, *prev;
+	struct pd_job *job;
+
+	if (!g)
+		return NULL;
+	job = g->head;
+	g->head = job->next;
+	if (g->head) {
+		w->ring = g->next; /* the next group goes first next time */
+		return job;
+	}
+	/* the group is empty: out of the ring */
+	for (prev = g; prev->next != g; prev = prev->next)
+		;
+	w->ring = prev == g ? NULL : g->next;
+	prev->next = g->next;
+	free(g);
+	return job;
 }
 
 static void *worker(void *arg)
@@ -74,14 +115,11 @@ static void *worker(void *arg)
 		struct pd_job *job;
 		uint64_t one = 1;
 
-		while (!w->queue && !w->stopping)
+		while (!w->ring && !w->stopping)
 			pthread_cond_wait(&w->cond, &w->lock);
 		if (w->stopping)
 			break;
-		job = w->queue;
-		w->queue = job->next;
-		if (!w->queue)
-			w->queue_tail = &w->queue;
+		job = take(w);
 		pthread_mutex_unlock(&w->lock);
 
 		if (cd)
@@ -118,7 +156,6 @@ int pd_workers_start(int n, struct pd_workers **ret)
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	pthread_cond_init(&w->up, NULL);
-	w->queue_tail = &w->queue;
 	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (w->efd < 0) {
 		free(w);
@@ -148,6 +185,13 @@ void pd_workers_stop(struct pd_workers *w)
 	pthread_mutex_unlock(&w->lock);
 	for (int i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
+	/* jobs never run or never collected: their owners went with the loop */
+	for (struct pd_job *j; (j = take(w)) || (j = w->done);) {
+		if (j == w->done)
+			w->done = j->next;
+		rs_secret_wipe(j, sizeof(*j));
+		free(j);
+	}
 	close(w->efd);
 	free(w);
 }
@@ -167,15 +211,48 @@ int pd_workers_alive(const struct pd_workers *w)
 	return atomic_load(&((struct pd_workers *)w)->alive);
 }
 
-void pd_workers_submit(struct pd_workers *w, struct pd_job *job)
+int pd_workers_submit(struct pd_workers *w, struct pd_job *job)
 {
+	struct group *g;
+
 	job->next = NULL;
 	pthread_mutex_lock(&w->lock);
-	*w->queue_tail = job;
-	w->queue_tail = &job->next;
+	g = w->ring;
+	if (g) {
+		do {
+			if (!strcmp(g->name, job->group))
+				break;
+			g = g->next;
+		} while (g != w->ring);
+	}
+	if (!g || strcmp(g->name, job->group)) {
+		g = calloc(1, sizeof(*g));
+		if (!g) {
+			pthread_mutex_unlock(&w->lock);
+			return -ENOMEM;
+		}
+		snprintf(g->name, sizeof(g->name), "%s", job->group);
+		g->tail = &g->head;
+		/* a source that had nothing queued goes next: one job ahead of
+		 * each busy source, never a whole queue behind it */
+		if (w->ring) {
+			struct group *last = w->ring;
+
+			while (last->next != w->ring)
+				last = last->next;
+			last->next = g;
+			g->next = w->ring;
+		} else {
+			g->next = g;
+		}
+		w->ring = g;
+	}
+	*g->tail = job;
+	g->tail = &job->next;
 	w->busy++;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
+	return 0;
 }
 
 struct pd_job *pd_workers_done(struct pd_workers *w)

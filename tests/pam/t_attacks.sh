@@ -126,4 +126,78 @@ test_full_disk() {
 	umount "$T/state"
 }
 
+# Hash work is queued fairly per source: with one worker and 30 checks
+# queued from one source, another source's check goes next, not last.
+test_hash_queue_fair_per_source() {
+	fresh
+	sed -i 's/workers = 2;/workers = 1;/' "$T/ramsec.conf"
+	pd_stop; pd_start
+	python3 - "$T/run/policyd.sock" "$U_ALICE" "$PW_ALICE" >"$T/order" <<'PY'
+import os, selectors, sys, time, rsproto as rp
+sock, user, pw = sys.argv[1:4]
+sel = selectors.DefaultSelector()
+for i in range(30):
+    s = rp.connect(sock)
+    s.sendall(rp.frame(rp.AUTH_PASSWORD, user="ghost" + os.urandom(4).hex(), service="sshd",
+                       rhost="198.51.100.66", secret="guess"))
+    sel.register(s, selectors.EVENT_READ, "spray")
+time.sleep(0.02)
+t0 = time.monotonic()
+s = rp.connect(sock)
+s.sendall(rp.frame(rp.AUTH_PASSWORD, user=user, service="sshd", rhost="192.0.2.5", secret=pw))
+sel.register(s, selectors.EVENT_READ, "user")
+user_t = last_t = verdict = None
+while len(sel.get_map()):
+    for key, _ in sel.select(10):
+        r = rp.read_reply(key.fileobj)
+        sel.unregister(key.fileobj)
+        if key.data == "user":
+            user_t, verdict = time.monotonic() - t0, r["verdict"]
+        else:
+            last_t = time.monotonic() - t0
+print(verdict, int(user_t * 1000), int(last_t * 1000))
+PY
+	OUT=$(cat "$T/order")
+	set -- $OUT
+	check "the other source's right password is answered" test "$1" = 1
+	check "before the spraying source's queue drains: in $2 ms of its $3 ms" test $(($2 * 4)) -lt "$3"
+}
+
+# A wrong password takes as long for an unknown name as for the costliest
+# known user, whatever that user's method and cost (bcrypt cost 13 took
+# 456 ms, an unknown name 58 ms).
+test_timing_whatever_the_hash() {
+	local u
+	userdel rst_bcrypt 2>/dev/null; userdel rst_costly 2>/dev/null
+	useradd -M -N -s /usr/sbin/nologin -K UID_MIN=20000 rst_bcrypt
+	useradd -M -N -s /usr/sbin/nologin -K UID_MIN=20000 rst_costly
+	usermod -p "$(mkpasswd -m bcrypt -R 13 'Bcrypt-Pass-1')" rst_bcrypt
+	usermod -p "$(mkpasswd -m yescrypt -R 8 'Costly-Pass-1')" rst_costly
+	fresh
+	OUT=$(ctl status)
+	python3 - "$T/run/policyd.sock" rst_bcrypt rst_costly $U_ALICE rst_nosuchuser >"$T/times" <<'PY'
+import statistics, sys, time, rsproto as rp
+sock, names = sys.argv[1], sys.argv[2:]
+t = {n: [] for n in names}
+for i in range(7):
+    for n in names:
+        t0 = time.monotonic()
+        r = rp.call(sock, rp.AUTH_PASSWORD, user=n, service="sshd", secret="wrong-%d" % i)
+        t[n].append(time.monotonic() - t0)
+        assert r["verdict"] == rp.DENY, r
+for n in names:
+    print(n, round(statistics.median(t[n]) * 1000, 1))
+PY
+	OUT=$(cat "$T/times")
+	echo "# medians (ms): $(tr '\n' ' ' <<<"$OUT")"
+	local lo hi
+	lo=$(awk 'NR == 1 || $2 < m {m = $2} END {print m}' <<<"$OUT")
+	hi=$(awk 'NR == 1 || $2 > m {m = $2} END {print m}' <<<"$OUT")
+	check "bcrypt-13, costlier yescrypt, default yescrypt, unknown name: medians within 10% ($lo-$hi ms)" \
+		awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(hi <= lo * 1.10) }'
+	check "and that time is the bcrypt user's (over 200 ms)" awk -v lo="$lo" 'BEGIN { exit !(lo > 200) }'
+	pd_stop
+	userdel rst_bcrypt; userdel rst_costly
+}
+
 run_tests
