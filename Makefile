@@ -46,7 +46,7 @@ LIBS_PAM = -lpam -lconfig
 
 PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl
 UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
-TEST_BIN = $(B)/tests/pamdrive
+TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2
 
 
 .PHONY: all check deps deps-build tests-build test e2e docs demo deb unit pamtest asan fuzz bench install uninstall clean format
@@ -84,6 +84,11 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libramsec_common.a $(B)/libramsec.a
 $(B)/tests/pamdrive: tests/pam/pamdrive.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpam -lcrypt
+
+# a test NSS module that folds case (tests/pam/t_casefold.sh)
+$(B)/tests/libnss_rscase.so.2: tests/nss/nss_rscase.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libnss_rscase.so.2 $(LDFLAGS) -o $@ $<
 
 # --- tests ---------------------------------------------------------------
 

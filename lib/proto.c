@@ -51,6 +51,7 @@ static const struct type_rule request_rules[] = {
     {RS_MSG_SESSION_KILL, BIT(RS_TAG_NUMBER), BIT(RS_TAG_NUMBER)},
     {RS_MSG_REPORT, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_CREDENTIAL_REPORT, 0, 0},
+    {RS_MSG_USER_FORGET, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
 
 };
 

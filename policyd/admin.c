@@ -46,6 +46,19 @@ void pd_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char
 	pd_conn_reply(c, &m);
 }
 
+bool pd_verb_user(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	if (pd_who_resolve(d, &c->req, w) < 0) {
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return false;
+	}
+	if (!w->facts.known) {
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+		return false;
+	}
+	return true;
+}
+
 /* A kv line in text, or a "key": value member in JSON. */
 static void kv_str(struct rs_buf *b, bool json, const char *k, const char *v)
 {
@@ -165,11 +178,8 @@ static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
 	struct pd_who w;
 	bool on;
 
-	pd_who_resolve(d, &c->req, &w);
-	if (!w.facts.known) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+	if (!pd_verb_user(d, c, &w))
 		return;
-	}
 	const char *msg;
 	int r;
 
@@ -206,7 +216,7 @@ static void do_user_set(struct pd_daemon *d, struct pd_conn *c)
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
-	pd_log(LOG_NOTICE, "user set user=\"%.32s\" %s by uid %u", c->req.user, c->req.arg,
+	pd_log(LOG_NOTICE, "user set user=\"%.32s\" %s by uid %u", w.name, c->req.arg,
 	       (unsigned)c->uid);
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, true);
 }
@@ -218,13 +228,26 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 	int64_t now = pd_now(), left;
 	char t[32];
 
-	pd_who_resolve(d, &c->req, &w);
-	if (!w.facts.known) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+	if (pd_who_resolve(d, &c->req, &w) < 0) {
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
-	if (!c->admin && c->uid != w.uid) {
-		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, "you may only show your own account", 0,
+	if (!w.facts.known && c->admin && rs_policy_name_valid(c->req.user)) {
+		/* a deleted account: what the store still holds of it */
+		if (json)
+			rs_buf_put(b, "{", 1);
+		kv_str(b, json, "user", c->req.user);
+		kv_bool(b, json, "known", false);
+		if (pd_accounts_render_retired(d, c->req.user, json, b) > 0) {
+			if (json)
+				rs_buf_put(b, "}\n", 2);
+			pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, b, false);
+			return;
+		}
+	}
+	if (!w.facts.known || (!c->admin && c->uid != w.uid)) {
+		pd_reply(c, RS_V_ERROR, w.facts.known ? RS_R_FORBIDDEN : RS_R_NO_SUCH_USER,
+			 w.facts.known ? "you may only show your own account" : "no such user", 0,
 			 NULL, false);
 		return;
 	}
@@ -235,7 +258,7 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 	rs_lock_prune(&rec.lock, now);
 	if (json)
 		rs_buf_put(b, "{", 1);
-	kv_str(b, json, "user", c->req.user);
+	kv_str(b, json, "user", w.name);
 	kv_num(b, json, "uid", w.uid);
 	kv_bool(b, json, "governed", w.facts.governed);
 	kv_bool(b, json, "locked", rs_lock_is_locked(&rec.lock, now, &left));
@@ -255,10 +278,11 @@ static void do_user_show(struct pd_daemon *d, struct pd_conn *c, bool json, stru
 	kv_bool(
 	    b, json, "idle",
 	    rs_user_idle(&d->policy, rec.last_logon, rec.first_seen, rec.idle_reset_at, pd_now()));
-	password_fields(d, &rec, c->req.user, json, b);
+	password_fields(d, &rec, w.name, json, b);
 
 	mfa_fields(d, &rec, w.key, json, b);
-
+	if (c->admin)
+		pd_accounts_render_retired(d, w.name, json, b);
 	if (json)
 		rs_buf_put(b, "}\n", 2);
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, b, false);
@@ -270,11 +294,8 @@ static void do_unlock(struct pd_daemon *d, struct pd_conn *c)
 	struct pd_who w;
 	char msg[128];
 
-	pd_who_resolve(d, &c->req, &w);
-	if (!w.facts.known) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+	if (!pd_verb_user(d, c, &w))
 		return;
-	}
 	if (pd_store_user_get(d->store, w.key, &rec) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
@@ -285,8 +306,8 @@ static void do_unlock(struct pd_daemon *d, struct pd_conn *c)
 		return;
 	}
 	pd_log(LOG_NOTICE, "unlock user=\"%.32s\" by uid %u (pid %d): failures and lock cleared",
-	       c->req.user, (unsigned)c->uid, (int)c->pid);
-	snprintf(msg, sizeof(msg), "%.32s unlocked", c->req.user);
+	       w.name, (unsigned)c->uid, (int)c->pid);
+	snprintf(msg, sizeof(msg), "%.32s unlocked", w.name);
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, true);
 }
 
@@ -347,6 +368,9 @@ void pd_admin(struct pd_daemon *d, struct pd_conn *c)
 		break;
 	case RS_MSG_USER_SET:
 		do_user_set(d, c);
+		break;
+	case RS_MSG_USER_FORGET:
+		pd_account_forget(d, c);
 		break;
 	default:
 		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, 0, NULL, false);

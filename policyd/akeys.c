@@ -191,11 +191,8 @@ void pd_akey_verb(struct pd_daemon *d, struct pd_conn *c)
 	size_t n = 0;
 	uint8_t t = c->req.type;
 
-	pd_who_resolve(d, &c->req, &w);
-	if (!w.facts.known) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+	if (!pd_verb_user(d, c, &w))
 		return;
-	}
 	/* sshd's AuthorizedKeysCommandUser may ask for anyone's public keys */
 	if (t != RS_MSG_AUTHORIZED_KEYS && !c->admin &&
 	    (c->uid != w.uid || !d->policy.pref.allow_user_to_manage_access_keys)) {

@@ -27,6 +27,7 @@ static int usage(FILE *f)
 		"  reload                       re-read the configuration (root)\n"
 		"  user show USER [--json]      lock state, failures, last logon\n"
 		"  user unlock USER             clear failures and lock (root)\n"
+		"  user forget USER             delete what a deleted account left (root)\n"
 		"  user set USER --password-reset-required on|off\n"
 		"                               force a password change at next logon (root)\n"
 		"  user reset-password USER [--generate]\n"
@@ -230,6 +231,8 @@ int main(int argc, char **argv)
 		return call(&c, RS_MSG_USER_SHOW, argv[2], NULL);
 	if (argc == 3 && !strcmp(argv[1], "unlock"))
 		return call(&c, RS_MSG_USER_UNLOCK, argv[2], NULL);
+	if (argc == 3 && !strcmp(argv[1], "forget"))
+		return call(&c, RS_MSG_USER_FORGET, argv[2], NULL);
 	if (!strcmp(argv[1], "set"))
 		return user_set(&c, argv[2], argc - 3, argv + 3);
 	if (!strcmp(argv[1], "reset-password") && argc <= 4 &&

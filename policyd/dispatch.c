@@ -189,7 +189,7 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 	if (!job)
 		return false;
 	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
-		pd_shadow_get(c->req.user, &sh);
+		pd_shadow_get(w->name, &sh);
 	job->real = sh.usable;
 	job->n = 1;
 	/* unknown users, locked entries: a certain failure; the reply waits
@@ -325,7 +325,7 @@ static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	w->facts.password_logon = c->req.flags & RS_FLAG_PASSWORD_LOGON;
 	w->facts.key_login = !w->facts.password_logon && c->req.rhost[0];
 	if (w->facts.known)
-		pd_pw_facts(&rec, pd_shadow_get(c->req.user, &sh) == 0 ? &sh : NULL, &w->facts);
+		pd_pw_facts(&rec, pd_shadow_get(w->name, &sh) == 0 ? &sh : NULL, &w->facts);
 	rs_secret_wipe(&sh, sizeof(sh));
 	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
 	if (dec.verdict == RS_V_ALLOW && !w->facts.password_logon && w->facts.known) {
@@ -406,7 +406,10 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 		pd_reply_error(c, RS_R_FORBIDDEN);
 		return;
 	}
-	pd_who_resolve(d, &c->req, &c->who);
+	if (pd_who_resolve(d, &c->req, &c->who) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
 	s = slot_get(c->who.key, true);
 	if (!s) {
 		pd_reply_error(c, RS_R_INTERNAL);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Who is a user name: known or not, governed or not, and the store key.
- * Names are looked up in the local databases (NSS), never through DNS. */
+/* Who is a user name: known or not, governed or not, its account and the
+ * store key.  Names are looked up in the account databases (NSS), never
+ * through DNS. */
 #include <crypt.h>
 #include <errno.h>
 #include <grp.h>
@@ -40,7 +41,7 @@ static size_t scope_gids(const struct rs_policy *p, uint32_t *out, size_t max)
 	return n;
 }
 
-void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret)
+int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret)
 {
 	const struct rs_policy *p = &d->policy;
 	struct passwd pw, *res = NULL;
@@ -51,7 +52,8 @@ void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct 
 	ret->facts.user = req->user;
 	ret->facts.rhost = req->rhost;
 	if (rs_policy_name_valid(req->user) &&
-	    getpwnam_r(req->user, &pw, buf, sizeof(buf), &res) == 0 && res) {
+	    getpwnam_r(req->user, &pw, buf, sizeof(buf), &res) == 0 && res &&
+	    rs_policy_name_valid(pw.pw_name)) {
 		gid_t groups[MAX_GROUPS];
 		uint32_t gids[MAX_GROUPS], sg[RS_LIST_MAX];
 		int ng = 0;
@@ -63,7 +65,7 @@ void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct 
 		if (p->scope.groups.n > 0 && pw.pw_uid != 0 &&
 		    ((long)pw.pw_uid < p->scope.min_uid || (long)pw.pw_uid > p->scope.max_uid)) {
 			ng = MAX_GROUPS;
-			if (getgrouplist(req->user, pw.pw_gid, groups, &ng) < 0)
+			if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ng) < 0)
 				ng = 0; /* more than we look at: primary group only */
 			if (ng == 0)
 				groups[ng++] = pw.pw_gid;
@@ -72,19 +74,23 @@ void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct 
 		for (int i = 0; i < ng; i++)
 			gids[i] = (uint32_t)groups[i];
 		id.ngids = (size_t)ng;
+		snprintf(ret->name, sizeof(ret->name), "%s", pw.pw_name);
+		ret->facts.user = ret->name;
 		ret->uid = id.uid;
 		ret->facts.known = true;
 		ret->facts.is_root = pw.pw_uid == 0;
-		ret->facts.governed = rs_scope_governs(p, req->user, &id, sg, nsg);
-
-		snprintf(ret->key, sizeof(ret->key), "u:%.32s", req->user);
-		return;
+		ret->facts.governed = rs_scope_governs(p, ret->name, &id, sg, nsg);
+		if (pd_account_of(d, ret->name, id.uid, pw.pw_dir, &ret->account) < 0)
+			return -EIO;
+		snprintf(ret->key, sizeof(ret->key), "a:%lld", (long long)ret->account);
+		return 0;
 	}
 	/* unknown: keep only a keyed hash, the name may be a password */
 	pd_hmac(d->master_key, "user-name", req->user, strlen(req->user), mac);
 	memcpy(ret->key, "h:", 2);
 	hex(mac, 32, ret->key + 2);
 	rs_secret_wipe(mac, sizeof(mac));
+	return 0;
 }
 
 int pd_shadow_get(const char *user, struct pd_shadow *ret)

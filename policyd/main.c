@@ -117,6 +117,11 @@ static int run(struct pd_daemon *d, bool detach)
 		return 1;
 	}
 	pd_costs_scan(d, true); /* before the first reply: the reply time */
+	/* what happened to the accounts while policyd was down */
+	if (pd_accounts_check(d) < 0 || pd_store_commit(d->store) < 0) {
+		pd_log(LOG_ERR, "cannot check the accounts in the store");
+		return 1;
+	}
 	/* socket activation: systemd holds the sockets (FileDescriptorName=) */
 	root_fd = pd_activated_socket("policyd");
 	user_fd = pd_activated_socket("user");

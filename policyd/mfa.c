@@ -432,11 +432,8 @@ void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c)
 	struct pd_mfa_rec m;
 	struct pd_who w;
 
-	pd_who_resolve(d, &c->req, &w);
-	if (!w.facts.known) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+	if (!pd_verb_user(d, c, &w))
 		return;
-	}
 	if (!c->admin && (c->uid != w.uid || !d->policy.pref.allow_user_to_manage_mfa_devices)) {
 		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
 			 c->uid != w.uid ? "you may only manage your own MFA device"

@@ -157,7 +157,7 @@ bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *
 		return false;
 	}
 	if (w->facts.known)
-		pd_shadow_get(c->req.user, &sh);
+		pd_shadow_get(w->name, &sh);
 	pd_pw_facts(&rec, &sh, &w->facts);
 	if (c->req.type == RS_MSG_PASSWORD_CHECK)
 		started = start_check(d, c, w, &rec, &sh);

@@ -51,14 +51,36 @@ struct pd_daemon {
 
 /* ---- identity.c: who is this user name? ---- */
 struct pd_who {
-	char key[PD_KEY_MAX]; /* store key: "u:NAME" or "h:HEX" */
-	struct rs_facts facts;
+	char key[PD_KEY_MAX];	    /* store key: "a:ACCOUNT" or "h:HEX" */
+	char name[RS_NAME_MAX + 1]; /* known users: the name NSS returns */
+	struct rs_facts facts;	    /* facts.user: name, or the typed one */
 	uint32_t uid;
+	int64_t account; /* 0 for unknown names */
 };
 
-/* Resolves user (as typed) into *ret; never fails: an unknown or invalid
- * name is an unknown user keyed by its hash. */
-void pd_who_resolve(const struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret);
+/* Resolves user (as typed) into *ret: a known user by the name NSS returns
+ * (so "ALICE" and "alice" share one account where NSS folds case) and
+ * its account (accounts.c), an unknown or invalid name keyed by its hash.
+ * 0, or -EIO when the store fails (the caller refuses). */
+int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret)
+    __attribute__((warn_unused_result));
+
+/* ---- accounts.c: records belong to accounts, not names ---- */
+/* The home directory's identity (its birth), "" when there is none of the
+ * account's own. */
+void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len);
+/* The active account of the local account name/uid/home: the one in the
+ * store if it still is that account, else a new one (the old retired).
+ * 0 with *ret_id, or -EIO. */
+int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const char *home,
+		  int64_t *ret_id);
+/* Looks at every active account: deleted or re-created ones are retired.
+ * 0 or -errno. */
+int pd_accounts_check(struct pd_daemon *d);
+/* An inotify fd on the account databases' directory, or -errno; and
+ * whether what it read (all of it) touched passwd, shadow or group. */
+int pd_accounts_watch(void);
+bool pd_accounts_changed(int fd);
 
 /* A user's shadow entry: the hash when it is one we accept (not "", "!",
  * "*"), and the last-change day (-1 when the field is empty). */

@@ -67,7 +67,10 @@ static int each_user(struct pd_daemon *d,
 		rs_msg_init(&req, RS_MSG_USER_SHOW, 0);
 		if (rs_msg_set_str(&req, RS_TAG_USER, pw->pw_name) < 0)
 			continue;
-		pd_who_resolve(d, &req, &w);
+		if (pd_who_resolve(d, &req, &w) < 0) {
+			err = -EIO;
+			break;
+		}
 		if (!w.facts.known || (!w.facts.governed && pw->pw_uid != 0))
 			continue;
 		memset(&r, 0, sizeof(r));

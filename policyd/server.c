@@ -18,9 +18,11 @@
 #include "server.h"
 #include "store.h"
 
-#define SWEEP_EVERY_MS 60000
+#define SWEEP_EVERY_MS	   60000
+#define ACCOUNTS_EVERY_MS  60000 /* the accounts are looked at this often... */
+#define ACCOUNTS_SETTLE_MS 200	 /* ...and this soon after the databases change */
 
-enum { TAG_ROOT = 1, TAG_USER, TAG_SIGNAL, TAG_WORKERS };
+enum { TAG_ROOT = 1, TAG_USER, TAG_SIGNAL, TAG_WORKERS, TAG_ACCOUNTS };
 
 struct loop {
 	struct pd_daemon *d;
@@ -501,6 +503,8 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 {
 	struct loop l = {.d = d, .reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)};
 	int64_t next_sweep = rs_now_ms() + SWEEP_EVERY_MS, next_tick = 0, next_watchdog = 0;
+	int64_t next_accounts = rs_now_ms() + ACCOUNTS_EVERY_MS;
+	int afd = pd_accounts_watch();
 	int64_t watchdog = pd_watchdog_interval_ms();
 	int sfd = setup_signals();
 
@@ -512,12 +516,19 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 	if (l.ep < 0 || ep_add(l.ep, root_fd, EPOLLIN, (void *)(intptr_t)TAG_ROOT) < 0 ||
 	    ep_add(l.ep, user_fd, EPOLLIN, (void *)(intptr_t)TAG_USER) < 0 ||
 	    ep_add(l.ep, sfd, EPOLLIN, (void *)(intptr_t)TAG_SIGNAL) < 0 ||
-	    ep_add(l.ep, pd_workers_fd(d->workers), EPOLLIN, (void *)(intptr_t)TAG_WORKERS) < 0)
+	    ep_add(l.ep, pd_workers_fd(d->workers), EPOLLIN, (void *)(intptr_t)TAG_WORKERS) < 0 ||
+	    (afd >= 0 && ep_add(l.ep, afd, EPOLLIN, (void *)(intptr_t)TAG_ACCOUNTS) < 0))
 		return -errno;
+	if (afd < 0)
+		pd_log(LOG_WARNING,
+		       "cannot watch the account databases (%s): deleted accounts are "
+		       "found within a minute",
+		       strerror(-afd));
 	while (!l.stop) {
 		struct epoll_event ev[64];
 		bool in_tx = pd_store_in_transaction(d->store);
-		int n = epoll_wait(l.ep, ev, 64, !l.flush ? 1000 : 1);
+		int64_t wait = l.flush ? 1 : next_accounts - rs_now_ms();
+		int n = epoll_wait(l.ep, ev, 64, wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait);
 		int64_t now;
 		bool hold;
 
@@ -531,13 +542,16 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 				on_signal(&l, sfd);
 			else if (tag == TAG_WORKERS)
 				on_workers(&l);
+			else if (tag == TAG_ACCOUNTS && pd_accounts_changed(afd) &&
+				 next_accounts > rs_now_ms() + ACCOUNTS_SETTLE_MS)
+				next_accounts = rs_now_ms() + ACCOUNTS_SETTLE_MS;
 		}
 		/* connections after the rest: a conn closed above is never seen */
 		for (int i = 0; i < n; i++) {
 			intptr_t tag = (intptr_t)ev[i].data.ptr;
 			struct pd_conn *c = ev[i].data.ptr;
 
-			if (tag >= TAG_ROOT && tag <= TAG_WORKERS)
+			if (tag >= TAG_ROOT && tag <= TAG_ACCOUNTS)
 				continue;
 			if (c->state == PD_READ && (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 				conn_read(&l, c);
@@ -560,6 +574,15 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 		if (!hold)
 			l.tx_since = 0;
 		expire(&l, now);
+		if (now >= next_accounts) {
+			/* deleted or re-created accounts retire; new hash classes */
+			if (pd_accounts_check(d) < 0)
+				pd_log(LOG_ERR,
+				       "accounts could not be checked; next try in a minute");
+			pd_costs_scan(d, false);
+			flush(&l, true);
+			next_accounts = rs_now_ms() + ACCOUNTS_EVERY_MS;
+		}
 		if (now >= next_sweep) {
 			int swept = pd_store_sweep(d->store, pd_now());
 
@@ -581,6 +604,8 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 	while (l.conns)
 		conn_close(&l, l.conns);
 	close(l.ep);
+	if (afd >= 0)
+		close(afd);
 	if (l.reserve_fd >= 0)
 		close(l.reserve_fd);
 	close(sfd);

@@ -171,7 +171,20 @@ void pd_sessions_tick(struct pd_daemon *d);
 /* REPORT and CREDENTIAL_REPORT into b, and the reply. */
 void pd_report(struct pd_daemon *d, struct pd_conn *c, struct rs_buf *b);
 
+/* ---- accounts.c: the account verbs ---- */
+struct rs_buf;
+/* Appends name's retired accounts to a user show reply (text lines, or a
+ * "retired_accounts" JSON member); returns how many. */
+size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool json,
+				  struct rs_buf *b);
+/* USER_FORGET: deletes the retired accounts of a name, and its active one
+ * when NSS no longer knows the name. */
+void pd_account_forget(struct pd_daemon *d, struct pd_conn *c);
+
 /* ---- admin.c ---- */
+/* Resolves c's user for a verb on a known account: true, or false with
+ * the refusal sent (a store error, no such user). */
+bool pd_verb_user(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 /* Replies to c: verdict, reason, a message and a number for the user or
  * ramsecctl (message may be NULL), a body (may be NULL); wrote: the reply
  * reports a write to the store (it waits for the commit). */

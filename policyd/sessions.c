@@ -63,7 +63,7 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		return;
 	}
 	snprintf(s.key, sizeof(s.key), "%s", w->key);
-	snprintf(s.user, sizeof(s.user), "%.32s", c->req.user);
+	snprintf(s.user, sizeof(s.user), "%s", w->name);
 	snprintf(s.service, sizeof(s.service), "%s", c->req.service);
 	snprintf(s.tty, sizeof(s.tty), "%s", c->req.tty);
 	snprintf(s.rhost, sizeof(s.rhost), "%s", c->req.rhost);

@@ -158,6 +158,45 @@ int pd_store_session_put(struct pd_store *s, const struct pd_session *ss);
 /* 0, -ENOENT or -EIO. */
 int pd_store_session_delete(struct pd_store *s, int64_t id);
 
+/*
+ * Accounts: every record of a known user is keyed "a:ID" by the account it
+ * was made for, never by the name, so a new account that reuses a deleted
+ * one's name (or uid) inherits nothing.  An account is active (the name's
+ * current one, at most one per name) or retired (its records kept for
+ * audit, never served, removed by forget).
+ */
+struct pd_account {
+	int64_t id;
+	char name[RS_NAME_MAX + 1];
+	int64_t uid;	/* -1: not bound yet (adopted from schema 8) */
+	char birth[96]; /* the home directory's identity, "" when none */
+	int64_t created;
+	int64_t retired; /* 0: active; else when */
+	char why[64];	 /* why it was retired */
+};
+
+/* The active account of name: 0, -ENOENT or -EIO. */
+int pd_store_account_active(struct pd_store *s, const char *name, struct pd_account *ret);
+int pd_store_account_get(struct pd_store *s, int64_t id, struct pd_account *ret);
+/* A new active account: 0 with *ret_id, or -EIO (also when name has one). */
+int pd_store_account_add(struct pd_store *s, const char *name, int64_t uid, const char *birth,
+			 int64_t now, int64_t *ret_id);
+/* Records the uid and birth of an account (adoption, a home made later). */
+int pd_store_account_bind(struct pd_store *s, int64_t id, int64_t uid, const char *birth);
+int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const char *why);
+/* The accounts of name, active and retired, oldest first; name NULL: every
+ * active account.  At most max: 0 or -EIO. */
+int pd_store_account_list(struct pd_store *s, const char *name, struct pd_account *out, size_t max,
+			  size_t *ret_n);
+
+/* What an account still holds. */
+struct pd_account_records {
+	long long user, history, mfa, mfa_tickets, sources, access_keys, sessions;
+};
+int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_records *ret);
+/* Deletes an account and every record it holds: 0 or -EIO. */
+int pd_store_account_forget(struct pd_store *s, int64_t id);
+
 /* Deletes rows of unknown names with no failure left in the window and no
  * lock.  Returns the rows deleted or -EIO. */
 int pd_store_sweep(struct pd_store *s, int64_t now);

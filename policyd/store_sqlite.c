@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 
 enum stmt_id {
 	ST_USER_GET,
@@ -34,6 +34,13 @@ enum stmt_id {
 	ST_AKEY_PUT,
 	ST_AKEY_DEL,
 	ST_MFA_IN_USE,
+	ST_ACCT_ACTIVE,
+	ST_ACCT_GET,
+	ST_ACCT_ADD,
+	ST_ACCT_BIRTH,
+	ST_ACCT_RETIRE,
+	ST_ACCT_LIST,
+	ST_ACCT_DEL,
 	ST_SESS_ADD,
 	ST_SESS_LIST,
 	ST_SESS_GET,
@@ -41,6 +48,12 @@ enum stmt_id {
 	ST_SESS_DEL,
 	ST__MAX,
 };
+
+#define ACCT_COLS "id, name, uid, birth, created, retired, retired_why"
+
+/* Every table that keeps state of an account, by its key ("a:ID"). */
+static const char *const account_tables[] = {"users",	"history",     "mfa",	  "mfa_tickets",
+					     "sources", "access_keys", "sessions"};
 
 static const char *const stmt_sql[ST__MAX] = {
     [ST_USER_GET] = "SELECT failures, locked_until, last_logon, last_source, last_service, "
@@ -79,6 +92,14 @@ static const char *const stmt_sql[ST__MAX] = {
 	"INSERT OR REPLACE INTO access_keys(id, key, type, b64, active, created, "
 	"last_used, last_source, enabled_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_AKEY_DEL] = "DELETE FROM access_keys WHERE id = ?1 AND key = ?2",
+    [ST_ACCT_ACTIVE] = "SELECT " ACCT_COLS " FROM accounts WHERE name = ?1 AND retired = 0",
+    [ST_ACCT_GET] = "SELECT " ACCT_COLS " FROM accounts WHERE id = ?1",
+    [ST_ACCT_ADD] = "INSERT INTO accounts(name, uid, birth, created) VALUES(?1, ?2, ?3, ?4)",
+    [ST_ACCT_BIRTH] = "UPDATE accounts SET uid = ?2, birth = ?3 WHERE id = ?1",
+    [ST_ACCT_RETIRE] = "UPDATE accounts SET retired = ?2, retired_why = ?3 WHERE id = ?1",
+    [ST_ACCT_LIST] = "SELECT " ACCT_COLS " FROM accounts WHERE (?1 IS NULL AND retired = 0) OR "
+		     "name = ?1 ORDER BY id",
+    [ST_ACCT_DEL] = "DELETE FROM accounts WHERE id = ?1",
     [ST_MFA_IN_USE] = "SELECT EXISTS(SELECT 1 FROM mfa WHERE bound = 1) OR "
 		      "EXISTS(SELECT 1 FROM users WHERE mfa_bind_required = 1)",
     [ST_SESS_ADD] = "INSERT INTO sessions(key, user, service, tty, rhost, pid, starttime, "
@@ -170,6 +191,37 @@ static const char *const migrations[SCHEMA_VERSION] = {
     "ALTER TABLE access_keys ADD COLUMN enabled_at INTEGER NOT NULL DEFAULT 0;",
     /* 8: a password logon is known from the PAM transaction, not a ticket */
     "DROP TABLE auth_tickets;",
+    /* 9: records belong to an account, not to a name (issue 9); the
+     * accounts of schema 8 are adopted by their name at the next start
+     * (uid -1: not yet bound) */
+    "CREATE TABLE accounts("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL,"
+    " uid INTEGER NOT NULL,"
+    " birth TEXT NOT NULL DEFAULT '',"
+    " created INTEGER NOT NULL,"
+    " retired INTEGER NOT NULL DEFAULT 0,"
+    " retired_why TEXT NOT NULL DEFAULT '');"
+    "CREATE UNIQUE INDEX accounts_active ON accounts(name) WHERE retired = 0;"
+    "INSERT INTO accounts(name, uid, created) SELECT DISTINCT substr(key, 3), -1, "
+    " CAST(strftime('%s', 'now') AS INTEGER) FROM (SELECT key FROM users UNION "
+    " SELECT key FROM history UNION SELECT key FROM mfa UNION SELECT key FROM mfa_tickets "
+    " UNION SELECT key FROM sources UNION SELECT key FROM access_keys UNION "
+    " SELECT key FROM sessions) WHERE key LIKE 'u:%';"
+    "UPDATE users SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
+    " WHERE key LIKE 'u:%';"
+    "UPDATE history SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
+    " WHERE key LIKE 'u:%';"
+    "UPDATE mfa SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
+    " WHERE key LIKE 'u:%';"
+    "UPDATE mfa_tickets SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
+    " WHERE key LIKE 'u:%';"
+    "UPDATE sources SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
+    " WHERE key LIKE 'u:%';"
+    "UPDATE access_keys SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
+    " WHERE key LIKE 'u:%';"
+    "UPDATE sessions SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
+    " WHERE key LIKE 'u:%';",
 };
 
 struct pd_store {
@@ -548,7 +600,7 @@ int pd_store_info(struct pd_store *s, int64_t now, struct pd_store_info *ret)
 	snprintf(ret->path, sizeof(ret->path), "%s", s->path);
 	if (pragma_int(s, "PRAGMA user_version", &ret->schema) < 0)
 		return -EIO;
-	ret->users = count(s, "SELECT count(*) FROM users WHERE key LIKE 'u:%'", now);
+	ret->users = count(s, "SELECT count(*) FROM users WHERE key LIKE 'a:%'", now);
 	ret->unknown = count(s, "SELECT count(*) FROM users WHERE key LIKE 'h:%'", now);
 	ret->locked = count(s, "SELECT count(*) FROM users WHERE locked_until > ?1", now);
 	return ret->users < 0 || ret->unknown < 0 || ret->locked < 0 ? -EIO : 0;
@@ -835,4 +887,147 @@ int pd_store_session_delete(struct pd_store *s, int64_t id)
 	if (write_step(s, st, "deleting a session") < 0)
 		return -EIO;
 	return sqlite3_changes(s->db) > 0 ? 0 : -ENOENT;
+}
+
+static void account_row(sqlite3_stmt *st, struct pd_account *a)
+{
+	a->id = sqlite3_column_int64(st, 0);
+	copy_text(a->name, sizeof(a->name), st, 1);
+	a->uid = sqlite3_column_int64(st, 2);
+	copy_text(a->birth, sizeof(a->birth), st, 3);
+	a->created = sqlite3_column_int64(st, 4);
+	a->retired = sqlite3_column_int64(st, 5);
+	copy_text(a->why, sizeof(a->why), st, 6);
+}
+
+static int account_one(struct pd_store *s, sqlite3_stmt *st, struct pd_account *ret)
+{
+	int r = sqlite3_step(st);
+
+	if (r == SQLITE_ROW)
+		account_row(st, ret);
+	sqlite3_reset(st);
+	if (r == SQLITE_ROW)
+		return 0;
+	return r == SQLITE_DONE ? -ENOENT : fail(s, "reading an account");
+}
+
+int pd_store_account_active(struct pd_store *s, const char *name, struct pd_account *ret)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_ACTIVE);
+
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	return account_one(s, st, ret);
+}
+
+int pd_store_account_get(struct pd_store *s, int64_t id, struct pd_account *ret)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_GET);
+
+	sqlite3_bind_int64(st, 1, id);
+	return account_one(s, st, ret);
+}
+
+int pd_store_account_add(struct pd_store *s, const char *name, int64_t uid, const char *birth,
+			 int64_t now, int64_t *ret_id)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_ADD);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_text(st, 3, birth, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	if (write_step(s, st, "adding an account") < 0)
+		return -EIO;
+	*ret_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int pd_store_account_bind(struct pd_store *s, int64_t id, int64_t uid, const char *birth)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_BIRTH);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, uid);
+	sqlite3_bind_text(st, 3, birth, -1, SQLITE_STATIC);
+	return write_step(s, st, "binding an account");
+}
+
+int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const char *why)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_RETIRE);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now > 0 ? now : 1);
+	sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
+	return write_step(s, st, "retiring an account");
+}
+
+int pd_store_account_list(struct pd_store *s, const char *name, struct pd_account *out, size_t max,
+			  size_t *ret_n)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_LIST);
+	size_t n = 0;
+	int r;
+
+	if (name)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		account_row(st, &out[n++]);
+	sqlite3_reset(st);
+	*ret_n = n;
+	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(s, "listing accounts");
+}
+
+int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_records *ret)
+{
+	char key[32], sql[160];
+	long long *counts[] = {&ret->user,    &ret->history,	 &ret->mfa,	&ret->mfa_tickets,
+			       &ret->sources, &ret->access_keys, &ret->sessions};
+
+	memset(ret, 0, sizeof(*ret));
+	snprintf(key, sizeof(key), "a:%lld", (long long)id);
+	for (size_t i = 0; i < sizeof(account_tables) / sizeof(account_tables[0]); i++) {
+		sqlite3_stmt *st;
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE key = ?1",
+			 account_tables[i]);
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return fail(s, "counting an account's records");
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*counts[i] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return 0;
+}
+
+int pd_store_account_forget(struct pd_store *s, int64_t id)
+{
+	char key[32], sql[160];
+	sqlite3_stmt *st;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	snprintf(key, sizeof(key), "a:%lld", (long long)id);
+	for (size_t i = 0; i < sizeof(account_tables) / sizeof(account_tables[0]); i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE key = ?1", account_tables[i]);
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return fail(s, "forgetting an account");
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_finalize(st);
+			return fail(s, "forgetting an account");
+		}
+		sqlite3_finalize(st);
+	}
+	st = stmt(s, ST_ACCT_DEL);
+	sqlite3_bind_int64(st, 1, id);
+	return write_step(s, st, "forgetting an account");
 }

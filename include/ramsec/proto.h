@@ -81,6 +81,7 @@ enum rs_msg_type {
 	RS_MSG_SESSION_KILL = 30,      /* NUMBER: the id */
 	RS_MSG_REPORT = 31,	       /* the security report (FLAGS: JSON) */
 	RS_MSG_CREDENTIAL_REPORT = 32, /* CSV */
+	RS_MSG_USER_FORGET = 33,       /* delete a name's retired accounts (root) */
 	RS_MSG_ERROR = 0x7f,	       /* only as a reply: the request was refused */
 };
 

@@ -67,6 +67,7 @@ static const struct type_spec specs[] = {
     {RS_MSG_SESSION_KILL, BIT(RS_TAG_NUMBER), BIT(RS_TAG_NUMBER)},
     {RS_MSG_REPORT, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_CREDENTIAL_REPORT, 0, 0},
+    {RS_MSG_USER_FORGET, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
 };
 
 /* The string fields, by tag. */
@@ -367,11 +368,11 @@ static const struct header_case header_cases[] = {
     {"type 0", 0x5253, 1, 0, 0, 0, MAXP, -EPROTO},
     {"type 11", 0x5253, 1, 11, 0, 0, MAXP, -EPROTO},
     {"type 15", 0x5253, 1, 15, 0, 0, MAXP, -EPROTO},
-    {"type 33", 0x5253, 1, 33, 0, 0, MAXP, -EPROTO},
+    {"type 34", 0x5253, 1, 34, 0, 0, MAXP, -EPROTO},
     {"error as a request", 0x5253, 1, RS_MSG_ERROR, 0, 0, MAXP, -EPROTO},
     {"reply of type 0", 0x5253, 1, 0x80, 0, 0, MAXP, -EPROTO},
     {"reply of type 11", 0x5253, 1, 0x8b, 0, 0, MAXP, -EPROTO},
-    {"reply of type 33", 0x5253, 1, 0xa1, 0, 0, MAXP, -EPROTO},
+    {"reply of type 34", 0x5253, 1, 0xa2, 0, 0, MAXP, -EPROTO},
     {"max payload", 0x5253, 1, 1, 0, MAXP, MAXP, 0},
     {"max payload + 1", 0x5253, 1, 1, 0, MAXP + 1, MAXP, -EMSGSIZE},
     {"4 GB", 0x5253, 1, 1, 0, 0xffffffff, MAXP, -EMSGSIZE},

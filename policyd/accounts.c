@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Accounts: every record of a known user belongs to the account it was
+ * made for, not to its name.  An account is the name, its uid and its
+ * birth - the identity of its home directory (device, inode and birth
+ * time), the one creation fact of a Linux account that a new account with
+ * the same name and uid cannot repeat.  A record is retired (never served
+ * again) when its account is gone: the name deleted, its uid changed, or
+ * its home directory replaced by another.
+ *
+ * Watched three ways: at start-up (what changed while policyd was down),
+ * within a fraction of a second of any change to /etc/passwd, shadow or
+ * group (inotify), and at every request that names the user.  The limit,
+ * documented: an account deleted and re-created with the same name and
+ * uid and no home directory (or its old one), between two looks, cannot be
+ * told apart from the old one - no local fact differs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ramsec/buf.h"
+#include "server.h"
+#include "store.h"
+
+#define ACCOUNTS_MAX 200000 /* active accounts checked in one pass */
+#define WATCH_DIR    "/etc"
+
+void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len)
+{
+	struct statx st;
+
+	out[0] = '\0';
+	if (!home || home[0] != '/' ||
+	    statx(AT_FDCWD, home, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME, &st) < 0 ||
+	    !S_ISDIR(st.stx_mode) || st.stx_uid != uid)
+		return; /* none, or not the account's own (/, /nonexistent...) */
+	if (st.stx_mask & STATX_BTIME)
+		snprintf(out, len, "%x:%x:%llx:%llu.%09u", st.stx_dev_major, st.stx_dev_minor,
+			 (unsigned long long)st.stx_ino, (unsigned long long)st.stx_btime.tv_sec,
+			 st.stx_btime.tv_nsec);
+	else
+		snprintf(out, len, "%x:%x:%llx", st.stx_dev_major, st.stx_dev_minor,
+			 (unsigned long long)st.stx_ino);
+}
+
+static void log_retired(struct pd_daemon *d, const struct pd_account *a, const char *why)
+{
+	struct pd_account_records r = {0};
+	char line[512];
+	struct rs_buf b;
+
+	pd_store_account_records(d->store, a->id, &r);
+	rs_buf_init(&b, line, sizeof(line));
+	rs_buf_printf(&b, "account user=");
+	rs_buf_log_str(&b, a->name, 32);
+	rs_buf_printf(&b,
+		      " (uid %lld, account %lld) retired: %s; never served again: %lld access "
+		      "key(s), %s MFA device, %lld history entries, %lld remembered MFA "
+		      "logon(s), %lld session(s)",
+		      (long long)a->uid, (long long)a->id, why, r.access_keys, r.mfa ? "an" : "no",
+		      r.history, r.mfa_tickets, r.sessions);
+	pd_log(LOG_NOTICE, "%s", line);
+}
+
+/* The account name, uid and home now stand for, given its active one a
+ * (NULL: none): a's id when it is still the same account, else a new one
+ * (a retired).  0 with *ret_id, or -EIO. */
+static int bind_now(struct pd_daemon *d, const struct pd_account *a, const char *name, uint32_t uid,
+		    const char *home, int64_t *ret_id)
+{
+	char birth[sizeof(a->birth)];
+	const char *why = NULL;
+
+	pd_home_birth(home, uid, birth, sizeof(birth));
+	if (a && a->uid == -1) /* adopted from schema 8: bound as it is now */
+		return pd_store_account_bind(d->store, a->id, uid, birth) < 0
+			   ? -EIO
+			   : (*ret_id = a->id, 0);
+	if (a && a->uid != (int64_t)uid)
+		why = "its uid changed (a new account took the name)";
+	else if (a && a->birth[0] && birth[0] && strcmp(a->birth, birth))
+		why = "re-created (its home directory is another)";
+	if (a && !why) {
+		/* a home directory made later (pam_mkhomedir) is the account's */
+		if (!a->birth[0] && birth[0] &&
+		    pd_store_account_bind(d->store, a->id, uid, birth) < 0)
+			return -EIO;
+		*ret_id = a->id;
+		return 0;
+	}
+	if (a) {
+		if (pd_store_account_retire(d->store, a->id, pd_now(), why) < 0)
+			return -EIO;
+		log_retired(d, a, why);
+	}
+	return pd_store_account_add(d->store, name, uid, birth, pd_now(), ret_id);
+}
+
+int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const char *home,
+		  int64_t *ret_id)
+{
+	struct pd_account a;
+	int r = pd_store_account_active(d->store, name, &a);
+
+	if (r == -EIO)
+		return -EIO;
+	return bind_now(d, r == 0 ? &a : NULL, name, uid, home, ret_id);
+}
+
+int pd_accounts_check(struct pd_daemon *d)
+{
+	struct pd_account *list = calloc(ACCOUNTS_MAX, sizeof(*list));
+	size_t n = 0, retired = 0;
+	int r = 0;
+
+	if (!list)
+		return -ENOMEM;
+	if (pd_store_account_list(d->store, NULL, list, ACCOUNTS_MAX, &n) < 0) {
+		free(list);
+		return -EIO;
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct passwd pw, *res = NULL;
+		char buf[4096];
+		int64_t id;
+
+		if (getpwnam_r(list[i].name, &pw, buf, sizeof(buf), &res) != 0) {
+			continue; /* NSS failed: cannot tell; the next look will */
+		} else if (!res) {
+			if (pd_store_account_retire(d->store, list[i].id, pd_now(),
+						    "the account was deleted") < 0)
+				r = -EIO;
+			else
+				log_retired(d, &list[i], "the account was deleted");
+			retired++;
+		} else {
+			r = bind_now(d, &list[i], list[i].name, (uint32_t)pw.pw_uid, pw.pw_dir,
+				     &id);
+			retired += r == 0 && id != list[i].id;
+		}
+	}
+	if (n == ACCOUNTS_MAX)
+		pd_log(LOG_WARNING, "more than %d accounts: some were not checked this time",
+		       ACCOUNTS_MAX);
+	if (retired)
+		pd_log(LOG_NOTICE, "accounts: %zu retired", retired);
+	free(list);
+	return r;
+}
+
+int pd_accounts_watch(void)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	/* shadow-utils and vipw write a new file and rename it over the old */
+	if (inotify_add_watch(fd, WATCH_DIR, IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+bool pd_accounts_changed(int fd)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool changed = false;
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+
+			changed |=
+			    e->len && (!strcmp(e->name, "passwd") || !strcmp(e->name, "shadow") ||
+				       !strcmp(e->name, "group"));
+			p += sizeof(*e) + e->len;
+		}
+	}
+	return changed;
+}
+
+#define RETIRED_SHOWN 16
+
+size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool json,
+				  struct rs_buf *b)
+{
+	struct pd_account list[RETIRED_SHOWN];
+	size_t n = 0, shown = 0;
+	char t[32];
+
+	if (pd_store_account_list(d->store, name, list, RETIRED_SHOWN, &n) < 0)
+		n = 0;
+	if (json)
+		rs_buf_printf(b, ",\"retired_accounts\":[");
+	for (size_t i = 0; i < n; i++) {
+		struct pd_account_records r;
+
+		if (!list[i].retired || pd_store_account_records(d->store, list[i].id, &r) < 0)
+			continue;
+		pd_iso_time(list[i].retired, t, sizeof(t));
+		if (json) {
+			rs_buf_printf(b,
+				      "%s{\"account\":%lld,\"uid\":%lld,\"retired\":\"%s\","
+				      "\"why\":",
+				      shown ? "," : "", (long long)list[i].id,
+				      (long long)list[i].uid, t);
+			rs_buf_json_str(b, list[i].why);
+			rs_buf_printf(b,
+				      ",\"access_keys\":%lld,\"mfa_device\":%s,\"history\":%lld,"
+				      "\"remembered_mfa\":%lld,\"sessions\":%lld}",
+				      r.access_keys, r.mfa ? "true" : "false", r.history,
+				      r.mfa_tickets, r.sessions);
+		} else {
+			rs_buf_printf(
+			    b,
+			    "%-22s account %lld, uid %lld, %s: %s; holds %lld access key(s), "
+			    "%s MFA device, %lld history entries (never served; ramsecctl "
+			    "user forget)\n",
+			    "retired", (long long)list[i].id, (long long)list[i].uid, t,
+			    list[i].why, r.access_keys, r.mfa ? "an" : "no", r.history);
+		}
+		shown++;
+	}
+	if (json)
+		rs_buf_printf(b, "]");
+	return shown;
+}
+
+void pd_account_forget(struct pd_daemon *d, struct pd_conn *c)
+{
+	struct pd_account list[RETIRED_SHOWN];
+	struct passwd pw, *res = NULL;
+	char buf[4096], msg[192];
+	size_t n = 0, forgot = 0;
+	bool known;
+
+	if (!rs_policy_name_valid(c->req.user)) {
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "not a user name", 0, NULL, false);
+		return;
+	}
+	/* a name NSS still knows keeps its current account */
+	known = getpwnam_r(c->req.user, &pw, buf, sizeof(buf), &res) == 0 && res;
+	if (pd_store_account_list(d->store, c->req.user, list, RETIRED_SHOWN, &n) < 0) {
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!list[i].retired && known)
+			continue;
+		if (pd_store_account_forget(d->store, list[i].id) < 0) {
+			pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+			return;
+		}
+		pd_log(
+		    LOG_NOTICE, "account user=\"%s\" (uid %lld, account %lld) forgotten by uid %u",
+		    list[i].name, (long long)list[i].uid, (long long)list[i].id, (unsigned)c->uid);
+		forgot++;
+	}
+	snprintf(msg, sizeof(msg), "%zu retired account%s of %.32s forgotten%s", forgot,
+		 forgot == 1 ? "" : "s", c->req.user, known ? "; its current account is kept" : "");
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, forgot > 0);
+}

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Where NSS folds case (LDAP, SSSD), "ALICE" and "alice" are one account:
+# one attempt counter, one lock.  The whole file runs in a private mount
+# namespace with its own nsswitch.conf ("passwd: files rscase", a test
+# module that folds case); the host's is untouched.
+if [ -z "${RS_IN_NS:-}" ]; then
+	export RS_IN_NS=1
+	exec unshare -m --propagation private bash "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+
+[ -f "$BUILD/tests/libnss_rscase.so.2" ] || { echo "t_casefold.sh: 0 passed, 1 failed"; exit 1; }
+NSW=$(mktemp /tmp/ramsec-nsswitch.XXXXXX)
+sed 's/^passwd:.*/passwd: files rscase/' /etc/nsswitch.conf >"$NSW"
+chmod 0644 "$NSW"
+mount --bind "$NSW" /etc/nsswitch.conf
+export LD_LIBRARY_PATH="$BUILD/tests"
+
+test_one_counter_for_every_spelling() {
+	fresh 'password_policy = { max_login_attempts = 4; };'
+	check "the test NSS folds case" test "$(getent passwd RST_ALICE | cut -d: -f1)" = "$U_ALICE"
+	local u
+	for u in RST_ALICE Rst_Alice rst_ALICE; do
+		drive "$u" --resp "wrong-password" auth
+	done
+	OUT=$(ctl user show $U_ALICE)
+	check "three spellings, one counter: 3 failures for $U_ALICE" field failures_in_window 3
+	drive $U_ALICE --resp "wrong-password" auth
+	check "the 4th (as $U_ALICE) locks" has "account is locked"
+	drive RST_ALICE --resp "$PW_ALICE" auth
+	check "another spelling is locked too, even with the right password" has "account is locked"
+	ctl user unlock RST_ALICE >/dev/null
+	drive Rst_Alice --resp "$PW_ALICE" auth
+	check "unlocked by any spelling; the right password logs on" has "auth: PAM_SUCCESS"
+	check "the log names the account as NSS spells it" grep -q "auth user=\"$U_ALICE\".*verdict=allow" "$T/policyd.log"
+}
+
+run_tests
+umount /etc/nsswitch.conf
+rm -f "$NSW"
