@@ -3,7 +3,9 @@
  * Password hashes on worker threads.  Jobs queue per source group
  * (rs_source_group) and the workers take them round-robin across groups,
  * so a spray of wrong passwords from one source waits behind itself, not
- * in front of everyone else.
+ * in front of everyone else; and no one group runs on every worker at once
+ * (with two or more), so another source's check never waits for a hash of
+ * the spray to end.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -32,8 +34,14 @@ struct group {
 	struct group *next;
 };
 
+struct running {
+	char name[PD_GROUP_MAX];
+	int n;
+};
+
 struct pd_workers {
 	pthread_mutex_t lock;
+	struct running running[MAX_THREADS]; /* groups on the workers now */
 	pthread_cond_t cond;
 	pthread_cond_t up;  /* a worker counted itself in */
 	struct group *ring; /* the group served next; NULL: nothing queued */
@@ -70,14 +78,41 @@ bool pd_job_matches(const struct pd_job *job, size_t i)
 	       rs_secret_streq(job->out[i], job->setting[i]);
 }
 
-/* Takes the next job round-robin (w->lock held), or NULL. */
-static struct pd_job *take(struct pd_workers *w)
+/* The running count of a group (w->lock held); NULL when the table of
+ * running groups is full (never: it has a row per worker). */
+static struct running *running(struct pd_workers *w, const char *name)
 {
+	struct running *free_row = NULL;
+
+	for (int i = 0; i < MAX_THREADS; i++) {
+		if (w->running[i].n && !strcmp(w->running[i].name, name))
+			return &w->running[i];
+		if (!w->running[i].n && !free_row)
+			free_row = &w->running[i];
+	}
+	if (free_row)
+		snprintf(free_row->name, sizeof(free_row->name), "%s", name);
+	return free_row;
+}
+
+/* Takes the next job round-robin from a group that may have one more on
+ * the workers (w->lock held), or NULL.  With limit, a group may hold at
+ * most all workers but one. */
+static struct pd_job *take(struct pd_workers *w, bool limit)
+{
+	int cap = limit && w->nthreads > 1 ? w->nthreads - 1 : MAX_THREADS;
 	struct group *g = w->ring, *prev;
 	struct pd_job *job;
 
 	if (!g)
 		return NULL;
+	while (running(w, g->name)->n >= cap) {
+		g = g->next;
+		if (g == w->ring)
+			return NULL; /* every group with work is at its share */
+	}
+	w->ring = g;
+	running(w, g->name)->n++;
 	job = g->head;
 	g->head = job->next;
 	if (g->head) {
@@ -115,11 +150,10 @@ static void *worker(void *arg)
 		struct pd_job *job;
 		uint64_t one = 1;
 
-		while (!w->ring && !w->stopping)
+		while (!w->stopping && !(job = take(w, true)))
 			pthread_cond_wait(&w->cond, &w->lock);
 		if (w->stopping)
 			break;
-		job = take(w);
 		pthread_mutex_unlock(&w->lock);
 
 		if (cd)
@@ -128,6 +162,8 @@ static void *worker(void *arg)
 			job->real = false; /* no memory: nothing matches */
 
 		pthread_mutex_lock(&w->lock);
+		running(w, job->group)->n--;
+		pthread_cond_broadcast(&w->cond); /* its group may have a share again */
 		job->next = w->done;
 		w->done = job;
 		if (write(w->efd, &one, sizeof(one)) < 0) {
@@ -186,7 +222,7 @@ void pd_workers_stop(struct pd_workers *w)
 	for (int i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
 	/* jobs never run or never collected: their owners went with the loop */
-	for (struct pd_job *j; (j = take(w)) || (j = w->done);) {
+	for (struct pd_job *j; (j = take(w, false)) || (j = w->done);) {
 		if (j == w->done)
 			w->done = j->next;
 		rs_secret_wipe(j, sizeof(*j));

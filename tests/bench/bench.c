@@ -30,10 +30,14 @@
 #define MASKED_RHOST "198.51.100.1" /* outside login_network_masks */
 #define INSIDE_RHOST "192.0.2.10"   /* inside */
 #define WRONG_PW     "not-the-password-1"
+#define ATTACK_RHOST "192.0.2.66" /* (e): the spraying source (in the masks) */
+#define OTHER_RHOST  "192.0.2.77" /* (e): a user's source */
+#define SPRAYERS     64
+#define FAIR_SAMPLES 100
 #define yesno(b)     ((b) ? "yes" : "no")
 
 static struct {
-	const char *sock, *bare, *ctl;
+	const char *sock, *bare, *ctl, *pw;
 	char *masked;
 	char *cheap[MAXU], *yes[MAXU];
 	int ncheap, nyes, rounds, per_round;
@@ -317,14 +321,74 @@ static int bench_a(double *ratio)
 
 /* --- client threads ---------------------------------------------------- */
 
+/* What a client sends, again and again. */
+enum work {
+	MASKED,	     /* AUTH_START from outside the masks: no hash */
+	WRONG_PW_IN, /* AUTH_PASSWORD, wrong password, from inside the masks */
+	WRONG_CODES, /* MFA_BIND with two wrong codes (root): no hash, a recorded failure */
+	SPRAY,	     /* wrong passwords, a bench user and a random unknown name in turn,
+		      * all from one attacking source */
+	RIGHT_PW,    /* AUTH_PASSWORD, the right password, from another source */
+};
+
 struct client {
 	pthread_t t;
-	bool password; /* AUTH_PASSWORD, wrong password; else AUTH_START, masked out */
+	enum work work;
 	const char *user;
 	int64_t pause_ns; /* between calls */
 	struct lat lat;
 	long errs;
+	unsigned turn;
 };
+
+/* One MFA_BIND with two wrong codes, as root's ramsecctl sends it. */
+static int wrong_codes_call(const char *user, int64_t *ns)
+{
+	uint8_t buf[BUFSZ];
+	struct rs_msg req, rep;
+	int64_t t0;
+	int e;
+
+	rs_msg_init(&req, RS_MSG_MFA_BIND, atomic_fetch_add(&next_id, 1));
+	rs_msg_set_str(&req, RS_TAG_USER, user);
+	rs_msg_set_str(&req, RS_TAG_SECRET, "000000 000000");
+	t0 = now_ns();
+	e = rs_client_call(o.sock, TIMEOUT_MS, 1, &req, &rep, buf, sizeof(buf));
+	*ns = now_ns() - t0;
+	rs_msg_wipe(&req);
+	if (e == 0 && rep.verdict == RS_V_ERROR && rep.reason == RS_R_MFA_WRONG)
+		return 0;
+	fprintf(stderr, "bench: mfa bind for %s: %s\n", user,
+		e < 0 ? rs_proto_strerror(e) : rs_reason_str(rep.reason));
+	atomic_fetch_add(&broken, 1);
+	return -1;
+}
+
+static int work_once(struct client *c, int64_t *ns)
+{
+	char ghost[32];
+
+	switch (c->work) {
+	case MASKED:
+		return masked_call(o.sock, c->user, ns);
+	case WRONG_PW_IN:
+		return call(o.sock, SLOW_TIMEOUT, RS_MSG_AUTH_PASSWORD, c->user, INSIDE_RHOST,
+			    WRONG_PW, RS_V_DENY, RS_R_BAD_PASSWORD, ns);
+	case WRONG_CODES:
+		return wrong_codes_call(c->user, ns);
+	case SPRAY:
+		if (c->turn++ % 2)
+			return call(o.sock, SLOW_TIMEOUT, RS_MSG_AUTH_PASSWORD, c->user,
+				    ATTACK_RHOST, WRONG_PW, RS_V_DENY, RS_R_BAD_PASSWORD, ns);
+		snprintf(ghost, sizeof(ghost), "ghost%08x", (unsigned)rand());
+		return call(o.sock, SLOW_TIMEOUT, RS_MSG_AUTH_PASSWORD, ghost, ATTACK_RHOST,
+			    WRONG_PW, RS_V_DENY, RS_R_UNKNOWN_USER, ns);
+	case RIGHT_PW:
+		return call(o.sock, SLOW_TIMEOUT, RS_MSG_AUTH_PASSWORD, c->user, OTHER_RHOST, o.pw,
+			    RS_V_ALLOW, RS_R_NONE, ns);
+	}
+	return -1;
+}
 
 static void *client_loop(void *arg)
 {
@@ -332,10 +396,7 @@ static void *client_loop(void *arg)
 
 	while (!atomic_load(&stop)) {
 		int64_t ns;
-		int r = c->password
-			    ? call(o.sock, SLOW_TIMEOUT, RS_MSG_AUTH_PASSWORD, c->user,
-				   INSIDE_RHOST, WRONG_PW, RS_V_DENY, RS_R_BAD_PASSWORD, &ns)
-			    : masked_call(o.sock, c->user, &ns);
+		int r = work_once(c, &ns);
 
 		if (r < 0)
 			c->errs++;
@@ -347,11 +408,10 @@ static void *client_loop(void *arg)
 	return NULL;
 }
 
-static void start(struct client *c, int n, bool password, char **users, int64_t pause_ns)
+static void start(struct client *c, int n, enum work work, char **users, int64_t pause_ns)
 {
 	for (int i = 0; i < n; i++) {
-		c[i] =
-		    (struct client){.password = password, .user = users[i], .pause_ns = pause_ns};
+		c[i] = (struct client){.work = work, .user = users[i], .pause_ns = pause_ns};
 		if (pthread_create(&c[i].t, NULL, client_loop, &c[i]) != 0) {
 			perror("bench: pthread_create");
 			exit(1);
@@ -394,7 +454,7 @@ static int bench_b(double *rate)
 	long errs = 0;
 	double secs;
 
-	start(c, o.ncheap, false, o.cheap, 0);
+	start(c, o.ncheap, MASKED, o.cheap, 0);
 	secs = finish(c, o.ncheap, t0, &all, &errs);
 	atomic_store(&stop, false);
 	*rate = (double)all.n / secs;
@@ -417,9 +477,9 @@ static int bench_c(double *p99)
 	long errs = 0;
 	double secs;
 
-	start(y, o.nyes, true, o.yes, 0);
-	sleep_ns(1000000000);			     /* every yescrypt client has a request in */
-	start(&probe, 1, false, &o.masked, 1000000); /* 1 ms apart */
+	start(y, o.nyes, WRONG_PW_IN, o.yes, 0);
+	sleep_ns(1000000000);			      /* every yescrypt client has a request in */
+	start(&probe, 1, MASKED, &o.masked, 1000000); /* 1 ms apart */
 	finish(&probe, 1, now_ns(), &plat, &errs);
 	errs += join(y, o.nyes, &ylat);
 	secs = (double)(now_ns() - t0) / 1e9;
@@ -439,7 +499,7 @@ static int bench_c(double *p99)
 	return errs ? -1 : 0;
 }
 
-/* --- (d) recorded failures --------------------------------------------- */
+/* --- (d) recorded failures ------------------------------------------- */
 
 /* failures_recorded and commits from `ramsecctl status`. */
 static int status(long long *failures, long long *commits)
@@ -472,28 +532,78 @@ static int bench_d(double *rate)
 		fprintf(stderr, "bench: cannot read `%s status`\n", o.ctl);
 		return -1;
 	}
-	start(c, o.ncheap, true, o.cheap, 0);
+	start(c, o.ncheap, WRONG_CODES, o.cheap, 0);
 	secs = finish(c, o.ncheap, t0, &all, &errs);
 	atomic_store(&stop, false);
 	if (status(&f1, &c1) < 0)
 		return -1;
 	*rate = (double)(f1 - f0) / secs;
-	printf(
-	    "\n(d) failures recorded with synchronous=FULL, %d client threads, %.1f s\n"
-	    "    each client its own user, wrong password, max_login_attempts = 0 (no lock).\n"
-	    "    CHEAP HASH ON PURPOSE: these users have sha-256 hashes, 1000 rounds (~0.3 ms);\n"
-	    "    yescrypt (~60 ms of CPU each) would cap this at ~33/s on 2 cores and measure\n"
-	    "    the KDF, not the recording path (NSS, SQLite read-modify-write, fsync).\n"
-	    "    But policyd holds the reply of a check cheaper than its dummy (yescrypt)\n"
-	    "    until a dummy check would have ended, so the method does not tell known\n"
-	    "    users apart: 16 waiting clients then cap at 16 / dummy cost.\n"
-	    "    ramsecctl status: failures_recorded +%lld, commits +%lld (%.1f per commit)\n"
-	    "    %.0f failures/s (target >= 2000 /s)   target met: %s\n"
-	    "    call latency p50 %.2f ms, p99 %.2f ms; replies counted %zu; errors %ld\n",
-	    o.ncheap, secs, f1 - f0, c1 - c0, c1 > c0 ? (double)(f1 - f0) / (double)(c1 - c0) : 0,
-	    *rate, yesno(*rate >= 2000 && !errs), pct_us(&all, 0.5) / 1000.0,
-	    pct_us(&all, 0.99) / 1000.0, all.n, errs);
+	printf("\n(d) wrong verification codes recorded with synchronous=FULL, %d client threads,"
+	       " %.1f s\n"
+	       "    each client its own user with a pending device; ramsecctl mfa bind with two\n"
+	       "    wrong codes (no hash); every one counts on the user's attempt counter,\n"
+	       "    max_login_attempts = 0 (no lock), and its reply leaves after the fsync.\n"
+	       "    ramsecctl status: failures_recorded +%lld, commits +%lld (%.1f per commit)\n"
+	       "    %.0f failures/s (target >= 2000 /s)   target met: %s\n"
+	       "    call latency p50 %.2f ms, p99 %.2f ms; replies counted %zu; errors %ld\n",
+	       o.ncheap, secs, f1 - f0, c1 - c0,
+	       c1 > c0 ? (double)(f1 - f0) / (double)(c1 - c0) : 0, *rate,
+	       yesno(*rate >= 2000 && !errs), pct_us(&all, 0.5) / 1000.0,
+	       pct_us(&all, 0.99) / 1000.0, all.n, errs);
 	free(all.v);
+	return errs ? -1 : 0;
+}
+
+/* --- (e) fairness under a spray ---------------------------------------- */
+
+/* The p99 of n right-password logons of one client, one after another. */
+static double right_pw_p99(struct lat *l, long *errs, int n)
+{
+	struct client c = {.work = RIGHT_PW, .user = o.yes[0]};
+
+	for (int i = 0; i < n; i++) {
+		int64_t ns;
+
+		if (work_once(&c, &ns) < 0)
+			(*errs)++;
+		else
+			lat_add(l, ns);
+	}
+	return pct_us(l, 0.99) / 1000.0;
+}
+
+static int bench_e(double *ratio)
+{
+	struct client sp[SPRAYERS];
+	struct lat idle = {0}, busy = {0}, spl = {0};
+	char *users[SPRAYERS];
+	long errs = 0;
+	double p_idle, p_busy;
+	int64_t t0;
+
+	p_idle = right_pw_p99(&idle, &errs, FAIR_SAMPLES);
+	for (int i = 0; i < SPRAYERS; i++)
+		users[i] = o.yes[1 + i % (o.nyes - 1)];
+	t0 = now_ns();
+	start(sp, SPRAYERS, SPRAY, users, 0);
+	sleep_ns(500000000); /* every sprayer has a request in */
+	p_busy = right_pw_p99(&busy, &errs, FAIR_SAMPLES);
+	atomic_store(&stop, true);
+	errs += join(sp, SPRAYERS, &spl);
+	atomic_store(&stop, false);
+	*ratio = p_idle > 0 ? p_busy / p_idle : 0;
+	printf("\n(e) fairness: a right password from %s while %d connections from %s\n"
+	       "    spray wrong passwords (bench users and random unknown names, in turn)\n"
+	       "    idle: %zu logons, p50 %.1f ms, p99 %.1f ms\n"
+	       "    under the spray: %zu logons, p50 %.1f ms, p99 %.1f ms (%.2fx idle p99;\n"
+	       "    target <= 2x)   target met: %s\n"
+	       "    the spray meanwhile: %zu wrong passwords in %.1f s; errors %ld\n",
+	       OTHER_RHOST, SPRAYERS, ATTACK_RHOST, idle.n, pct_us(&idle, 0.5) / 1000.0, p_idle,
+	       busy.n, pct_us(&busy, 0.5) / 1000.0, p_busy, *ratio, yesno(*ratio <= 2 && !errs),
+	       spl.n, (double)(now_ns() - t0) / 1e9, errs);
+	free(idle.v);
+	free(busy.v);
+	free(spl.v);
 	return errs ? -1 : 0;
 }
 
@@ -511,13 +621,15 @@ static int split(char *s, char **out)
 
 int main(int argc, char **argv)
 {
-	double ra = 0, rb = 0, pc = 0, rd = 0;
+	double ra = 0, rb = 0, pc = 0, rd = 0, re = 0;
 	int bad = 0;
 
-	if (argc < 7 || argc > 9) {
-		fprintf(stderr, "Usage: bench SOCKET BARE_SOCKET 'RAMSECCTL --config FILE' "
-				"MASKED_USER CHEAP_USERS YESCRYPT_USERS [SECONDS [ROUNDS]]\n"
-				"  (users: comma-separated, at most 16 each)\n");
+	if (argc < 8 || argc > 10) {
+		fprintf(stderr,
+			"Usage: bench SOCKET BARE_SOCKET 'RAMSECCTL --config FILE' "
+			"MASKED_USER CHEAP_USERS YESCRYPT_USERS PASSWORD [SECONDS [ROUNDS]]\n"
+			"  (users: comma-separated, at most 16 each; PASSWORD: the\n"
+			"  yescrypt users' right password)\n");
 		return 2;
 	}
 	o.sock = argv[1];
@@ -526,21 +638,24 @@ int main(int argc, char **argv)
 	o.masked = argv[4];
 	o.ncheap = split(argv[5], o.cheap);
 	o.nyes = split(argv[6], o.yes);
-	if (argc > 7)
-		o.secs = atof(argv[7]);
+	o.pw = argv[7];
 	if (argc > 8)
-		o.rounds = atoi(argv[8]);
-	if (o.secs <= 0 || o.rounds < 1 || o.ncheap < 1 || o.nyes < 1)
+		o.secs = atof(argv[8]);
+	if (argc > 9)
+		o.rounds = atoi(argv[9]);
+	if (o.secs <= 0 || o.rounds < 1 || o.ncheap < 1 || o.nyes < 2)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bad |= bench_a(&ra);
 	bad |= bench_b(&rb);
 	bad |= bench_c(&pc);
 	bad |= bench_d(&rd);
+	bad |= bench_e(&re);
 	printf("\nsummary: (a) %.2fx bare [<= 3x] %s | (b) %.0f /s [>= 10000] %s | "
-	       "(c) p99 %.2f ms [< 5] %s | (d) %.0f failures/s [>= 2000] %s\n",
-	       ra, yesno(ra <= 3), rb, yesno(rb >= 10000), pc, yesno(pc < 5), rd,
-	       yesno(rd >= 2000));
+	       "(c) p99 %.2f ms [< 5] %s | (d) %.0f wrong codes recorded/s [>= 2000] %s | "
+	       "(e) %.2fx idle p99 under a spray [<= 2x] %s\n",
+	       ra, yesno(ra <= 3), rb, yesno(rb >= 10000), pc, yesno(pc < 5), rd, yesno(rd >= 2000),
+	       re, yesno(re <= 2));
 	if (bad)
 		printf("bench: some requests failed (see above): figures are not valid\n");
 	return bad ? 1 : 0;
