@@ -46,12 +46,18 @@ LIBS_PAM = -lpam -lconfig
 
 PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl
 UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
-TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2
+TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2 $(B)/tests/settings_man
 
 
-.PHONY: all check deps deps-build tests-build test e2e docs demo deb unit pamtest asan fuzz bench install uninstall clean format
+.PHONY: all check deps deps-build tests-build test e2e docs man demo deb unit pamtest asan fuzz bench install uninstall clean format
 
-all: $(PROGS)
+all: $(B)/.build-deps $(PROGS)
+
+# once per build directory: missing build packages are named, with the
+# command that installs them, before the compiler fails on a header
+$(B)/.build-deps:
+	@./tests/install-deps.sh check
+	@mkdir -p $(B) && touch $@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -85,6 +91,14 @@ $(B)/tests/pamdrive: tests/pam/pamdrive.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpam -lcrypt
 
+$(B)/tests/settings_man: tests/docs/settings_man.c $(B)/libramsec.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec.a
+
+# the KEYS section of ramsec.conf(5), made from the settings table
+man: $(B)/tests/settings_man
+	@./tests/docs.sh --update $(B)
+
 # a test NSS module that folds case (tests/pam/t_casefold.sh)
 $(B)/tests/libnss_rscase.so.2: tests/nss/nss_rscase.c
 	@mkdir -p $(dir $@)
@@ -112,8 +126,8 @@ test: unit docs pamtest e2e
 deb:
 	@./tests/deb.sh
 
-docs:
-	@./tests/docs.sh
+docs: $(B)/tests/settings_man
+	@./tests/docs.sh --check $(B)
 
 unit: $(UNIT_BIN)
 	@./tests/run-unit.sh $(UNIT_BIN)

@@ -30,7 +30,8 @@ if [ $uninstall = 1 ]; then
 	[ $live = 1 ] && stop_daemon
 	rm -f "$DESTDIR$PREFIX"/share/man/man8/pam_ramsec.8 "$DESTDIR$PREFIX"/share/man/man8/ramsec*.8 \
 		"$DESTDIR$PREFIX"/share/man/man5/ramsec.conf.5
-	rm -f "$DESTDIR$PREFIX/share/pam-configs/ramsec"
+	rm -f "$DESTDIR$PREFIX/share/pam-configs/ramsec" \
+		"$DESTDIR$PREFIX/share/bash-completion/completions/ramsecctl"
 	rm -f "$DESTDIR$PAMDIR/pam_ramsec.so" "$DESTDIR$SBIN/ramsec-policyd" \
 		"$DESTDIR$BIN/ramsecctl" "$DESTDIR$UNITDIR/ramsec-policyd.service" \
 		"$DESTDIR$UNITDIR/ramsec-policyd.socket" "$DESTDIR$UNITDIR/ramsec-policyd-user.socket"
@@ -47,6 +48,8 @@ for page in packaging/man/*.[58]; do
 	install -D -m 0644 "$page" "$DESTDIR$PREFIX/share/man/man$sec/$(basename "$page")"
 done
 install -D -m 0644 packaging/pam-configs/ramsec "$DESTDIR$PREFIX/share/pam-configs/ramsec"
+install -D -m 0644 packaging/bash-completion/ramsecctl \
+	"$DESTDIR$PREFIX/share/bash-completion/completions/ramsecctl"
 install -d -m 0755 "$DESTDIR$SYSCONFDIR/ramsec"
 if [ -e "$DESTDIR$CONF" ]; then
 	install -m 0644 conf/ramsec.conf "$DESTDIR$CONF.dist"

@@ -20,10 +20,18 @@ check "lintian: no errors" '! grep -q "^E:" <<<"$lint"'
 files=$(dpkg-deb -c "$deb")
 for f in ./usr/sbin/ramsec-policyd ./usr/bin/ramsecctl security/pam_ramsec.so ./etc/ramsec/ramsec.conf \
 	./usr/share/man/man8/ramsecctl.8 ./usr/share/man/man5/ramsec.conf.5 ramsec-policyd.service \
-	ramsec-policyd.socket ./usr/share/pam-configs/ramsec; do
+	ramsec-policyd.socket ./usr/share/pam-configs/ramsec \
+	./usr/share/bash-completion/completions/ramsecctl; do
 	check "the package holds $f" 'grep -qF -- "$f" <<<"$files"'
 done
 check "the config is a conffile" 'dpkg-deb -e "$deb" "$W/ctl" && grep -q "^/etc/ramsec/ramsec.conf$" "$W/ctl/conffiles"'
+comp() { # comp WORDS...: what the shipped completion offers for the last word
+	bash -c 'source packaging/bash-completion/ramsecctl; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+		_ramsecctl; echo "${COMPREPLY[*]}"' comp "$@"
+}
+check "bash completion: verbs" '[[ " $(cd "$ROOT" && comp ramsecctl u) " == *" user "* ]]'
+check "bash completion: user verbs" '[[ " $(cd "$ROOT" && comp ramsecctl user f) " == " forget " ]]'
+check "bash completion: user names" '[[ " $(cd "$ROOT" && comp ramsecctl user show roo) " == *" root "* ]]'
 check "state is removed on purge only" 'grep -A2 "purge" "$W/ctl/postrm" | grep -q "rm -rf /var/lib/ramsec"'
 grep "^E:\|^W:" <<<"$lint" | head -n 10 | sed 's/^/# /'
 mkdir -p "$ROOT/build/deb" && cp "$deb" "$ROOT/build/deb/" && echo "# kept in build/deb/$(basename "$deb")"

@@ -1,7 +1,41 @@
 #!/bin/bash
-# The man pages render without warnings and each has its examples.
+# tests/docs.sh --check|--update [BUILD_DIR]
+#   --check   the man pages render without warnings, each has EXAMPLES and
+#             SEE ALSO, and ramsec.conf(5)'s KEYS section is the one the
+#             settings table makes (build/tests/settings_man)
+#   --update  writes that section into packaging/man/ramsec.conf.5 (make man)
 set -u
+mode=${1:---check}
+B=${2:-build}
+PAGE=packaging/man/ramsec.conf.5
+BEGIN='.\" BEGIN KEYS: made by make man from lib/settings_doc.c and lib/policy.c'
+END='.\" END KEYS'
+
+# the page with the generated section put between the markers
+generated() {
+	# ENVIRON, not -v: awk would read the markers' backslashes as escapes
+	BEGIN_M=$BEGIN END_M=$END GEN=$1 awk '
+		$0 == ENVIRON["BEGIN_M"] { print; while ((getline line < ENVIRON["GEN"]) > 0) print line; skip = 1; next }
+		$0 == ENVIRON["END_M"] { skip = 0 }
+		!skip { print }' "$PAGE"
+}
+
+keys=$(mktemp)
+trap 'rm -f "$keys"' EXIT
+"$B/tests/settings_man" >"$keys" || { echo "docs: $B/tests/settings_man failed"; exit 1; }
+grep -qxF "$BEGIN" "$PAGE" && grep -qxF "$END" "$PAGE" || { echo "docs: $PAGE lacks the KEYS markers"; exit 1; }
+if [ "$mode" = --update ]; then
+	generated "$keys" >"$PAGE.new" && mv "$PAGE.new" "$PAGE"
+	echo "docs: $PAGE: KEYS section written"
+	exit 0
+fi
+
 fail=0 pass=0
+if diff -u "$PAGE" <(generated "$keys") >/dev/null; then
+	pass=$((pass + 1)); echo "ok - $PAGE documents every key as the settings table has it"
+else
+	fail=$((fail + 1)); echo "not ok - $PAGE's KEYS section differs from the settings table: run make man"
+fi
 for page in packaging/man/*.[58]; do
 	warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
 	text=$(MANWIDTH=80 man -l "$page" 2>/dev/null)

@@ -222,6 +222,15 @@ void rs_setting_render_value(const struct rs_policy *p, const struct rs_setting 
  */
 void rs_policy_render(const struct rs_policy *p, bool json, struct rs_buf *out);
 
+/* lib/settings_doc.c: what the setting means (one paragraph; NULL when it
+ * has none) and in *ret_ram the RAM setting it mirrors (NULL for ramsec's
+ * own). */
+const char *rs_setting_doc(const struct rs_setting *s, const char **ret_ram);
+
+/* Appends the KEYS section of ramsec.conf(5) in roff: every setting with
+ * its meaning, range, default and the RAM setting it mirrors. */
+void rs_settings_man(struct rs_buf *out);
+
 /* True for a user or group name we accept: 1-32 characters from
  * [A-Za-z0-9._-], optionally ending in '$', not starting with '-', and not
  * "." or "..". */

@@ -827,9 +827,33 @@ static void test_expected(void **state)
 	assert_string_equal(buf, "true or false");
 }
 
+/* Every setting is documented (ramsec.conf(5) is made from the table). */
+static void test_every_setting_documented(void **state)
+{
+	static char text[65536];
+	struct rs_buf b;
+
+	(void)state;
+	for (size_t i = 0; i < rs_setting_count(); i++) {
+		const struct rs_setting *s = rs_setting_at(i);
+		const char *ram = NULL, *doc = rs_setting_doc(s, &ram);
+
+		if (!doc || strlen(doc) < 10)
+			fail_msg("%s has no documentation in lib/settings_doc.c", s->name);
+	}
+	rs_buf_init(&b, text, sizeof(text));
+	rs_settings_man(&b);
+	assert_false(b.overflow);
+	assert_non_null(strstr(text, ".B minimum_password_length\n"));
+	assert_non_null(strstr(text, "Value: an integer between 8 and 32; default 8.  Mirrors RAM "
+				     "SetPasswordPolicy MinimumPasswordLength."));
+	assert_null(strstr(text, "(undocumented)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_setting_documented),
 	    cmocka_unit_test(test_every_key_known),
 	    cmocka_unit_test(test_defaults_equal_ram),
 	    cmocka_unit_test(test_int_boundaries),
