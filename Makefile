@@ -40,7 +40,7 @@ obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJ	= $(call obj,$(LIB_SRC))
 COM_OBJ	= $(call obj,$(COM_SRC))
 
-LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread -loath -lqrencode
+LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread -loath -lqrencode -ljansson
 LIBS_CTL = -lconfig -lcrypt -loath -lqrencode -lpng
 LIBS_PAM = -lpam -lconfig
 
@@ -83,7 +83,7 @@ $(B)/ramsecctl: $(call obj,$(CTL_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a
 
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libramsec_common.a $(B)/libramsec.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lcmocka -lconfig -loath -lqrencode
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libramsec_common.a $(B)/libramsec.a -lcmocka -lconfig -loath -lqrencode -ljansson
 
 # -lcrypt: under ASan, pam_unix's crypt_r goes through the sanitizer's
 # interceptor, which needs libcrypt in the process from the start
