@@ -174,6 +174,23 @@ void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool 
 	decide(ret, RS_V_DENY, f->known ? RS_R_BAD_PASSWORD : RS_R_UNKNOWN_USER, NULL);
 }
 
+void rs_eval_code(const struct rs_policy *p, const struct rs_facts *f, bool ok,
+		  struct rs_lock_state *s, int64_t now, struct rs_decision *ret)
+{
+	int64_t left;
+
+	if (ok) {
+		rs_eval_password(p, f, true, s, now, ret); /* the logon's success */
+		return;
+	}
+	if (rs_lock_enforce(s, now, p->password.max_login_attempts)) {
+		rs_lock_is_locked(s, now, &left);
+		deny_locked(ret, left);
+		return;
+	}
+	decide(ret, RS_V_DENY, RS_R_MFA_WRONG, NULL);
+}
+
 bool rs_eval_secret_gate(const struct rs_policy *p, const struct rs_lock_state *s, bool self,
 			 int64_t now, struct rs_decision *ret)
 {

@@ -28,23 +28,45 @@ bool rs_lock_is_locked(const struct rs_lock_state *s, int64_t now, int64_t *ret_
 	return locked;
 }
 
-bool rs_lock_record_failure(struct rs_lock_state *s, int64_t now, int max_attempts)
+/* Appends now to times (n of them, at most max: the oldest goes), kept
+ * ascending even when the clock went back. */
+static void append(int64_t *times, uint32_t *n, uint32_t max, int64_t now)
 {
-	int64_t t;
-
-	rs_lock_prune(s, now);
-	if (s->nfail == RS_FAIL_MAX) {
-		memmove(s->fail, s->fail + 1, (RS_FAIL_MAX - 1) * sizeof(s->fail[0]));
-		s->nfail--;
+	if (*n == max) {
+		memmove(times, times + 1, (max - 1) * sizeof(times[0]));
+		(*n)--;
 	}
-	/* keep fail[] ascending even when the clock went back */
-	t = s->nfail > 0 && now < s->fail[s->nfail - 1] ? s->fail[s->nfail - 1] : now;
-	s->fail[s->nfail++] = t;
+	times[*n] = *n > 0 && now < times[*n - 1] ? times[*n - 1] : now;
+	(*n)++;
+}
+
+bool rs_lock_enforce(struct rs_lock_state *s, int64_t now, int max_attempts)
+{
+	rs_lock_prune(s, now);
 	if (max_attempts <= 0 || s->nfail < (uint32_t)max_attempts)
-		return false;
+		return rs_lock_is_locked(s, now, NULL);
 	if (!rs_lock_is_locked(s, now, NULL) || s->locked_until < now + RS_LOCK_DURATION)
 		s->locked_until = now + RS_LOCK_DURATION;
 	return true;
+}
+
+void rs_lock_note_failure(struct rs_lock_state *s, int64_t now)
+{
+	rs_lock_prune(s, now);
+	append(s->fail, &s->nfail, RS_FAIL_MAX, now);
+}
+
+bool rs_lock_record_failure(struct rs_lock_state *s, int64_t now, int max_attempts)
+{
+	rs_lock_note_failure(s, now);
+	if (max_attempts <= 0 || s->nfail < (uint32_t)max_attempts)
+		return false;
+	return rs_lock_enforce(s, now, max_attempts);
+}
+
+void rs_lock_record_self(struct rs_lock_state *s, int64_t now)
+{
+	append(s->self, &s->nself, RS_SELF_MAX, now);
 }
 
 bool rs_lock_self_capped(const struct rs_lock_state *s, int64_t now, int64_t *ret_seconds_left)
@@ -54,13 +76,13 @@ bool rs_lock_self_capped(const struct rs_lock_state *s, int64_t now, int64_t *re
 
 	if (ret_seconds_left)
 		*ret_seconds_left = 0;
-	/* fail[] is ascending; a failure stamped after now (the clock went
+	/* self[] is ascending; a failure stamped after now (the clock went
 	 * back) is in the window */
-	while (n < s->nfail && now - s->fail[s->nfail - 1 - n] < RS_SELF_WINDOW)
+	while (n < s->nself && now - s->self[s->nself - 1 - n] < RS_SELF_WINDOW)
 		n++;
 	if (n < RS_SELF_MAX)
 		return false;
-	left = s->fail[s->nfail - RS_SELF_MAX] + RS_SELF_WINDOW - now;
+	left = s->self[s->nself - RS_SELF_MAX] + RS_SELF_WINDOW - now;
 	if (ret_seconds_left)
 		*ret_seconds_left = left > 0 ? left : 1;
 	return true;
@@ -81,6 +103,21 @@ int64_t rs_lock_minutes(int64_t seconds)
 	return seconds <= 0 ? 0 : (seconds + 59) / 60;
 }
 
+/* Appends "t1,t2,..." of n times at buf + *pos; false when it did not fit. */
+static bool format_times(const int64_t *t, uint32_t n, char *buf, size_t len, size_t *pos)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		int w = snprintf(buf + *pos, len - *pos, "%s%lld", i ? "," : "", (long long)t[i]);
+
+		if (w < 0 || (size_t)w >= len - *pos) {
+			buf[*pos] = '\0';
+			return false;
+		}
+		*pos += (size_t)w;
+	}
+	return true;
+}
+
 void rs_lock_fail_format(const struct rs_lock_state *s, char *buf, size_t len)
 {
 	size_t pos = 0;
@@ -88,41 +125,55 @@ void rs_lock_fail_format(const struct rs_lock_state *s, char *buf, size_t len)
 	if (len == 0)
 		return;
 	buf[0] = '\0';
-	for (uint32_t i = 0; i < s->nfail && pos < len; i++) {
-		int n =
-		    snprintf(buf + pos, len - pos, "%s%lld", i ? "," : "", (long long)s->fail[i]);
+	if (!format_times(s->fail, s->nfail, buf, len, &pos) || !s->nself || pos + 1 >= len)
+		return;
+	buf[pos++] = ';';
+	buf[pos] = '\0';
+	format_times(s->self, s->nself, buf, len, &pos);
+}
 
-		if (n < 0 || (size_t)n >= len - pos) {
-			buf[pos] = '\0';
-			return;
-		}
-		pos += (size_t)n;
+/* Parses "t1,t2,..." up to end into t (at most max, ascending): the count,
+ * or -EINVAL. */
+static int parse_times(const char *p, const char *end, int64_t *t, uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (p < end) {
+		char *stop;
+		long long v;
+
+		if (n == max || *p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v = strtoll(p, &stop, 10);
+		if (errno || stop == p || stop > end || (stop < end && *stop != ','))
+			return -EINVAL;
+		if (n && v < t[n - 1])
+			return -EINVAL;
+		t[n++] = v;
+		p = stop < end ? stop + 1 : stop;
+		if (stop < end && p == end)
+			return -EINVAL; /* a trailing ',' */
 	}
+	return (int)n;
 }
 
 int rs_lock_fail_parse(const char *text, struct rs_lock_state *s)
 {
-	struct rs_lock_state t = {0};
-	const char *p = text;
+	const char *semi = strchr(text, ';'), *end = semi ? semi : text + strlen(text);
+	int64_t fail[RS_FAIL_MAX], self[RS_SELF_MAX];
+	int n = parse_times(text, end, fail, RS_FAIL_MAX), k = 0;
 
-	while (*p) {
-		char *end;
-		long long v;
-
-		if (t.nfail == RS_FAIL_MAX || *p < '0' || *p > '9')
-			return -EINVAL;
-		errno = 0;
-		v = strtoll(p, &end, 10);
-		if (errno || end == p || (*end && *end != ','))
-			return -EINVAL;
-		if (t.nfail && v < t.fail[t.nfail - 1])
-			return -EINVAL;
-		t.fail[t.nfail++] = v;
-		p = *end ? end + 1 : end;
-		if (*end == ',' && !*p)
-			return -EINVAL;
+	if (semi) {
+		k = parse_times(semi + 1, semi + 1 + strlen(semi + 1), self, RS_SELF_MAX);
+		if (k <= 0)
+			return -EINVAL; /* ';' means a list follows */
 	}
-	s->nfail = t.nfail;
-	memcpy(s->fail, t.fail, sizeof(t.fail));
+	if (n < 0 || k < 0)
+		return -EINVAL;
+	s->nfail = (uint32_t)n;
+	memcpy(s->fail, fail, (size_t)n * sizeof(fail[0]));
+	s->nself = (uint32_t)k;
+	memcpy(s->self, self, (size_t)k * sizeof(self[0]));
 	return 0;
 }

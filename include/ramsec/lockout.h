@@ -16,12 +16,16 @@
 #include <stdint.h>
 
 #define RS_FAIL_MAX	 32 /* = the largest max_login_attempts */
-#define RS_FAIL_TEXT_MAX (RS_FAIL_MAX * 21)
+#define RS_SELF_MAX	 5
+#define RS_SELF_WINDOW	 300
+#define RS_FAIL_TEXT_MAX ((RS_FAIL_MAX + RS_SELF_MAX) * 21 + 1)
 
 struct rs_lock_state {
 	uint32_t nfail;		   /* entries used in fail[] */
 	int64_t fail[RS_FAIL_MAX]; /* times of counted failures, oldest first */
 	int64_t locked_until;	   /* 0: not locked */
+	uint32_t nself;		   /* the user's own wrong secrets (self-service) */
+	int64_t self[RS_SELF_MAX]; /* their times, oldest first: the cap's window */
 };
 
 /* Forgets failures that left the window at now. */
@@ -40,16 +44,28 @@ bool rs_lock_is_locked(const struct rs_lock_state *s, int64_t now, int64_t *ret_
 bool rs_lock_record_failure(struct rs_lock_state *s, int64_t now, int max_attempts);
 
 /*
- * Secrets checked outside a logon (an MFA code to bind or remove a device,
- * the current password in a change) by the user themselves share the one
- * counter; with max_login_attempts 0 (no lock) they are still capped:
- * RS_SELF_MAX wrong ones within RS_SELF_WINDOW seconds refuse the rest of
- * that window.  True when capped at now; *ret_seconds_left (may be NULL)
- * until the oldest of those failures leaves the window.
+ * Secrets the user checks outside a logon (an MFA code to bind or remove a
+ * device, the current password of a change) count on the one counter like
+ * any failure, and besides in a window of their own: with
+ * max_login_attempts 0 (no lock) they are still capped at RS_SELF_MAX
+ * wrong ones within RS_SELF_WINDOW seconds.  Only the user's own failures
+ * fill that window, so nobody else's wrong logons can close it on them.
+ * rs_lock_record_self notes one; rs_lock_self_capped is true when capped
+ * at now, *ret_seconds_left (may be NULL) until the oldest of them leaves
+ * the window.
  */
-#define RS_SELF_MAX    5
-#define RS_SELF_WINDOW 300
+void rs_lock_record_self(struct rs_lock_state *s, int64_t now);
 bool rs_lock_self_capped(const struct rs_lock_state *s, int64_t now, int64_t *ret_seconds_left);
+
+/*
+ * A failure noted but not (yet) locking: the right password of a logon
+ * that goes on to the code.  Counted now, so a logon abandoned at the code
+ * prompt counts as one with a wrong password does; a right code clears it,
+ * a wrong one then locks with rs_lock_enforce (true when s is locked now,
+ * locking it when max_attempts failures are in the window).
+ */
+void rs_lock_note_failure(struct rs_lock_state *s, int64_t now);
+bool rs_lock_enforce(struct rs_lock_state *s, int64_t now, int max_attempts);
 
 /* A successful logon, a password change or an admin unlock: all clear. */
 void rs_lock_clear(struct rs_lock_state *s);
@@ -60,9 +76,10 @@ int64_t rs_lock_window_end(const struct rs_lock_state *s);
 /* Whole minutes, rounded up, for a message: 1..60 for a lock. */
 int64_t rs_lock_minutes(int64_t seconds);
 
-/* Failure times as "t1,t2,..." (buf >= RS_FAIL_TEXT_MAX + 1) and back.
- * rs_lock_fail_parse returns 0 or -EINVAL (bad number, too many, not
- * ascending); *s is written only on success. */
+/* Failure times as "t1,t2,...[;s1,s2,...]" (the self-service window after
+ * the ';'; buf >= RS_FAIL_TEXT_MAX + 1) and back.  rs_lock_fail_parse
+ * returns 0 or -EINVAL (bad number, too many, not ascending); *s is
+ * written only on success. */
 void rs_lock_fail_format(const struct rs_lock_state *s, char *buf, size_t len);
 int rs_lock_fail_parse(const char *text, struct rs_lock_state *s);
 

@@ -3,6 +3,7 @@
 # broken ones at once), history, validity and expiry, reset required,
 # initial password age, self-service.
 . "$(dirname "$0")/lib.sh"
+export PYTHONPATH="$(cd "$(dirname "$0")" && pwd)"
 
 RULES='password_policy = { minimum_password_length = 12; require_lowercase_characters = true;
  require_uppercase_characters = true; require_numbers = true; require_symbols = true;
@@ -241,6 +242,23 @@ test_current_password_counted() {
 	ctl user unlock $U_ALICE >/dev/null
 	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp "New-Own-Pass-9" --resp "New-Own-Pass-9" chauthtok
 	check "unlocked: the right current password changes it" has "chauthtok: PAM_SUCCESS"
+	restore_alice
+}
+
+# Review F1: with max_login_attempts 0, anyone's wrong logon passwords
+# must not close the user's own self-service window.
+test_others_wrong_passwords_do_not_cap_self_service() {
+	fresh 'password_policy = { max_login_attempts = 0; };'
+	python3 - "$T/run/policyd.sock" "$U_ALICE" <<'PY'
+import sys, rsproto as rp
+for i in range(30):
+    rp.call(sys.argv[1], rp.AUTH_PASSWORD, user=sys.argv[2], service="sshd",
+            rhost="198.51.100.%d" % (i % 200 + 1), secret="guess-%d" % i)
+PY
+	OUT=$(ctl user show $U_ALICE)
+	check "30 remote wrong passwords recorded" field failures_in_window 30
+	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp "New-Own-Pass-9" --resp "New-Own-Pass-9" chauthtok
+	check "the user still changes their password with the right current one" has "chauthtok: PAM_SUCCESS"
 	restore_alice
 }
 

@@ -216,7 +216,8 @@ static void test_clock_random_walk(void **state)
 	assert_true(locks > 100);
 }
 
-/* The self-service cap: 5 wrong secrets in 5 minutes, whatever the lock. */
+/* The self-service cap: 5 of the user's own wrong secrets in 5 minutes,
+ * whatever the lock, and only the user's own. */
 static void test_self_capped(void **state)
 {
 	struct rs_lock_state s = {0};
@@ -224,12 +225,12 @@ static void test_self_capped(void **state)
 
 	(void)state;
 	for (int i = 0; i < RS_SELF_MAX - 1; i++) {
-		rs_lock_record_failure(&s, T + 60 * i, 0);
+		rs_lock_record_self(&s, T + 60 * i);
 		assert_false(rs_lock_self_capped(&s, T + 60 * i, &left));
 		assert_int_equal(left, 0);
 	}
 	/* the 5th within the window: capped until the 1st is 5 minutes old */
-	rs_lock_record_failure(&s, T + 240, 0);
+	rs_lock_record_self(&s, T + 240);
 	assert_true(rs_lock_self_capped(&s, T + 240, &left));
 	assert_int_equal(left, 60);
 	assert_true(rs_lock_self_capped(&s, T + 299, &left));
@@ -239,18 +240,44 @@ static void test_self_capped(void **state)
 	/* spread out (76 s apart): never 5 in 5 minutes */
 	memset(&s, 0, sizeof(s));
 	for (int i = 0; i < 20; i++) {
-		rs_lock_record_failure(&s, T + 76 * i, 0);
+		rs_lock_record_self(&s, T + 76 * i);
 		assert_false(rs_lock_self_capped(&s, T + 76 * i, NULL));
 	}
 	/* the clock stepped back an hour: the recent failures still count */
 	memset(&s, 0, sizeof(s));
 	for (int i = 0; i < RS_SELF_MAX; i++)
-		rs_lock_record_failure(&s, T + i, 0);
+		rs_lock_record_self(&s, T + i);
 	assert_true(rs_lock_self_capped(&s, T - 3600, &left));
 	assert_true(left > 0);
+	/* anyone's wrong logons never close it on the user */
+	memset(&s, 0, sizeof(s));
+	for (int i = 0; i < 30; i++)
+		rs_lock_record_failure(&s, T + i, 0);
+	assert_false(rs_lock_self_capped(&s, T + 30, NULL));
+	assert_int_equal(s.nfail, 30);
 	/* an empty record is never capped */
 	memset(&s, 0, sizeof(s));
 	assert_false(rs_lock_self_capped(&s, T, NULL));
+}
+
+/* A right password that goes on to the code: counted, not locking; a
+ * wrong code then locks at the limit. */
+static void test_note_then_enforce(void **state)
+{
+	struct rs_lock_state s = {0};
+
+	(void)state;
+	rs_lock_record_failure(&s, T, 3);
+	rs_lock_record_failure(&s, T + 1, 3);
+	rs_lock_note_failure(&s, T + 2); /* the 3rd: no lock yet */
+	assert_int_equal(s.nfail, 3);
+	assert_false(rs_lock_is_locked(&s, T + 2, NULL));
+	assert_true(rs_lock_enforce(&s, T + 3, 3)); /* a wrong code: locked */
+	assert_true(s.locked_until == T + 3 + RS_LOCK_DURATION);
+	memset(&s, 0, sizeof(s));
+	rs_lock_note_failure(&s, T);
+	assert_false(rs_lock_enforce(&s, T + 1, 3));
+	assert_false(rs_lock_enforce(&s, T + 1, 0)); /* 0: never */
 }
 
 static void test_clear(void **state)
@@ -316,6 +343,8 @@ static void round_trip(const struct rs_lock_state *s, const char *want)
 	assert_int_equal(rs_lock_fail_parse(buf, &back), 0);
 	assert_int_equal(back.nfail, s->nfail);
 	assert_memory_equal(back.fail, s->fail, s->nfail * sizeof(s->fail[0]));
+	assert_int_equal(back.nself, s->nself);
+	assert_memory_equal(back.self, s->self, s->nself * sizeof(s->self[0]));
 }
 
 static void test_format_parse(void **state)
@@ -344,6 +373,21 @@ static void test_format_parse(void **state)
 	round_trip(&s, NULL);
 	for (int i = 0; i < RS_FAIL_MAX; i++)
 		s.fail[i] = 0;
+	round_trip(&s, NULL);
+
+	/* the self-service window after a ';', also with the largest times */
+	memset(&s, 0, sizeof(s));
+	rs_lock_record_self(&s, T);
+	round_trip(&s, ";1700000000");
+	rs_lock_record_failure(&s, T, 0);
+	rs_lock_record_self(&s, T + 2);
+	round_trip(&s, "1700000000;1700000000,1700000002");
+	s.nfail = RS_FAIL_MAX;
+	s.nself = RS_SELF_MAX;
+	for (int i = 0; i < RS_FAIL_MAX; i++)
+		s.fail[i] = INT64_MAX;
+	for (int i = 0; i < RS_SELF_MAX; i++)
+		s.self[i] = INT64_MAX;
 	round_trip(&s, NULL);
 
 	/* a buffer of 0 bytes is not written */
@@ -388,7 +432,13 @@ static const struct parse_case parse_cases[] = {
     {"1, 2", -EINVAL, 0},
     {"1 ,2", -EINVAL, 0},
     {"1\n", -EINVAL, 0},
-    {"1;2", -EINVAL, 0},
+    {"1;", -EINVAL, 0},
+    {";2", 0, 0},
+    {"1;2,2", 0, 1},
+    {";", -EINVAL, 0},
+    {"1;2;3", -EINVAL, 0},
+    {"1;1,2,3,4,5,6", -EINVAL, 0},
+    {"1;2,1", -EINVAL, 0},
     {"1.5", -EINVAL, 0},
     {"0x10", -EINVAL, 0},
     {"\xef\xbc\x91", -EINVAL, 0}, /* fullwidth digit one */
@@ -443,8 +493,9 @@ int main(void)
 	    cmocka_unit_test(test_max_attempts), cmocka_unit_test(test_keeps_newest_32),
 	    cmocka_unit_test(test_clock_back),	 cmocka_unit_test(test_clock_random_walk),
 	    cmocka_unit_test(test_clear),	 cmocka_unit_test(test_minutes),
-	    cmocka_unit_test(test_self_capped),	 cmocka_unit_test(test_format_parse),
-	    cmocka_unit_test(test_parse),	 cmocka_unit_test(test_parse_count),
+	    cmocka_unit_test(test_self_capped),	 cmocka_unit_test(test_note_then_enforce),
+	    cmocka_unit_test(test_format_parse), cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_parse_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
