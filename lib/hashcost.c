@@ -107,9 +107,14 @@ int64_t rs_cost_ceiling(const struct rs_cost_table *t)
 	int64_t top = 0;
 
 	for (size_t i = 0; i < t->n; i++)
-		if (least(t, i) > top)
+		if (least(t, i) > top && least(t, i) <= RS_COST_CLASS_MAX)
 			top = least(t, i);
-	return top < RS_COST_CEILING_MAX ? top : RS_COST_CEILING_MAX;
+	return 2 * top < RS_COST_CEILING_MAX ? 2 * top : RS_COST_CEILING_MAX;
+}
+
+bool rs_cost_usable(const struct rs_cost_table *t, const char *cls)
+{
+	return rs_cost_of(t, cls) <= RS_COST_CLASS_MAX;
 }
 
 int64_t rs_cost_of(const struct rs_cost_table *t, const char *cls)

@@ -31,6 +31,24 @@ void pd_costs_note(struct pd_daemon *d, const char *setting, int64_t ms)
 		rs_cost_note(&d->costs, cls, ms);
 }
 
+bool pd_costs_usable(struct pd_daemon *d, const char *hash, const struct pd_who *w)
+{
+	static int64_t last_said;
+	char cls[RS_HASH_CLASS_MAX];
+
+	if (rs_hash_class(hash, cls) < 0 || rs_cost_usable(&d->costs, cls))
+		return true;
+	if (pd_now() - last_said >= 60) { /* a flood of this name must not flood the log */
+		last_said = pd_now();
+		pd_log(LOG_WARNING,
+		       "password of user=\"%.32s\" refused unchecked: its hash (%s) takes %lld ms, "
+		       "over %d ms, and would show in the reply time; set it again "
+		       "(ramsecctl user reset-password)",
+		       w->name, cls, (long long)rs_cost_of(&d->costs, cls), RS_COST_CLASS_MAX);
+	}
+	return false;
+}
+
 int64_t pd_costs_ceiling(const struct pd_daemon *d)
 {
 	return rs_cost_ceiling(&d->costs);

@@ -7,20 +7,25 @@
  *
  * Hashes fall into classes by method and cost parameters ("$y$j9T$",
  * "$2b$13$", "$6$rounds=65536$"); the table keeps the last few measured
- * costs of each class, and the ceiling is the costliest class's cost (the
- * least of its recent measures, since load only ever adds to one).
+ * costs of each class (the cost is the least of them: load only ever adds
+ * to one).  Every reply waits for the ceiling: twice the costliest usable
+ * class's cost, so a check of that class, which varies, still ends before
+ * it.  A class costlier than RS_COST_CLASS_MAX is not usable: the caller
+ * refuses those hashes (a dummy check instead), or their time would show.
  * Pure: the caller measures.
  */
 #ifndef RAMSEC_HASHCOST_H
 #define RAMSEC_HASHCOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define RS_HASH_CLASS_MAX   64
 #define RS_COST_CLASSES	    32
 #define RS_COST_SAMPLES	    8
-#define RS_COST_CEILING_MAX 2000 /* ms: a costlier class is not waited for */
+#define RS_COST_CLASS_MAX   1000 /* ms: a costlier class is refused (rs_cost_usable) */
+#define RS_COST_CEILING_MAX 2000 /* ms: the longest reply time */
 
 /*
  * The class of a crypt(3) hash or setting: "$id$" and the fields that set
@@ -45,8 +50,12 @@ struct rs_cost_table {
  * costliest, so the ceiling never drops for lack of room). */
 void rs_cost_note(struct rs_cost_table *t, const char *cls, int64_t ms);
 
-/* The costliest class's cost, at most RS_COST_CEILING_MAX; 0 when empty. */
+/* Twice the costliest usable class's cost, at most RS_COST_CEILING_MAX;
+ * 0 when empty. */
 int64_t rs_cost_ceiling(const struct rs_cost_table *t);
+
+/* False when class cls is known to cost more than RS_COST_CLASS_MAX. */
+bool rs_cost_usable(const struct rs_cost_table *t, const char *cls);
 
 /* The cost of class cls (the least recent sample), or -1 when unknown. */
 int64_t rs_cost_of(const struct rs_cost_table *t, const char *cls);

@@ -58,19 +58,26 @@ static void test_ceiling(void **state)
 	rs_cost_note(&t, "$y$j9T$", 20);
 	rs_cost_note(&t, "$2b$13$", 380);
 	rs_cost_note(&t, "$y$jBT$", 66);
-	assert_int_equal(rs_cost_ceiling(&t), 380);
+	assert_int_equal(rs_cost_ceiling(&t), 760); /* twice the costliest */
 	/* load only adds: the least recent sample is the cost */
 	for (int i = 0; i < 5; i++)
 		rs_cost_note(&t, "$y$j9T$", 900);
 	assert_int_equal(rs_cost_of(&t, "$y$j9T$"), 20);
-	assert_int_equal(rs_cost_ceiling(&t), 380);
+	assert_int_equal(rs_cost_ceiling(&t), 760);
 	/* until the low sample rolls out of the ring */
 	for (int i = 0; i < RS_COST_SAMPLES; i++)
 		rs_cost_note(&t, "$y$j9T$", 500);
-	assert_int_equal(rs_cost_ceiling(&t), 500);
+	assert_int_equal(rs_cost_ceiling(&t), 1000);
 	assert_int_equal(rs_cost_of(&t, "$1$"), -1);
-	/* capped */
+	assert_true(rs_cost_usable(&t, "$1$")); /* unknown yet: measured at its check */
+	/* a class over RS_COST_CLASS_MAX is not usable and not waited for */
 	rs_cost_note(&t, "$2b$18$", 12000);
+	assert_false(rs_cost_usable(&t, "$2b$18$"));
+	assert_true(rs_cost_usable(&t, "$2b$13$"));
+	assert_int_equal(rs_cost_ceiling(&t), 1000);
+	rs_cost_note(&t, "$2b$15$", 990);
+	assert_int_equal(rs_cost_ceiling(&t), 1980);
+	rs_cost_note(&t, "$6$rounds=900000$", 1000);
 	assert_int_equal(rs_cost_ceiling(&t), RS_COST_CEILING_MAX);
 }
 
@@ -84,11 +91,11 @@ static void test_full_table(void **state)
 		snprintf(cls, sizeof(cls), "$6$rounds=%d$", 1000 + i);
 		rs_cost_note(&t, cls, 10 + i);
 	}
-	assert_int_equal(rs_cost_ceiling(&t), 10 + RS_COST_CLASSES - 1);
+	assert_int_equal(rs_cost_ceiling(&t), 2 * (10 + RS_COST_CLASSES - 1));
 	rs_cost_note(&t, "$2b$12$", 200); /* no room: the ceiling still covers it */
-	assert_int_equal(rs_cost_ceiling(&t), 200);
+	assert_int_equal(rs_cost_ceiling(&t), 400);
 	rs_cost_note(&t, "$2b$04$", 1); /* cheaper than the top: nothing to do */
-	assert_int_equal(rs_cost_ceiling(&t), 200);
+	assert_int_equal(rs_cost_ceiling(&t), 400);
 	assert_int_equal(t.n, RS_COST_CLASSES);
 }
 
