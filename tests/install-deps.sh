@@ -11,7 +11,7 @@ mode=${1:-test}
 PKGS="build-essential pkg-config libpam0g-dev libssl-dev libconfig-dev liboath-dev
 libsqlite3-dev libcrypt-dev libqrencode-dev libpng-dev libjansson-dev openssh-client"
 if [ "$mode" = test ]; then
-	PKGS="$PKGS libcmocka-dev faketime libfaketime oathtool whois clang procps passwd
+	PKGS="$PKGS libcmocka-dev faketime libfaketime oathtool whois clang libclang-rt-14-dev procps passwd
 python3 util-linux zbar-tools openssh-server iproute2 man-db
 debhelper dpkg-dev lintian fakeroot"
 

@@ -4,12 +4,17 @@
  * the policy knobs and the user name, the rest is the password:
  *
  *   byte 0  bit 0 owner, bits 1-4 require lower/upper/digit/symbol,
- *           bit 5 password_not_contain_user_name, bit 6 no user (NULL)
+ *           bit 5 password_not_contain_user_name, bit 6 no user (NULL),
+ *           bit 7 hard_expire
  *   byte 1  minimum_password_length      8 + b % 25  (8-32)
  *   byte 2  minimum_password_different_character  b % 9  (0-8)
  *   byte 3  password_reuse_prevention    b % 25  (0-24)
  *   byte 4  length of the user name      b % (RS_NAME_MAX + 1)
  *   then the user name (NUL-terminated copy), then the password
+ *
+ * The fields of struct rs_password_policy that the rules do not read come
+ * from bytes 1-3 too, within their ranges: at their defaults instead, they
+ * must not change the verdict.
  *
  * The password is handed over in a buffer of exactly its length, without a
  * NUL, so any read past len is an ASan finding: rs_pwrules_check takes
@@ -26,6 +31,7 @@
  *	tests/fuzz/fuzz_pwrules.c lib/pwrules.c lib/policy.c lib/cidr.c lib/buf.c
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,19 +49,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define OWNER_BITS (RS_PW_OWNER_SHORT | RS_PW_OWNER_CLASSES)
 #define ALL_BITS   ((RS_PW_REUSED << 1) - 1)
 
-/* Any finding aborts, which libFuzzer reports with the input. */
-static void check(int ok)
+/*
+ * Any finding aborts, which libFuzzer reports with the input.  A macro, so
+ * the report names the property: at -O1 the aborts of an inline function
+ * merge into one, and the stack no longer tells which check failed.
+ */
+#define check(ok) ((ok) ? (void)0 : failed(__LINE__, #ok))
+
+static __attribute__((noreturn)) void failed(int line, const char *what)
 {
-	if (!ok)
-		abort();
+	fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, line, what);
+	abort();
 }
 
-/* The policy of bytes 0-3, within the documented ranges. */
+/* rs_policy_init_defaults, once: it parses the default masks and names. */
+static const struct rs_policy *defaults(void)
+{
+	static struct rs_policy d;
+	static bool ready;
+
+	if (!ready)
+		rs_policy_init_defaults(&d);
+	ready = true;
+	return &d;
+}
+
+/* The policy of bytes 0-3, every field within its documented range. */
 static void make_policy(const uint8_t *h, struct rs_policy *p)
 {
 	struct rs_password_policy *pp = &p->password;
 
-	rs_policy_init_defaults(p);
+	*p = *defaults();
 	pp->require_lowercase_characters = h[0] & 0x02;
 	pp->require_uppercase_characters = h[0] & 0x04;
 	pp->require_numbers = h[0] & 0x08;
@@ -64,8 +88,29 @@ static void make_policy(const uint8_t *h, struct rs_policy *p)
 	pp->minimum_password_length = 8 + h[1] % 25;
 	pp->minimum_password_different_character = h[2] % 9;
 	pp->password_reuse_prevention = h[3] % 25;
+	/* not read by the rules, varied all the same: none of them may matter */
+	pp->hard_expire = h[0] & 0x80;
+	pp->max_password_age = (h[1] << 8 | h[2]) % 1096;
+	pp->max_login_attempts = h[2] % (RS_MAX_LOGIN_ATTEMPTS_MAX + 1);
+	pp->initial_password_age = h[3] % 91;
 	/* the harness's own promise: a policy the config loader could give */
 	check(rs_policy_validate(p, NULL, NULL, 0) == 0);
+}
+
+/* pp with the fields that the rules do not read at their defaults. */
+static const struct rs_password_policy *unread_reset(const struct rs_password_policy *pp)
+{
+	static struct rs_password_policy q;
+
+	q = defaults()->password;
+	q.minimum_password_length = pp->minimum_password_length;
+	q.require_lowercase_characters = pp->require_lowercase_characters;
+	q.require_uppercase_characters = pp->require_uppercase_characters;
+	q.require_numbers = pp->require_numbers;
+	q.require_symbols = pp->require_symbols;
+	q.minimum_password_different_character = pp->minimum_password_different_character;
+	q.password_not_contain_user_name = pp->password_not_contain_user_name;
+	return &q;
 }
 
 static bool has_byte_in(const char *pw, size_t len, char lo, char hi)
@@ -140,7 +185,8 @@ static void check_user_rules(const struct rs_password_policy *pp, const char *us
 	      (pp->require_lowercase_characters && !has_byte_in(pw, len, 'a', 'z')));
 	check(!!(broken & RS_PW_NO_UPPER) ==
 	      (pp->require_uppercase_characters && !has_byte_in(pw, len, 'A', 'Z')));
-	check(!!(broken & RS_PW_NO_DIGIT) == (pp->require_numbers && !has_byte_in(pw, len, '0', '9')));
+	check(!!(broken & RS_PW_NO_DIGIT) ==
+	      (pp->require_numbers && !has_byte_in(pw, len, '0', '9')));
 	check(!!(broken & RS_PW_NO_SYMBOL) == (pp->require_symbols && !has_symbol(pw, len)));
 	check(!!(broken & RS_PW_HAS_USER) ==
 	      (pp->password_not_contain_user_name && contains_user(pw, len, user)));
@@ -266,6 +312,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_owner_rules(pw, len, broken);
 	else
 		check_user_rules(&p.password, who, pw, len, broken);
+	check(rs_pwrules_check(unread_reset(&p.password), owner, who, pw, len) == broken);
 	/* no user and an empty user name are the same */
 	if (!who || !*who)
 		check(rs_pwrules_check(&p.password, owner, who ? NULL : "", pw, len) == broken);
