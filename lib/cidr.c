@@ -422,9 +422,18 @@ bool rs_cidr_list_match(const struct rs_cidr_list *l, const struct rs_addr *a)
 void rs_source_group(const char *rhost, char *buf, size_t len)
 {
 	struct rs_cidr c = {.prefix = 64};
+	unsigned h = 2166136261u;
 
-	if (rs_addr_parse(rhost, &c.addr) < 0) {
+	if (!rhost || !rhost[0]) {
 		snprintf(buf, len, "local");
+		return;
+	}
+	if (rs_addr_parse(rhost, &c.addr) < 0) {
+		/* a host name (UseDNS) or other text: a group of its own, never
+		 * the local logons' */
+		for (const char *p = rhost; *p; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+		snprintf(buf, len, "name:%08x", h);
 		return;
 	}
 	if (c.addr.family == 4) {

@@ -217,6 +217,8 @@ void rs_eval_secret_wrong(const struct rs_policy *p, struct rs_lock_state *s, bo
 			  struct rs_decision *ret)
 {
 	rs_lock_record_failure(s, now, p->password.max_login_attempts);
+	if (self)
+		rs_lock_record_self(s, now);
 	if (!rs_eval_secret_gate(p, s, self, now, ret))
 		decide(ret, RS_V_DENY, wrong, wrong_msg);
 }

@@ -28,8 +28,7 @@ static const struct doc docs[] = {
     {"password_policy.require_numbers", PP "RequireNumbers", "At least one 0-9."},
     {"password_policy.require_symbols", PP "RequireSymbols",
      "At least one ASCII punctuation character."},
-    {"password_policy.minimum_password_different_character",
-     PP "MinimumPasswordDifferentCharacter",
+    {"password_policy.minimum_password_different_character", PP "MinimumPasswordDifferentCharacter",
      "At least this many distinct characters in the password (not a comparison with the old "
      "one); 0 is off."},
     {"password_policy.password_not_contain_user_name", PP "PasswordNotContainUserName",
@@ -97,8 +96,7 @@ static const struct doc docs[] = {
      "As security_preference.login_network_masks, for root only."},
     {"root_account.mfa_required", "RAM root account MFA",
      "Root gives a verification code at logon; root's MFA does not affect other users."},
-    {"root_account.allow_access_keys", NULL,
-     "Access keys for root; RAM advises against them."},
+    {"root_account.allow_access_keys", NULL, "Access keys for root; RAM advises against them."},
 
     {"scope.min_uid", NULL, "Users with a uid from min_uid to max_uid are governed."},
     {"scope.max_uid", NULL, "See min_uid; max_uid must be at least min_uid."},
@@ -113,8 +111,7 @@ static const struct doc docs[] = {
     {"policyd.pid_file", NULL, "Written by ramsec-policyd --daemon."},
     {"policyd.workers", NULL, "Threads that hash passwords; 0 is one per CPU."},
 
-    {"pam.timeout_ms", NULL,
-     "How long the module waits for policyd before it refuses the logon."},
+    {"pam.timeout_ms", NULL, "How long the module waits for policyd before it refuses the logon."},
     {"pam.fail_delay_ms", NULL, "Delay after a failed logon."},
     {"pam.break_glass_users", NULL,
      "Users who may still log on at a local console (no remote host, a real console device) "

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "ramsec/buf.h"
+#include "ramsec/policy.h"
 #include "server.h"
 #include "store.h"
 
@@ -69,6 +70,147 @@ static void log_retired(struct pd_daemon *d, const struct pd_account *a, const c
 	pd_log(LOG_NOTICE, "%s", line);
 }
 
+/* --- the passwd file, read once per look ----------------------------- */
+
+struct local {
+	char name[RS_NAME_MAX + 1];
+	uint32_t uid;
+	char home[RS_PATH_MAX];
+};
+
+/* /etc/passwd's accounts as of the last look (a name absent from it is
+ * deleted for sure; other NSS sources are given a minute). */
+static struct {
+	struct local *e;
+	size_t n;
+} files;
+
+static int read_files(void)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd pw, *res;
+	char buf[4096];
+	size_t cap = 0;
+
+	files.n = 0;
+	if (!f)
+		return -errno;
+	while (fgetpwent_r(f, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		if (!rs_policy_name_valid(pw.pw_name))
+			continue;
+		if (files.n == cap) {
+			size_t ncap = cap ? 2 * cap : 256;
+			struct local *e = realloc(files.e, ncap * sizeof(*e));
+
+			if (!e)
+				break;
+			files.e = e;
+			cap = ncap;
+		}
+		snprintf(files.e[files.n].name, sizeof(files.e[0].name), "%s", pw.pw_name);
+		files.e[files.n].uid = (uint32_t)pw.pw_uid;
+		snprintf(files.e[files.n].home, sizeof(files.e[0].home), "%s", pw.pw_dir);
+		files.n++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static const struct local *in_files(const char *name)
+{
+	for (size_t i = 0; i < files.n; i++)
+		if (!strcmp(files.e[i].name, name))
+			return &files.e[i];
+	return NULL;
+}
+
+/* --- binding a name to its account ------------------------------------- */
+
+/* A new account that takes the place of one with an MFA device must bind
+ * one at its next logon: MFA is never dropped silently, even when no fact
+ * tells a rename without a home directory from a new account. */
+static int inherit_mfa(struct pd_daemon *d, int64_t id, const struct pd_account *old)
+{
+	struct pd_mfa_rec m;
+	struct pd_user_rec rec;
+	char key[32];
+
+	snprintf(key, sizeof(key), "a:%lld", (long long)old->id);
+	if (pd_store_mfa_get(d->store, key, &m) < 0)
+		return -EIO;
+	if (!m.exists || !m.bound)
+		return 0;
+	snprintf(key, sizeof(key), "a:%lld", (long long)id);
+	if (pd_store_user_get(d->store, key, &rec) < 0)
+		return -EIO;
+	rec.mfa_bind_required = true;
+	pd_log(LOG_NOTICE,
+	       "account %lld of \"%s\" replaces account %lld, which had an MFA device: "
+	       "it must bind one at its next logon",
+	       (long long)id, old->name, (long long)old->id);
+	return pd_store_user_put(d->store, key, &rec, pd_now());
+}
+
+static int retire(struct pd_daemon *d, const struct pd_account *a, const char *why)
+{
+	if (pd_store_account_retire(d->store, a->id, pd_now(), why) < 0)
+		return -EIO;
+	log_retired(d, a, why);
+	return 0;
+}
+
+/* A new account for name; it inherits the MFA requirement of an account
+ * of the same uid retired in the last day (a rename the home directory
+ * could not prove, a re-created account). */
+static int add(struct pd_daemon *d, const char *name, uint32_t uid, const char *birth,
+	       int64_t *ret_id)
+{
+	struct pd_account prev[8];
+	size_t n = 0;
+
+	if (pd_store_account_add(d->store, name, uid, birth, in_files(name) ? "files" : "nss",
+				 pd_now(), ret_id) < 0 ||
+	    pd_store_account_by_uid(d->store, uid, pd_now() - 86400, prev, 8, &n) < 0)
+		return -EIO;
+	for (size_t i = 0; i < n; i++)
+		if (prev[i].retired && inherit_mfa(d, *ret_id, &prev[i]) < 0)
+			return -EIO;
+	return 0;
+}
+
+/* True when NSS no longer has name for uid: renamed, or deleted. */
+static bool name_gone(const char *name, int64_t uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0)
+		return false; /* cannot tell */
+	return !res || (int64_t)pw.pw_uid != uid;
+}
+
+/* An active account of uid with the same home directory whose name is
+ * gone: the account renamed (usermod -l).  0 and *ret, -ENOENT, -EIO. */
+static int renamed_from(struct pd_daemon *d, uint32_t uid, const char *birth,
+			struct pd_account *ret)
+{
+	struct pd_account same[8];
+	size_t n = 0;
+
+	if (!birth[0])
+		return -ENOENT; /* no fact proves it the same */
+	if (pd_store_account_by_uid(d->store, uid, INT64_MAX, same, 8, &n) < 0)
+		return -EIO;
+	for (size_t i = 0; i < n; i++) {
+		if (same[i].retired || strcmp(same[i].birth, birth) ||
+		    !name_gone(same[i].name, uid))
+			continue;
+		*ret = same[i];
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* The account name, uid and home now stand for, given its active one a
  * (NULL: none): a's id when it is still the same account, else a new one
  * (a retired).  0 with *ret_id, or -EIO. */
@@ -77,30 +219,46 @@ static int bind_now(struct pd_daemon *d, const struct pd_account *a, const char 
 {
 	char birth[sizeof(a->birth)];
 	const char *why = NULL;
+	struct pd_account old;
+	int r;
 
 	pd_home_birth(home, uid, birth, sizeof(birth));
-	if (a && a->uid == -1) /* adopted from schema 8: bound as it is now */
+	if (!a) {
+		r = renamed_from(d, uid, birth, &old);
+		if (r == -EIO)
+			return -EIO;
+		if (r == 0) {
+			pd_log(LOG_NOTICE, "account %lld renamed from \"%s\" to \"%s\" (uid %u)",
+			       (long long)old.id, old.name, name, uid);
+			*ret_id = old.id;
+			return pd_store_account_rename(d->store, old.id, name,
+						       in_files(name) ? "files" : "nss");
+		}
+		return add(d, name, uid, birth, ret_id);
+	}
+	if (a->missing_since && pd_store_account_missing(d->store, a->id, 0) < 0)
+		return -EIO;
+	if (a->uid == -1) /* adopted from schema 8: bound as it is now */
 		return pd_store_account_bind(d->store, a->id, uid, birth) < 0
 			   ? -EIO
 			   : (*ret_id = a->id, 0);
-	if (a && a->uid != (int64_t)uid)
+	if (a->uid != (int64_t)uid && !(a->birth[0] && !strcmp(a->birth, birth)))
 		why = "its uid changed (a new account took the name)";
-	else if (a && a->birth[0] && birth[0] && strcmp(a->birth, birth))
+	else if (a->birth[0] && birth[0] && strcmp(a->birth, birth))
 		why = "re-created (its home directory is another)";
-	if (a && !why) {
-		/* a home directory made later (pam_mkhomedir) is the account's */
-		if (!a->birth[0] && birth[0] &&
-		    pd_store_account_bind(d->store, a->id, uid, birth) < 0)
+	if (!why) {
+		/* the same account: usermod -u keeps the home directory, and a
+		 * home made later (pam_mkhomedir) is the account's */
+		if ((a->uid != (int64_t)uid || (!a->birth[0] && birth[0])) &&
+		    pd_store_account_bind(d->store, a->id, uid, birth[0] ? birth : a->birth) < 0)
 			return -EIO;
 		*ret_id = a->id;
 		return 0;
 	}
-	if (a) {
-		if (pd_store_account_retire(d->store, a->id, pd_now(), why) < 0)
-			return -EIO;
-		log_retired(d, a, why);
-	}
-	return pd_store_account_add(d->store, name, uid, birth, pd_now(), ret_id);
+	if (retire(d, a, why) < 0 || add(d, name, uid, birth, ret_id) < 0 ||
+	    inherit_mfa(d, *ret_id, a) < 0)
+		return -EIO;
+	return 0;
 }
 
 int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const char *home,
@@ -114,43 +272,84 @@ int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const cha
 	return bind_now(d, r == 0 ? &a : NULL, name, uid, home, ret_id);
 }
 
+/* An active account whose name NSS does not find: renamed (an account of
+ * the passwd file with its uid and home directory and no account of its
+ * own), deleted (gone from the passwd file; or, from another source, for
+ * a minute: a directory that is briefly unreachable loses nothing), or
+ * not yet known to be either. */
+static int missing(struct pd_daemon *d, const struct pd_account *a, int64_t now)
+{
+	for (size_t i = 0; i < files.n && a->birth[0]; i++) {
+		struct pd_account other;
+		char birth[sizeof(a->birth)];
+
+		if ((int64_t)files.e[i].uid != a->uid ||
+		    pd_store_account_active(d->store, files.e[i].name, &other) != -ENOENT)
+			continue;
+		pd_home_birth(files.e[i].home, files.e[i].uid, birth, sizeof(birth));
+		if (strcmp(birth, a->birth))
+			continue;
+		pd_log(LOG_NOTICE, "account %lld renamed from \"%s\" to \"%s\" (uid %lld)",
+		       (long long)a->id, a->name, files.e[i].name, (long long)a->uid);
+		return pd_store_account_rename(d->store, a->id, files.e[i].name, "files");
+	}
+	if (!strcmp(a->origin, "files") || (a->missing_since && now - a->missing_since >= 60))
+		return retire(d, a, "the account was deleted");
+	if (!a->missing_since) {
+		pd_log(LOG_NOTICE,
+		       "account user=\"%s\": not found through NSS; retired if still "
+		       "missing in a minute",
+		       a->name);
+		return pd_store_account_missing(d->store, a->id, now);
+	}
+	return 0;
+}
+
 int pd_accounts_check(struct pd_daemon *d)
 {
 	struct pd_account *list = calloc(ACCOUNTS_MAX, sizeof(*list));
-	size_t n = 0, retired = 0;
+	size_t n = 0;
 	int r = 0;
 
 	if (!list)
 		return -ENOMEM;
-	if (pd_store_account_list(d->store, NULL, list, ACCOUNTS_MAX, &n) < 0) {
+	if (read_files() < 0 || pd_store_account_list(d->store, NULL, list, ACCOUNTS_MAX, &n) < 0) {
 		free(list);
 		return -EIO;
 	}
 	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct local *l = in_files(list[i].name);
 		struct passwd pw, *res = NULL;
 		char buf[4096];
 		int64_t id;
 
-		if (getpwnam_r(list[i].name, &pw, buf, sizeof(buf), &res) != 0) {
+		if (l)
+			r = bind_now(d, &list[i], l->name, l->uid, l->home, &id);
+		else if (getpwnam_r(list[i].name, &pw, buf, sizeof(buf), &res) != 0)
 			continue; /* NSS failed: cannot tell; the next look will */
-		} else if (!res) {
-			if (pd_store_account_retire(d->store, list[i].id, pd_now(),
-						    "the account was deleted") < 0)
-				r = -EIO;
-			else
-				log_retired(d, &list[i], "the account was deleted");
-			retired++;
-		} else {
+		else if (res)
 			r = bind_now(d, &list[i], list[i].name, (uint32_t)pw.pw_uid, pw.pw_dir,
 				     &id);
-			retired += r == 0 && id != list[i].id;
-		}
+		else
+			r = missing(d, &list[i], pd_now());
+	}
+	/* every account of the passwd file has its row before anyone names
+	 * it: a logon never creates one, so no first request of a name shows
+	 * a write (a name of another NSS source gets its row at first sight) */
+	for (size_t i = 0; i < files.n && r == 0; i++) {
+		struct pd_account a;
+		int64_t id;
+		int q = pd_store_account_active(d->store, files.e[i].name, &a);
+
+		if (q == -EIO)
+			r = -EIO;
+		else if (q == -ENOENT)
+			r = bind_now(d, NULL, files.e[i].name, files.e[i].uid, files.e[i].home,
+				     &id);
 	}
 	if (n == ACCOUNTS_MAX)
 		pd_log(LOG_WARNING, "more than %d accounts: some were not checked this time",
 		       ACCOUNTS_MAX);
-	if (retired)
-		pd_log(LOG_NOTICE, "accounts: %zu retired", retired);
 	free(list);
 	return r;
 }

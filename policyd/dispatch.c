@@ -190,7 +190,7 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 		return false;
 	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
 		pd_shadow_get(w->name, &sh);
-	job->real = sh.usable;
+	job->real = sh.usable && pd_costs_usable(d, sh.hash, w);
 	job->n = 1;
 	/* unknown users, locked entries: a certain failure; the reply waits
 	 * for the costliest class either way (see pd_dispatch_job_done) */
@@ -206,8 +206,7 @@ static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struc
 
 /* Console logon status: inactive, or idle, which turns it inactive (kept
  * by the caller's write) until an administrator turns it back on. */
-static void console_status(struct pd_daemon *d, struct pd_who *w, struct pd_user_rec *rec,
-			   int64_t now)
+void pd_console_status(struct pd_daemon *d, struct pd_who *w, struct pd_user_rec *rec, int64_t now)
 {
 	if (!w->facts.known || w->facts.is_root)
 		return;
@@ -232,31 +231,37 @@ static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct p
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	bool ok = pd_job_matches(job, 0);
+	bool ok = pd_job_matches(job, 0), step = false, real = false;
 	enum rs_mfa_need need;
 
-	console_status(d, w, &rec, now);
-	need = w->facts.console_off ? RS_MFA_NONE : pd_mfa_need(d, w, &rec, c->req.rhost);
-
+	pd_console_status(d, w, &rec, now);
+	need = pd_mfa_need(d, w, &rec, c->req.rhost);
 	/* a second step when this user needs one, and after any wrong password
 	 * while MFA is in use here: the prompt that follows a password then
-	 * tells nothing about the password, the user or their device */
-	if (ok ? need != RS_MFA_NONE && !pd_mfa_remembered(d, w, c->req.rhost)
-	       : need != RS_MFA_NONE || pd_mfa_in_use(d)) {
-		if (!ok) {
-			/* counted now; even when it locks, the code prompt
-			 * follows, and the code step says locked - as it does
-			 * when a wrong code locks after a right password */
+	 * tells nothing about the password, the user or their device.  With
+	 * password logons off, the right password learns so only from a right
+	 * code (a decoy step when there is no device to give one) */
+	if (ok && need != RS_MFA_NONE && !pd_mfa_remembered(d, w, c->req.rhost))
+		step = real = !(w->facts.console_off && need == RS_MFA_BIND);
+	if (!real && (!ok || w->facts.console_off))
+		step = need != RS_MFA_NONE || pd_mfa_in_use(d);
+	if (step) {
+		if (real) {
+			/* counted now, as a wrong password is: a logon abandoned at
+			 * the code prompt tells nothing; a right code clears it */
+			rs_lock_note_failure(&rec.lock, now);
+		} else {
 			d->stats.failures++;
 			rs_eval_password(&d->policy, &w->facts, false, &rec.lock, now, &dec);
+			if (ok)
+				dec.reason = RS_R_CONSOLE_OFF;
 			pd_note_decision(c, "auth (the code prompt follows)", w, &dec);
 		}
-		/* written either way, so both wait for the same commit */
 		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
 			pd_reply_error(c, RS_R_STORE);
 			return;
 		}
-		pd_mfa_challenge(d, c, w, need, ok);
+		pd_mfa_challenge(d, c, w, real ? need : RS_MFA_CODE, real);
 		return;
 	}
 	rs_eval_password(&d->policy, &w->facts, ok, &rec.lock, now, &dec);

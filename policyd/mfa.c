@@ -216,7 +216,7 @@ static int64_t check_codes(struct pd_daemon *d, const struct pd_who *w, const st
 	return step;
 }
 
-void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_user_rec rec;
 	struct pd_mfa_rec m = {0};
@@ -232,6 +232,7 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
+	pd_console_status(d, w, &rec, now); /* told after a right code */
 	if (found == 1)
 		step = check_codes(d, w, &p, &m, c->req.secret, &replay);
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
@@ -251,13 +252,15 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
 		pd_reply_decision(c, &dec, false);
 		return;
 	}
-	/* a wrong password was counted already; a wrong code counts now */
+	/* the password step counted this logon as a failure already (a right
+	 * password provisionally): a right code clears it */
 	if (p.password_ok)
-		rs_eval_password(&d->policy, &w->facts, step >= 0, &rec.lock, now, &dec);
+		rs_eval_code(&d->policy, &w->facts, step >= 0, &rec.lock, now, &dec);
 	if (!p.password_ok || dec.verdict != RS_V_ALLOW) {
-		if (p.password_ok)
+		if (p.password_ok && step < 0)
 			d->stats.failures++;
-		if (!p.password_ok || dec.reason != RS_R_LOCKED) {
+		if (!p.password_ok ||
+		    (dec.reason != RS_R_LOCKED && dec.reason != RS_R_CONSOLE_OFF)) {
 			/* the same words whether the password or the code was wrong */
 			memset(&dec, 0, sizeof(dec));
 			dec.verdict = RS_V_DENY;

@@ -375,27 +375,12 @@ static void settle(struct loop *l, bool failed)
 	}
 }
 
-/*
- * Sends the replies that report no write at once.  With commit, commits the
- * open transaction first and sends the rest too (fail closed: see settle).
- * Without commit, they stay queued for a later turn (group commit); a reply
- * whose time has not come (not_before) waits too.
- */
-static void flush(struct loop *l, bool commit)
+/* Sends the replies whose time has come and that claim no write
+ * waiting for the commit; the others stay queued. */
+static void send_ready(struct loop *l)
 {
-	struct pd_conn *list, *held = NULL, *c;
+	struct pd_conn *list = l->flush, *held = NULL, *c;
 
-	if (commit) {
-		bool failed = false;
-
-		if (pd_store_in_transaction(l->d->store)) {
-			failed = pd_store_commit(l->d->store) < 0;
-			l->d->stats.commits += !failed;
-			l->d->stats.commit_failures += failed;
-		}
-		settle(l, failed);
-	}
-	list = l->flush;
 	l->flush = NULL;
 	while ((c = list)) {
 		list = c->next_flush;
@@ -406,13 +391,38 @@ static void flush(struct loop *l, bool commit)
 			continue;
 		}
 		log_note(c, false);
-		conn_write(l, c);
+		conn_write(l, c); /* may queue a pipelined request's reply */
 	}
 	while ((c = held)) {
 		held = c->next_flush;
 		c->next_flush = l->flush;
 		l->flush = c;
 	}
+}
+
+/*
+ * Sends the replies that report no write at once - before the commit, so
+ * a reply never waits for an fsync it does not need (a write that only
+ * prepared state, such as a new account row, shows in no reply's time).
+ * With commit, commits the open transaction and sends the rest too (fail
+ * closed: see settle).  Without commit, they stay queued for a later turn
+ * (group commit); a reply whose time has not come (not_before) waits too.
+ */
+static void flush(struct loop *l, bool commit)
+{
+	send_ready(l);
+	if (!commit)
+		return;
+	if (pd_store_in_transaction(l->d->store)) {
+		bool failed = pd_store_commit(l->d->store) < 0;
+
+		l->d->stats.commits += !failed;
+		l->d->stats.commit_failures += failed;
+		settle(l, failed);
+	} else {
+		settle(l, false);
+	}
+	send_ready(l);
 }
 
 static void expire(struct loop *l, int64_t now)

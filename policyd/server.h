@@ -106,6 +106,9 @@ enum pd_job_kind {
 /* ---- costs.c: how long a password check must take ---- */
 /* Notes that a check against setting took ms. */
 void pd_costs_note(struct pd_daemon *d, const char *setting, int64_t ms);
+/* False (logged) when hash belongs to a class too costly to hide
+ * (RS_COST_CLASS_MAX): w's password is then refused unchecked. */
+bool pd_costs_usable(struct pd_daemon *d, const char *hash, const struct pd_who *w);
 /* The reply time of every password check (ms after a worker took it). */
 int64_t pd_costs_ceiling(const struct pd_daemon *d);
 /* Finds the hash classes of governed accounts and measures new ones: at
@@ -117,6 +120,9 @@ void pd_costs_scan(struct pd_daemon *d, bool now);
  * users by name, unknown ones never. */
 void pd_note_decision(struct pd_conn *c, const char *what, const struct pd_who *w,
 		      const struct rs_decision *dec);
+/* Console logon status of w into w->facts.console_off: inactive, or idle
+ * (which turns rec's status inactive: the caller writes rec). */
+void pd_console_status(struct pd_daemon *d, struct pd_who *w, struct pd_user_rec *rec, int64_t now);
 /* Replies to c with dec; wrote: the reply reports a write to the store. */
 void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote);
 void pd_reply_error(struct pd_conn *c, enum rs_reason reason);
@@ -146,7 +152,7 @@ void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 /* Pending second steps pushed out to make room (ramsec/pending.h). */
 uint64_t pd_mfa_evicted(void);
 /* AUTH_CODE: the second step. */
-void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w);
+void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 /* MFA_CREATE, MFA_BIND, MFA_DISABLE (root, or the user when allowed). */
 void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c);
 

@@ -171,8 +171,10 @@ struct pd_account {
 	int64_t uid;	/* -1: not bound yet (adopted from schema 8) */
 	char birth[96]; /* the home directory's identity, "" when none */
 	int64_t created;
-	int64_t retired; /* 0: active; else when */
-	char why[64];	 /* why it was retired */
+	int64_t retired;       /* 0: active; else when */
+	char why[64];	       /* why it was retired */
+	char origin[8];	       /* "files": in /etc/passwd; "nss": another NSS source */
+	int64_t missing_since; /* NSS last found no such name (0: it did) */
 };
 
 /* The active account of name: 0, -ENOENT or -EIO. */
@@ -180,7 +182,15 @@ int pd_store_account_active(struct pd_store *s, const char *name, struct pd_acco
 int pd_store_account_get(struct pd_store *s, int64_t id, struct pd_account *ret);
 /* A new active account: 0 with *ret_id, or -EIO (also when name has one). */
 int pd_store_account_add(struct pd_store *s, const char *name, int64_t uid, const char *birth,
-			 int64_t now, int64_t *ret_id);
+			 const char *origin, int64_t now, int64_t *ret_id);
+/* The accounts of uid: the active ones and those retired at or after
+ * retired_since, active first.  At most max: 0 or -EIO. */
+int pd_store_account_by_uid(struct pd_store *s, int64_t uid, int64_t retired_since,
+			    struct pd_account *out, size_t max, size_t *ret_n);
+/* An account renamed (usermod -l): 0 or -EIO. */
+int pd_store_account_rename(struct pd_store *s, int64_t id, const char *name, const char *origin);
+/* Since when NSS has not found an account's name (0: it does again). */
+int pd_store_account_missing(struct pd_store *s, int64_t id, int64_t since);
 /* Records the uid and birth of an account (adoption, a home made later). */
 int pd_store_account_bind(struct pd_store *s, int64_t id, int64_t uid, const char *birth);
 int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const char *why);

@@ -12,7 +12,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 10
 
 enum stmt_id {
 	ST_USER_GET,
@@ -41,6 +41,9 @@ enum stmt_id {
 	ST_ACCT_RETIRE,
 	ST_ACCT_LIST,
 	ST_ACCT_DEL,
+	ST_ACCT_BY_UID,
+	ST_ACCT_RENAME,
+	ST_ACCT_MISSING,
 	ST_SESS_ADD,
 	ST_SESS_LIST,
 	ST_SESS_GET,
@@ -49,7 +52,7 @@ enum stmt_id {
 	ST__MAX,
 };
 
-#define ACCT_COLS "id, name, uid, birth, created, retired, retired_why"
+#define ACCT_COLS "id, name, uid, birth, created, retired, retired_why, origin, missing_since"
 
 /* Every table that keeps state of an account, by its key ("a:ID"). */
 static const char *const account_tables[] = {"users",	"history",     "mfa",	  "mfa_tickets",
@@ -94,12 +97,18 @@ static const char *const stmt_sql[ST__MAX] = {
     [ST_AKEY_DEL] = "DELETE FROM access_keys WHERE id = ?1 AND key = ?2",
     [ST_ACCT_ACTIVE] = "SELECT " ACCT_COLS " FROM accounts WHERE name = ?1 AND retired = 0",
     [ST_ACCT_GET] = "SELECT " ACCT_COLS " FROM accounts WHERE id = ?1",
-    [ST_ACCT_ADD] = "INSERT INTO accounts(name, uid, birth, created) VALUES(?1, ?2, ?3, ?4)",
+    [ST_ACCT_ADD] = "INSERT INTO accounts(name, uid, birth, created, origin) "
+		    "VALUES(?1, ?2, ?3, ?4, ?5)",
     [ST_ACCT_BIRTH] = "UPDATE accounts SET uid = ?2, birth = ?3 WHERE id = ?1",
     [ST_ACCT_RETIRE] = "UPDATE accounts SET retired = ?2, retired_why = ?3 WHERE id = ?1",
     [ST_ACCT_LIST] = "SELECT " ACCT_COLS " FROM accounts WHERE (?1 IS NULL AND retired = 0) OR "
 		     "name = ?1 ORDER BY id",
     [ST_ACCT_DEL] = "DELETE FROM accounts WHERE id = ?1",
+    [ST_ACCT_BY_UID] = "SELECT " ACCT_COLS " FROM accounts WHERE uid = ?1 AND "
+		       "(retired = 0 OR retired >= ?2) ORDER BY retired, id",
+    [ST_ACCT_RENAME] =
+	"UPDATE accounts SET name = ?2, origin = ?3, missing_since = 0 WHERE id = ?1",
+    [ST_ACCT_MISSING] = "UPDATE accounts SET missing_since = ?2 WHERE id = ?1",
     [ST_MFA_IN_USE] = "SELECT EXISTS(SELECT 1 FROM mfa WHERE bound = 1) OR "
 		      "EXISTS(SELECT 1 FROM users WHERE mfa_bind_required = 1)",
     [ST_SESS_ADD] = "INSERT INTO sessions(key, user, service, tty, rhost, pid, starttime, "
@@ -222,6 +231,12 @@ static const char *const migrations[SCHEMA_VERSION] = {
     " WHERE key LIKE 'u:%';"
     "UPDATE sessions SET key = 'a:' || (SELECT id FROM accounts WHERE name = substr(key, 3)) "
     " WHERE key LIKE 'u:%';",
+    /* 10: where an account lives (its deletion is final at once for the
+     * passwd file, after a minute's absence for other NSS sources), and
+     * since when NSS has not found it (issue 9) */
+    "ALTER TABLE accounts ADD COLUMN origin TEXT NOT NULL DEFAULT 'files';"
+    "ALTER TABLE accounts ADD COLUMN missing_since INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX accounts_by_uid ON accounts(uid);",
 };
 
 struct pd_store {
@@ -898,6 +913,8 @@ static void account_row(sqlite3_stmt *st, struct pd_account *a)
 	a->created = sqlite3_column_int64(st, 4);
 	a->retired = sqlite3_column_int64(st, 5);
 	copy_text(a->why, sizeof(a->why), st, 6);
+	copy_text(a->origin, sizeof(a->origin), st, 7);
+	a->missing_since = sqlite3_column_int64(st, 8);
 }
 
 static int account_one(struct pd_store *s, sqlite3_stmt *st, struct pd_account *ret)
@@ -929,7 +946,7 @@ int pd_store_account_get(struct pd_store *s, int64_t id, struct pd_account *ret)
 }
 
 int pd_store_account_add(struct pd_store *s, const char *name, int64_t uid, const char *birth,
-			 int64_t now, int64_t *ret_id)
+			 const char *origin, int64_t now, int64_t *ret_id)
 {
 	sqlite3_stmt *st = stmt(s, ST_ACCT_ADD);
 
@@ -939,6 +956,7 @@ int pd_store_account_add(struct pd_store *s, const char *name, int64_t uid, cons
 	sqlite3_bind_int64(st, 2, uid);
 	sqlite3_bind_text(st, 3, birth, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_text(st, 5, origin, -1, SQLITE_STATIC);
 	if (write_step(s, st, "adding an account") < 0)
 		return -EIO;
 	*ret_id = sqlite3_last_insert_rowid(s->db);
@@ -983,6 +1001,45 @@ int pd_store_account_list(struct pd_store *s, const char *name, struct pd_accoun
 	sqlite3_reset(st);
 	*ret_n = n;
 	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(s, "listing accounts");
+}
+
+int pd_store_account_by_uid(struct pd_store *s, int64_t uid, int64_t retired_since,
+			    struct pd_account *out, size_t max, size_t *ret_n)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_BY_UID);
+	size_t n = 0;
+	int r;
+
+	sqlite3_bind_int64(st, 1, uid);
+	sqlite3_bind_int64(st, 2, retired_since);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		account_row(st, &out[n++]);
+	sqlite3_reset(st);
+	*ret_n = n;
+	return r == SQLITE_DONE || r == SQLITE_ROW ? 0 : fail(s, "listing accounts by uid");
+}
+
+int pd_store_account_rename(struct pd_store *s, int64_t id, const char *name, const char *origin)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_RENAME);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, origin, -1, SQLITE_STATIC);
+	return write_step(s, st, "renaming an account");
+}
+
+int pd_store_account_missing(struct pd_store *s, int64_t id, int64_t since)
+{
+	sqlite3_stmt *st = stmt(s, ST_ACCT_MISSING);
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, since);
+	return write_step(s, st, "marking an account missing");
 }
 
 int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_records *ret)

@@ -84,9 +84,10 @@ bool rs_cidr_list_match(const struct rs_cidr_list *l, const struct rs_addr *a);
 /*
  * The group a source belongs to when limits are shared per source: an IPv4
  * address (mapped ones included) stands for itself, an IPv6 address for its
- * /64 (one host's worth: a single machine can use a whole /64), and
- * everything that is not an address (local logons, host names) is one group,
- * "local".  Written into buf (at least RS_ADDR_STRLEN + 4 bytes).
+ * /64 (one host's worth: a single machine can use a whole /64), a logon
+ * without a remote host is "local", and any other text (a host name from
+ * sshd's UseDNS) is a group of its own, "name:" and a hash of it.  Written
+ * into buf (at least RS_ADDR_STRLEN + 4 bytes).
  */
 void rs_source_group(const char *rhost, char *buf, size_t len);
 

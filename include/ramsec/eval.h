@@ -82,6 +82,14 @@ bool rs_eval_pre_verify(const struct rs_policy *p, const struct rs_facts *f,
 void rs_eval_password(const struct rs_policy *p, const struct rs_facts *f, bool ok,
 		      struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
 
+/* The code step of a logon whose right password was noted as a failure
+ * (rs_lock_note_failure, so an abandoned logon counts as a wrong password
+ * does): a right code is the logon's success (the count cleared; password
+ * logons off are told only now), a wrong one counts no further but locks
+ * at max_login_attempts. */
+void rs_eval_code(const struct rs_policy *p, const struct rs_facts *f, bool ok,
+		  struct rs_lock_state *s, int64_t now, struct rs_decision *ret);
+
 /*
  * Secrets checked outside a logon: an MFA code to bind or remove a device,
  * the current password of a change.  They count on the user's one attempt

@@ -57,8 +57,13 @@ test_deleted_while_running() {
 	check "the old one is shown as retired" has "account was deleted"
 	OUT=$(printf '%s\n' "$C_PW" | ctl policy check-password $C 2>&1)
 	check "nor the old one's password history" has "acceptable"
+	OUT=$(ctl user show $C)
+	check "but since the old one had MFA, the new one must bind a device (MFA never dropped silently)" field mfa_bind_required yes
+	drive $C --no-info 1 --resp "New-Carl-Pass-2" auth
+	check "so its next password logon is asked to bind one" has "Multi-factor authentication is required"
+	ctl user set $C --mfa-bind-required off >/dev/null
 	drive $C --resp "New-Carl-Pass-2" auth
-	check "and logs on with a password, no code asked of a device it never had" has "auth: PAM_SUCCESS"
+	check "an administrator may lift that; then a password logs on" has "auth: PAM_SUCCESS"
 	OUT=$(ctl user forget $C)
 	check "user forget removes what the deleted account left" has "1 retired account of $C forgotten; its current account is kept"
 	OUT=$(ctl user show $C)
@@ -109,6 +114,48 @@ test_uid_changed_while_down() {
 	OUT=$(ctl user show $C)
 	check "retired: its uid changed" has "its uid changed"
 	carl_del
+}
+
+# usermod -l: the same account under a new name keeps its device and keys
+test_rename_keeps_the_account() {
+	carl_del -r; rm -rf /tmp/rst_carl_home; userdel rst_carl2 2>/dev/null
+	carl_add -m -d /tmp/rst_carl_home
+	fresh
+	give_carl_state
+	usermod -l rst_carl2 $C
+	sleep 1 # the watcher looks within a fraction of a second
+	OUT=$(ctl authorized-keys rst_carl2)
+	check "renamed (same uid and home directory): its key is served under the new name" has "ramsec:AK"
+	OUT=$(ctl user show rst_carl2)
+	check "and its MFA device is kept" field mfa bound
+	check "nothing retired" hasnt "retired"
+	check "logged as a rename" grep -q "renamed from \"$C\" to \"rst_carl2\"" "$T/policyd.log"
+	usermod -l $C rst_carl2
+	sleep 1
+	OUT=$(ctl authorized-keys $C)
+	check "renamed back: still the same account" has "ramsec:AK"
+	pd_stop
+	usermod -u $((C_UID + 2)) $C
+	pd_start
+	OUT=$(ctl user show $C)
+	check "usermod -u (it keeps the home directory) while policyd was down: the same account" field mfa bound
+	carl_del -r
+}
+
+# usermod -l of an account with no home directory: no fact proves it the
+# same, so the new name starts empty - but must bind MFA again
+test_rename_without_home_keeps_mfa_required() {
+	carl_del; userdel rst_carl2 2>/dev/null
+	carl_add -M
+	fresh
+	give_carl_state
+	usermod -l rst_carl2 $C
+	sleep 1
+	OUT=$(ctl authorized-keys rst_carl2)
+	check "renamed without a home directory: the old key is not served (no proof)" test -z "$OUT"
+	OUT=$(ctl user show rst_carl2)
+	check "but the new name must bind an MFA device: never silently without" field mfa_bind_required yes
+	userdel rst_carl2
 }
 
 test_forget_a_name_nss_no_longer_knows() {

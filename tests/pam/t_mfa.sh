@@ -261,6 +261,50 @@ test_two_parallel_logons_of_one_user() {
 	check "not told the logon took too long" hasnt "took too long"
 }
 
+# Review F3: a logon abandoned at the code prompt counts the same whether
+# the password was right or wrong (the lock tells nothing about it).
+test_abandoned_at_code_counts_the_same() {
+	local guess at
+	for guess in "wrong-guess" "$PW_ALICE"; do
+		fresh 'password_policy = { max_login_attempts = 3; };'
+		enroll $U_ALICE
+		drive $U_ALICE --resp "$guess" auth # the conversation ends at the code prompt
+		for at in 1 2 3; do
+			drive $U_ALICE --resp "known-wrong-$at" --resp 000000 auth
+			has "account is locked" && break
+		done
+		check "abandoned at the code prompt ($([ "$guess" = "$PW_ALICE" ] && echo right || echo wrong) password): locked at the 2nd wrong try after it" test "$at" = 2
+	done
+	next_step
+	ctl user unlock $U_ALICE >/dev/null
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "a right password and code still log on" has "auth: PAM_SUCCESS"
+	OUT=$(ctl user show $U_ALICE)
+	check "and clear the count" field failures_in_window 0
+}
+
+# Review F4: with password logons off, the right password learns so only
+# from a right code.
+test_console_off_told_after_the_code() {
+	fresh
+	enroll $U_ALICE
+	ctl user set $U_ALICE --console-logon off >/dev/null
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "123456" auth
+	check "console logon off, right password: the code prompt all the same" has "prompt: Verification code: "
+	check "and a wrong code says only that" has "Wrong password or verification code."
+	check "not that password logons are off" hasnt "Password logons are disabled"
+	next_step
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	check "a right code: now told password logons are off" has "Password logons are disabled"
+	check "and refused" has "auth: PAM_AUTH_ERR"
+	drive $U_BOB --resp "wrong" --resp "123456" auth
+	ctl user set $U_BOB --console-logon off >/dev/null
+	local wrong=$OUT
+	drive $U_BOB --resp "$PW_BOB" --resp "123456" auth
+	check "no device, console off, right password: what a wrong password gets" test "$OUT" = "$wrong"
+}
+
 test_independent_and_bind_required() {
 	fresh
 	drive $U_ALICE --resp "$PW_ALICE" auth

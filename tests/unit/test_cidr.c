@@ -665,9 +665,9 @@ static void test_source_group(void **state)
 	    {"::1", "::/64"},
 	    {"", "local"},
 	    {NULL, "local"},
-	    {"host.example.com", "local"},
-	    {"010.0.0.1", "local"},
-	    {"[::1]", "local"},
+	    {"host.example.com", "name:2ed4715c"},
+	    {"010.0.0.1", "name:42575aa3"},
+	    {"[::1]", "name:6e4c4490"},
 	};
 	char buf[RS_ADDR_STRLEN + 4];
 
