@@ -25,15 +25,15 @@ WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototype
 	  -Wstack-usage=65536 \
 	  -Wno-missing-field-initializers $(WERROR)
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
-CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -D_GNU_SOURCE \
+CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -I. -D_GNU_SOURCE \
 	  -DRS_CONFIG_PATH='"$(SYSCONFDIR)/ramsec/ramsec.conf"'
 LDFLAGS	+= -Wl,-z,relro,-z,now $(SAN)
 
 LIB_SRC	= $(wildcard lib/*.c)
 COM_SRC	= $(wildcard common/*.c)
 PAM_SRC	= $(wildcard pam_ramsec/*.c)
-PD_SRC	= $(filter-out policyd/ctl_%.c,$(wildcard policyd/*.c))
-CTL_SRC	= $(wildcard policyd/ctl_*.c)
+PD_SRC	= $(wildcard policyd/*.c)
+CTL_SRC	= $(wildcard ctl/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -41,7 +41,7 @@ LIB_OBJ	= $(call obj,$(LIB_SRC))
 COM_OBJ	= $(call obj,$(COM_SRC))
 
 LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread -loath -lqrencode -ljansson
-LIBS_CTL = -lconfig -lcrypt -loath -lqrencode -lpng
+LIBS_CTL = -lconfig -lcrypt -loath -lqrencode -lpng -ljansson
 LIBS_PAM = -lpam -lconfig
 
 PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl

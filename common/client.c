@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "ramsec/cleanup.h"
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/secret.h"
 
 int64_t rs_now_ms(void)

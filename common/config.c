@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "ramsec/cleanup.h"
-#include "ramsec/config.h"
+#include "common/config.h"
 
 #define REASON_MAX 512
 #define TOKEN_MAX  40 /* characters of a number shown in a message */

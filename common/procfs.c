@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "common/procfs.h"
 #include "ramsec/proc.h"
 
 int64_t rs_proc_starttime(long pid)

@@ -91,3 +91,32 @@ void rs_text_escape(const char *s, char *out, size_t len)
 			rs_buf_put(&b, (const char *)c, 1);
 	}
 }
+
+void rs_kv_str(struct rs_buf *b, bool json, const char *k, const char *v)
+{
+	if (json) {
+		rs_buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", k);
+		rs_buf_json_str(b, v);
+	} else {
+		char text[4097]; /* 4 x the longest value, a source (1024) */
+
+		rs_text_escape(v, text, sizeof(text));
+		rs_buf_printf(b, "%-22s %s\n", k, text);
+	}
+}
+
+void rs_kv_num(struct rs_buf *b, bool json, const char *k, long long v)
+{
+	if (json)
+		rs_buf_printf(b, "%s\"%s\":%lld", b->len > 1 ? "," : "", k, v);
+	else
+		rs_buf_printf(b, "%-22s %lld\n", k, v);
+}
+
+void rs_kv_bool(struct rs_buf *b, bool json, const char *k, bool v)
+{
+	if (json)
+		rs_buf_printf(b, "%s\"%s\":%s", b->len > 1 ? "," : "", k, v ? "true" : "false");
+	else
+		rs_buf_printf(b, "%-22s %s\n", k, v ? "yes" : "no");
+}

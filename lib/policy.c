@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The policy model: one table of every setting (../shared/RAM.md plus the
+ * The policy model: one table of every setting (ramsec.conf(5) plus the
  * host settings), and the defaults, setters, validation and renderers that
  * walk it.  A key is listed once, in settings[] below, and nowhere else.
  *
@@ -28,6 +28,7 @@
 #define PD   "policyd"
 #define PAM  "pam"
 #define MFAG "mfa"
+#define POL  "policies"
 
 /* clang-format off */
 /* Entry parts: group g, struct member m, field f (the config key). */
@@ -97,6 +98,9 @@ static const struct rs_setting settings[] = {
 
 	INT(MFAG, mfa, code_window, 0, 10, 1),
 	TEXT(MFAG, mfa, issuer, ""),
+
+	BOOL(POL, policies, default_deny, false),
+	TEXT(POL, policies, time_zone, ""),
 };
 /* clang-format on */
 

@@ -39,33 +39,67 @@ static const struct type_rule request_rules[] = {
     {RS_MSG_RELOAD, 0, 0},
     {RS_MSG_USER_SHOW, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
     {RS_MSG_USER_UNLOCK, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
-    {RS_MSG_USER_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_USER_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_OP) | BIT(RS_TAG_VALUE),
+     BIT(RS_TAG_USER) | BIT(RS_TAG_OP)},
     {RS_MSG_MFA_CREATE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
     {RS_MSG_MFA_BIND, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET)},
     {RS_MSG_MFA_DISABLE, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER)},
     {RS_MSG_AKEY_ADD, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
     {RS_MSG_AKEY_LIST, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
-    {RS_MSG_AKEY_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_AKEY_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_KEY_ID) | BIT(RS_TAG_OP),
+     BIT(RS_TAG_USER) | BIT(RS_TAG_KEY_ID) | BIT(RS_TAG_OP)},
     {RS_MSG_AUTHORIZED_KEYS, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
     {RS_MSG_SESSION_LIST, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_SESSION_KILL, BIT(RS_TAG_NUMBER), BIT(RS_TAG_NUMBER)},
     {RS_MSG_REPORT, BIT(RS_TAG_FLAGS), 0},
     {RS_MSG_CREDENTIAL_REPORT, 0, 0},
     {RS_MSG_USER_FORGET, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
-
+    {RS_MSG_USER_RESET_PASSWORD, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET) | BIT(RS_TAG_FLAGS),
+     BIT(RS_TAG_USER)},
+    {RS_MSG_POLICY_CREATE, BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC), BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC)},
+    {RS_MSG_POLICY_UPDATE, BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC), BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC)},
+    {RS_MSG_POLICY_ROLLBACK, BIT(RS_TAG_NAME) | BIT(RS_TAG_NUMBER),
+     BIT(RS_TAG_NAME) | BIT(RS_TAG_NUMBER)},
+    {RS_MSG_POLICY_LIST, BIT(RS_TAG_FLAGS), 0},
+    {RS_MSG_POLICY_GET, BIT(RS_TAG_NAME) | BIT(RS_TAG_NUMBER) | BIT(RS_TAG_FLAGS),
+     BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_DELETE, BIT(RS_TAG_NAME), BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_ATTACH, BIT(RS_TAG_NAME) | BIT(RS_TAG_USER) | BIT(RS_TAG_GROUP),
+     BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_DETACH, BIT(RS_TAG_NAME) | BIT(RS_TAG_USER) | BIT(RS_TAG_GROUP),
+     BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_LIST_FOR, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
+    {RS_MSG_POLICY_SIMULATE,
+     BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE) | BIT(RS_TAG_RHOST) | BIT(RS_TAG_NUMBER) |
+	 BIT(RS_TAG_OP) | BIT(RS_TAG_FLAGS),
+     BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE)},
 };
+
+/* Every administrative request may carry the caller's verification code:
+ * a policy may allow it only with MFA (acs:MFAPresent). */
+#define ADMIN_TAGS BIT(RS_TAG_CODE)
 
 enum kind { K_STR, K_U8, K_U16, K_U32, K_U64, K_BLOB };
 
+/* A field: its kind, its bounds (a string's or blob's longest; an
+ * integer's lowest and highest value) and where it lives in rs_msg. */
 struct tag_rule {
 	enum kind kind;
-	size_t max;
-	size_t off; /* offset of the string field in struct rs_msg */
+	uint64_t min, max;
+	size_t off; /* the string, integer, or (blobs) pointer; len follows it */
 };
 
 #define STR(f, n)                                                                                  \
 	{                                                                                          \
-		K_STR, n, offsetof(struct rs_msg, f)                                               \
+		K_STR, 0, n, offsetof(struct rs_msg, f)                                            \
+	}
+#define INT(k, f, lo, hi)                                                                          \
+	{                                                                                          \
+		k, lo, hi, offsetof(struct rs_msg, f)                                              \
+	}
+#define BLOB(f, n)                                                                                 \
+	{                                                                                          \
+		K_BLOB, 0, n, offsetof(struct rs_msg, f)                                           \
 	}
 static const struct tag_rule tag_rules[RS_TAG__MAX + 1] = {
     [RS_TAG_USER] = STR(user, RS_USER_MAX),
@@ -76,12 +110,60 @@ static const struct tag_rule tag_rules[RS_TAG__MAX + 1] = {
     [RS_TAG_MESSAGE] = STR(message, RS_MESSAGE_MAX),
     [RS_TAG_AUTHINFO] = STR(authinfo, RS_AUTHINFO_MAX),
     [RS_TAG_ARG] = STR(arg, RS_ARG_MAX),
-    [RS_TAG_FLAGS] = {K_U32, 4, 0},
-    [RS_TAG_VERDICT] = {K_U8, 1, 0},
-    [RS_TAG_REASON] = {K_U16, 2, 0},
-    [RS_TAG_NUMBER] = {K_U64, 8, 0},
-    [RS_TAG_BODY] = {K_BLOB, RS_BODY_MAX, 0},
+    [RS_TAG_KEY_ID] = STR(key_id, RS_KEY_ID_MAX),
+    [RS_TAG_NAME] = STR(name, RS_NAME_TAG_MAX),
+    [RS_TAG_GROUP] = STR(group, RS_GROUP_MAX),
+    [RS_TAG_CODE] = STR(code, RS_CODE_MAX),
+    [RS_TAG_FLAGS] = INT(K_U32, flags, 0, RS_FLAG__ALL),
+    [RS_TAG_VERDICT] = INT(K_U8, verdict, 1, RS_V__MAX),
+    [RS_TAG_REASON] = INT(K_U16, reason, 0, RS_R__MAX - 1),
+    [RS_TAG_NUMBER] = INT(K_U64, number, 0, UINT64_MAX),
+    [RS_TAG_OP] = INT(K_U8, op, 1, RS_OP__MAX),
+    [RS_TAG_VALUE] = INT(K_U8, value, 0, 1),
+    [RS_TAG_BODY] = BLOB(body, RS_BODY_MAX),
+    [RS_TAG_DOC] = BLOB(doc, RS_DOC_BYTES),
 };
+
+static size_t int_size(enum kind k)
+{
+	return k == K_U8 ? 1 : k == K_U16 ? 2 : k == K_U32 ? 4 : 8;
+}
+
+/* The integer field of tag in m, as a u64. */
+static uint64_t int_get(const struct rs_msg *m, const struct tag_rule *r)
+{
+	const char *f = (const char *)m + r->off;
+
+	switch (r->kind) {
+	case K_U8:
+		return *(const uint8_t *)f;
+	case K_U16:
+		return *(const uint16_t *)f;
+	case K_U32:
+		return *(const uint32_t *)f;
+	default:
+		return *(const uint64_t *)f;
+	}
+}
+
+static void int_set(struct rs_msg *m, const struct tag_rule *r, uint64_t v)
+{
+	char *f = (char *)m + r->off;
+
+	switch (r->kind) {
+	case K_U8:
+		*(uint8_t *)f = (uint8_t)v;
+		break;
+	case K_U16:
+		*(uint16_t *)f = (uint16_t)v;
+		break;
+	case K_U32:
+		*(uint32_t *)f = (uint32_t)v;
+		break;
+	default:
+		*(uint64_t *)f = v;
+	}
+}
 
 static bool tag_known(unsigned tag)
 {
@@ -102,7 +184,9 @@ static bool type_rule(uint8_t type, uint32_t *ret_allowed, uint32_t *ret_require
 	for (size_t i = 0; i < sizeof(request_rules) / sizeof(request_rules[0]); i++) {
 		if (request_rules[i].type != base)
 			continue;
-		*ret_allowed = reply ? REPLY_TAGS : request_rules[i].allowed;
+		*ret_allowed = reply		       ? REPLY_TAGS
+			       : base >= RS_MSG_STATUS ? request_rules[i].allowed | ADMIN_TAGS
+						       : request_rules[i].allowed;
 		*ret_required = reply ? BIT(RS_TAG_VERDICT) : request_rules[i].required;
 		return true;
 	}
@@ -111,7 +195,9 @@ static bool type_rule(uint8_t type, uint32_t *ret_allowed, uint32_t *ret_require
 
 size_t rs_tag_max(enum rs_tag tag)
 {
-	return tag_known(tag) ? tag_rules[tag].max : 0;
+	if (!tag_known(tag) || (tag_rules[tag].kind != K_STR && tag_rules[tag].kind != K_BLOB))
+		return tag_known(tag) ? int_size(tag_rules[tag].kind) : 0;
+	return (size_t)tag_rules[tag].max;
 }
 
 void rs_msg_init(struct rs_msg *m, uint8_t type, uint32_t id)
@@ -141,6 +227,27 @@ void rs_msg_set_number(struct rs_msg *m, uint64_t number)
 {
 	m->number = number;
 	m->present |= BIT(RS_TAG_NUMBER);
+}
+
+void rs_msg_set_op(struct rs_msg *m, uint8_t op)
+{
+	m->op = op;
+	m->present |= BIT(RS_TAG_OP);
+}
+
+void rs_msg_set_value(struct rs_msg *m, bool on)
+{
+	m->value = on;
+	m->present |= BIT(RS_TAG_VALUE);
+}
+
+void rs_msg_set_blob(struct rs_msg *m, enum rs_tag tag, const char *p, size_t n)
+{
+	if (!tag_known(tag) || tag_rules[tag].kind != K_BLOB)
+		return;
+	*(const char **)((char *)m + tag_rules[tag].off) = p;
+	*(size_t *)((char *)m + tag_rules[tag].off + sizeof(const char *)) = n;
+	m->present |= BIT(tag);
 }
 
 bool rs_proto_allows(uint8_t type, enum rs_tag tag)
@@ -208,31 +315,22 @@ static int encode_field(const struct rs_msg *m, unsigned tag, uint8_t *buf, size
 	const struct tag_rule *r = &tag_rules[tag];
 	uint8_t num[8];
 
-	switch (r->kind) {
-	case K_STR: {
+	if (r->kind == K_STR) {
 		const char *s = (const char *)m + r->off;
 
 		return put_field(buf, cap, pos, tag, s, strnlen(s, r->max));
 	}
-	case K_BLOB:
-		if (m->body_len > RS_BODY_MAX)
+	if (r->kind == K_BLOB) {
+		const char *p = *(const char *const *)((const char *)m + r->off);
+		size_t n = *(const size_t *)((const char *)m + r->off + sizeof(const char *));
+
+		if (n > r->max)
 			return -EMSGSIZE;
-		return put_field(buf, cap, pos, tag, m->body, m->body_len);
-	case K_U8:
-		num[0] = m->verdict;
-		return put_field(buf, cap, pos, tag, num, 1);
-	case K_U16:
-		put_u16(num, m->reason);
-		return put_field(buf, cap, pos, tag, num, 2);
-	case K_U32:
-		put_u32(num, m->flags);
-		return put_field(buf, cap, pos, tag, num, 4);
-	case K_U64:
-		put_u32(num, (uint32_t)(m->number >> 32));
-		put_u32(num + 4, (uint32_t)m->number);
-		return put_field(buf, cap, pos, tag, num, 8);
+		return put_field(buf, cap, pos, tag, p, n);
 	}
-	return -EINVAL;
+	for (size_t i = 0, n = int_size(r->kind); i < n; i++)
+		num[i] = (uint8_t)(int_get(m, r) >> (8 * (n - 1 - i)));
+	return put_field(buf, cap, pos, tag, num, int_size(r->kind));
 }
 
 int rs_proto_encode(const struct rs_msg *m, uint8_t *buf, size_t cap, size_t *ret_len)
@@ -291,52 +389,36 @@ int rs_proto_header(const uint8_t hdr[RS_PROTO_HEADER], size_t max_payload, uint
 static int check_value(unsigned tag, const uint8_t *v, size_t n)
 {
 	const struct tag_rule *r = &tag_rules[tag];
+	uint64_t x;
 
 	switch (r->kind) {
 	case K_STR:
 		return n <= r->max && !memchr(v, '\0', n) ? 0 : -EBADMSG;
 	case K_BLOB:
 		return n <= r->max ? 0 : -EBADMSG;
-	case K_U8:
-		return n == 1 && v[0] >= 1 && v[0] <= RS_V__MAX ? 0 : -EBADMSG;
-	case K_U16:
-		return n == 2 && get_be(v, 2) < RS_R__MAX ? 0 : -EBADMSG;
-	case K_U32:
-		return n == 4 && (get_be(v, 4) & ~(uint64_t)RS_FLAG__ALL) == 0 ? 0 : -EBADMSG;
-	case K_U64:
-		return n == 8 ? 0 : -EBADMSG;
+	default:
+		if (n != int_size(r->kind))
+			return -EBADMSG;
+		x = get_be(v, n);
+		if (tag == RS_TAG_FLAGS) /* a set of bits, not a range */
+			return (x & ~(uint64_t)RS_FLAG__ALL) == 0 ? 0 : -EBADMSG;
+		return x >= r->min && x <= r->max ? 0 : -EBADMSG;
 	}
-	return -EBADMSG;
 }
 
 static void store_value(struct rs_msg *m, unsigned tag, const uint8_t *v, size_t n)
 {
 	const struct tag_rule *r = &tag_rules[tag];
 
-	switch (r->kind) {
-	case K_STR: {
+	if (r->kind == K_STR) {
 		char *dst = (char *)m + r->off;
 
 		memcpy(dst, v, n);
 		dst[n] = '\0';
-		break;
-	}
-	case K_BLOB:
-		m->body = (const char *)v;
-		m->body_len = n;
-		break;
-	case K_U8:
-		m->verdict = v[0];
-		break;
-	case K_U16:
-		m->reason = (uint16_t)get_be(v, 2);
-		break;
-	case K_U32:
-		m->flags = (uint32_t)get_be(v, 4);
-		break;
-	case K_U64:
-		m->number = get_be(v, 8);
-		break;
+	} else if (r->kind == K_BLOB) {
+		rs_msg_set_blob(m, (enum rs_tag)tag, (const char *)v, n);
+	} else {
+		int_set(m, r, get_be(v, n));
 	}
 }
 
@@ -424,6 +506,10 @@ const char *rs_reason_str(unsigned reason)
 	    [RS_R_MFA_NO_DEVICE] = "no MFA device",
 	    [RS_R_CONSOLE_OFF] = "console logon disabled",
 	    [RS_R_THROTTLED] = "too many wrong attempts",
+	    [RS_R_POLICY] = "refused by a policy",
+	    [RS_R_MFA_NEEDED] = "a verification code is needed",
+	    [RS_R_EXISTS] = "exists already",
+	    [RS_R_IN_USE] = "in use",
 
 	};
 

@@ -121,6 +121,14 @@ static const struct doc docs[] = {
      "Time steps accepted either side of the current one, for clock drift."},
     {"mfa.issuer", NULL,
      "The issuer in authenticator apps (otpauth:// URI, QR code); \"\" is the host name."},
+
+    {"policies.default_deny", NULL,
+     "true: a governed user's logon that no attached policy allows is refused (RAM's implicit "
+     "deny for everyone); false: users without an attached policy log on under the settings "
+     "alone, and only users with one need an Allow."},
+    {"policies.time_zone", NULL,
+     "The time zone (a tz database name such as Europe/Berlin) of ramsec:DayOfWeek and "
+     "ramsec:TimeOfDay values that name none; \"\" is the host's."},
 };
 
 const char *rs_setting_doc(const struct rs_setting *s, const char **ret_ram)

@@ -21,8 +21,8 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	if (r != PAM_SUCCESS)
 		return r == PAM_BUF_ERR || r == PAM_SERVICE_ERR ? r : PAM_PERM_DENIED;
 	pr_request(&c, &req, RS_MSG_ACCOUNT);
-	if (pr_password_logon(&c))
-		rs_msg_set_flags(&req, RS_FLAG_PASSWORD_LOGON);
+	if (pr_logon_flags(&c))
+		rs_msg_set_flags(&req, pr_logon_flags(&c));
 	info = pam_getenv(pamh, "SSH_AUTH_INFO_0");
 	if (info)
 		rs_msg_set_str(&req, RS_TAG_AUTHINFO, info);

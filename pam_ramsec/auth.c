@@ -53,7 +53,7 @@ static int verdict(const struct pr_ctx *c, const struct rs_msg *reply)
 static int verify(const struct pr_ctx *c)
 {
 	struct rs_msg req, reply;
-	bool prompted;
+	bool prompted, code;
 	char *pw = NULL, *body = NULL;
 	int r;
 
@@ -72,7 +72,8 @@ static int verify(const struct pr_ctx *c)
 		return pr_unavailable(c, r, PAM_AUTH_ERR);
 	}
 	r = verdict(c, &reply);
-	if (r == PAM_INCOMPLETE) /* a second factor */
+	code = r == PAM_INCOMPLETE;
+	if (code) /* a second factor */
 		r = reply.reason == RS_R_MFA_CODE || reply.reason == RS_R_MFA_BIND
 			? pr_mfa_step(c, &reply, body)
 			: PAM_AUTH_ERR;
@@ -80,7 +81,7 @@ static int verify(const struct pr_ctx *c)
 
 	if (r == PAM_SUCCESS && prompted && pam_set_item(c->pamh, PAM_AUTHTOK, pw) != PAM_SUCCESS)
 		r = PAM_AUTH_ERR;
-	if (r == PAM_SUCCESS && pr_mark_password_logon(c) != PAM_SUCCESS)
+	if (r == PAM_SUCCESS && pr_mark_password_logon(c, code) != PAM_SUCCESS)
 		r = PAM_BUF_ERR;
 	rs_secret_free_str(pw);
 	return r;

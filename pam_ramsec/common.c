@@ -15,8 +15,8 @@
 
 #include "module.h"
 #include "ramsec/buf.h"
-#include "ramsec/client.h"
-#include "ramsec/config.h"
+#include "common/client.h"
+#include "common/config.h"
 #include "ramsec/eval.h"
 #include "ramsec/secret.h"
 
@@ -228,16 +228,20 @@ int pr_prompt_secret(const struct pr_ctx *c, const char *prompt, char **ret)
 
 #define DATA_PASSWORD_LOGON "ramsec_password_logon"
 
-int pr_mark_password_logon(const struct pr_ctx *c)
+int pr_mark_password_logon(const struct pr_ctx *c, bool mfa)
 {
-	static const char marker[] = "yes"; /* static: nothing to free */
+	/* static: nothing to free */
+	static const char password[] = "password", with_code[] = "password+code";
 
-	return pam_set_data(c->pamh, DATA_PASSWORD_LOGON, (void *)marker, NULL);
+	return pam_set_data(c->pamh, DATA_PASSWORD_LOGON, (void *)(mfa ? with_code : password),
+			    NULL);
 }
 
-bool pr_password_logon(const struct pr_ctx *c)
+uint32_t pr_logon_flags(const struct pr_ctx *c)
 {
 	const void *v = NULL;
 
-	return pam_get_data(c->pamh, DATA_PASSWORD_LOGON, &v) == PAM_SUCCESS && v;
+	if (pam_get_data(c->pamh, DATA_PASSWORD_LOGON, &v) != PAM_SUCCESS || !v)
+		return 0;
+	return RS_FLAG_PASSWORD_LOGON | (strcmp(v, "password") ? RS_FLAG_MFA_PRESENT : 0);
 }

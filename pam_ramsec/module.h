@@ -68,8 +68,10 @@ int pr_mfa_step(const struct pr_ctx *c, const struct rs_msg *challenge, const ch
  * key logon runs account alone, in the monitor.  A logon in which no
  * password was checked is not subject to the password lock and expiry.
  */
-int pr_mark_password_logon(const struct pr_ctx *c);
-bool pr_password_logon(const struct pr_ctx *c);
+int pr_mark_password_logon(const struct pr_ctx *c, bool mfa);
+/* RS_FLAG_PASSWORD_LOGON (and RS_FLAG_MFA_PRESENT when a code was given)
+ * when our auth checked a password in this PAM transaction, else 0. */
+uint32_t pr_logon_flags(const struct pr_ctx *c);
 
 /* Asks for a secret with echo off.
   Returns PAM_SUCCESS and a malloc'd

@@ -22,8 +22,8 @@
 #include <security/pam_ext.h>
 
 #include "module.h"
-#include "ramsec/client.h"
-#include "ramsec/config.h"
+#include "common/client.h"
+#include "common/config.h"
 #include "ramsec/secret.h"
 
 /* Flags describing who changes the password. */

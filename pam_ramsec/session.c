@@ -11,6 +11,7 @@
 #include <security/pam_ext.h>
 
 #include "module.h"
+#include "common/procfs.h"
 #include "ramsec/proc.h"
 
 #define DATA_ID "ramsec_session_id"

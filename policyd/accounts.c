@@ -27,8 +27,8 @@
 
 #include "ramsec/buf.h"
 #include "ramsec/policy.h"
-#include "server.h"
 #include "store.h"
+#include "verbs.h"
 
 #define ACCOUNTS_MAX 200000 /* active accounts checked in one pass */
 #define WATCH_DIR    "/etc"
@@ -436,7 +436,7 @@ size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool js
 	return shown;
 }
 
-void pd_account_forget(struct pd_daemon *d, struct pd_conn *c)
+bool pd_user_forget(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_account list[RETIRED_SHOWN];
 	struct passwd pw, *res = NULL;
@@ -444,22 +444,23 @@ void pd_account_forget(struct pd_daemon *d, struct pd_conn *c)
 	size_t n = 0, forgot = 0;
 	bool known;
 
+	(void)w;
 	if (!rs_policy_name_valid(c->req.user)) {
 		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "not a user name", 0, NULL, false);
-		return;
+		return false;
 	}
 	/* a name NSS still knows keeps its current account */
 	known = getpwnam_r(c->req.user, &pw, buf, sizeof(buf), &res) == 0 && res;
 	if (pd_store_account_list(d->store, c->req.user, list, RETIRED_SHOWN, &n) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return;
+		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!list[i].retired && known)
 			continue;
 		if (pd_store_account_forget(d->store, list[i].id) < 0) {
 			pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-			return;
+			return false;
 		}
 		pd_log(
 		    LOG_NOTICE, "account user=\"%s\" (uid %lld, account %lld) forgotten by uid %u",
@@ -469,4 +470,5 @@ void pd_account_forget(struct pd_daemon *d, struct pd_conn *c)
 	snprintf(msg, sizeof(msg), "%zu retired account%s of %.32s forgotten%s", forgot,
 		 forgot == 1 ? "" : "s", c->req.user, known ? "; its current account is kept" : "");
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, forgot > 0);
+	return false;
 }

@@ -15,8 +15,8 @@
 
 #include "ramsec/buf.h"
 #include "ramsec/cidr.h"
-#include "server.h"
 #include "store.h"
+#include "verbs.h"
 
 /* Loads w's keys, turning idle ones inactive (written back). */
 static int load(struct pd_daemon *d, const struct pd_who *w, struct pd_akey *keys, size_t *n)
@@ -87,8 +87,10 @@ static void do_add(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, true);
 }
 
-static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey *keys, size_t n)
+static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		    struct pd_akey *keys, size_t n)
 {
+	(void)w;
 	static char body[8192];
 	bool json = c->req.flags & RS_FLAG_JSON;
 	int64_t now = pd_now();
@@ -135,12 +137,12 @@ static void do_list(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey
 static void do_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
 		   struct pd_akey *keys, size_t n)
 {
-	char id[RS_AKEY_ID_LEN + 2] = "", what[16] = "";
+	static const char *const what[] = {
+	    [RS_OP_ENABLE] = "enable", [RS_OP_DISABLE] = "disable", [RS_OP_DELETE] = "delete"};
+	const char *id = c->req.key_id;
 	struct pd_akey *a = NULL;
 	int r;
 
-	if (sscanf(c->req.arg, "%19s %15s", id, what) != 2)
-		what[0] = '\0';
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(keys[i].id, id))
 			a = &keys[i];
@@ -149,12 +151,12 @@ static void do_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *
 			 NULL, false);
 		return;
 	}
-	if (!strcmp(what, "enable") || !strcmp(what, "disable")) {
-		a->active = !strcmp(what, "enable");
+	if (c->req.op == RS_OP_ENABLE || c->req.op == RS_OP_DISABLE) {
+		a->active = c->req.op == RS_OP_ENABLE;
 		if (a->active)
 			a->enabled_at = pd_now(); /* not idle again at once; last use untouched */
 		r = pd_store_akey_put(d->store, w->key, a);
-	} else if (!strcmp(what, "delete")) {
+	} else if (c->req.op == RS_OP_DELETE) {
 		r = pd_store_akey_delete(d->store, w->key, id);
 	} else {
 		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "enable, disable or delete", 0, NULL,
@@ -165,14 +167,15 @@ static void do_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return;
 	}
-	pd_log(LOG_NOTICE, "access key %s of user=\"%.32s\": %s by uid %u", id, w->facts.user, what,
-	       (unsigned)c->uid);
-	pd_reply(c, RS_V_ALLOW, RS_R_NONE, what, 0, NULL, true);
+	pd_log(LOG_NOTICE, "access key %s of user=\"%.32s\": %s by uid %u", id, w->facts.user,
+	       what[c->req.op], (unsigned)c->uid);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, what[c->req.op], 0, NULL, true);
 }
 
-static void do_authorized(struct pd_daemon *d, struct pd_conn *c, const struct pd_akey *keys,
-			  size_t n)
+static void do_authorized(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+			  struct pd_akey *keys, size_t n)
 {
+	(void)w;
 	static char body[8192];
 	struct rs_buf b;
 
@@ -184,37 +187,40 @@ static void do_authorized(struct pd_daemon *d, struct pd_conn *c, const struct p
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, pd_store_in_transaction(d->store));
 }
 
-void pd_akey_verb(struct pd_daemon *d, struct pd_conn *c)
+/* Loads w's keys and runs verb on them. */
+static bool with_keys(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w,
+		      void (*verb)(struct pd_daemon *, struct pd_conn *, const struct pd_who *,
+				   struct pd_akey *, size_t))
 {
 	struct pd_akey keys[RS_AKEY_MAX + 1];
-	struct pd_who w;
 	size_t n = 0;
-	uint8_t t = c->req.type;
 
-	if (!pd_verb_user(d, c, &w))
-		return;
-	/* sshd's AuthorizedKeysCommandUser may ask for anyone's public keys */
-	if (t != RS_MSG_AUTHORIZED_KEYS && !c->admin &&
-	    (c->uid != w.uid || !d->policy.pref.allow_user_to_manage_access_keys)) {
-		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-			 c->uid != w.uid ? "you may only manage your own access keys"
-					 : "users may not manage their access keys here "
-					   "(allow_user_to_manage_access_keys = false)",
-			 0, NULL, false);
-		return;
-	}
-	if (load(d, &w, keys, &n) < 0) {
-		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return;
-	}
-	if (t == RS_MSG_AKEY_ADD)
-		do_add(d, c, &w, keys, n);
-	else if (t == RS_MSG_AKEY_LIST)
-		do_list(d, c, keys, n);
-	else if (t == RS_MSG_AKEY_SET)
-		do_set(d, c, &w, keys, n);
+	if (load(d, w, keys, &n) < 0)
+		pd_reply_error(c, RS_R_STORE);
 	else
-		do_authorized(d, c, keys, n);
+		verb(d, c, w, keys, n);
+	return false;
+}
+
+bool pd_akey_add(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	return with_keys(d, c, w, do_add);
+}
+
+bool pd_akey_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	return with_keys(d, c, w, do_list);
+}
+
+bool pd_akey_set(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	return with_keys(d, c, w, do_set);
+}
+
+/* sshd's AuthorizedKeysCommandUser may ask for anyone's public keys */
+bool pd_akey_authorized(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	return with_keys(d, c, w, do_authorized);
 }
 
 int pd_akey_logon(struct pd_daemon *d, const struct pd_who *w, const char *authinfo,

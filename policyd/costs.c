@@ -16,10 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/hashcost.h"
 #include "ramsec/secret.h"
-#include "server.h"
+#include "conn.h"
+#include "workers.h"
 
 #define PROBE "ramsec cost probe"
 

@@ -1,22 +1,116 @@
 // SPDX-License-Identifier: MIT
 /*
- * Logon requests, serialised per user: while a user's password is being
- * hashed, that user's next requests wait in its slot; other users go on.
- * Every decision reads the state, decides (lib/eval.c) and writes the
- * outcome in the same event-loop turn, so nothing can happen between "is
- * the user locked?" and "record this failure".
+ * Routing: the verb table, as OpenSSH's monitor makes its permissions data.
+ * Every request type policyd serves is one row: the RAM action a policy
+ * grants it by, what it is about, who may call it and its handler.  Here
+ * the caller is checked (root's socket; the user about itself under its
+ * allow_user_* preference; anyone an attached policy allows, with a
+ * verification code when the policy wants acs:MFAPresent), the target
+ * resolved, and each user's logon requests serialised: while a user's
+ * password is being hashed, that user's next requests wait in its slot.
+ * See docs/ARCHITECTURE.md.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ramsec/buf.h"
-#include "ramsec/cidr.h"
-#include "ramsec/client.h"
+#include "access.h"
+#include "dispatch.h"
 #include "ramsec/secret.h"
-#include "server.h"
 #include "store.h"
+#include "verbs.h"
+
+/* What a request is about. */
+enum pd_target {
+	PD_T_NONE,    /* the daemon (resource "host") */
+	PD_T_LOGON,   /* a logon's user, known or not: serialised per user */
+	PD_T_USER,    /* a known user named in the request ("user/NAME") */
+	PD_T_NAME,    /* a user name NSS may no longer know (forget) */
+	PD_T_SESSION, /* the user of the session in the request */
+	PD_T_POLICY,  /* a policy ("policy/NAME"; the list: "policy/" and a star) */
+	PD_T_ALL,     /* every user (lists and reports: "user/" and a star) */
+};
+
+/* Who may call (bits). */
+#define PD_ROOT	  1u /* root's socket (the PAM module, root's ramsecctl) */
+#define PD_SELF	  2u /* a user about itself, under its preference below */
+#define PD_POLICY 4u /* anyone an attached policy allows */
+#define PD_ANYONE 8u /* anyone on either socket */
+
+/* The allow_user_* preference a user's own request needs. */
+enum pd_self { PD_SELF_ALWAYS, PD_SELF_MFA, PD_SELF_AKEYS };
+
+typedef bool pd_handler(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+
+struct pd_verb {
+	uint8_t type;
+	uint8_t action; /* enum pd_action */
+	uint8_t target; /* enum pd_target */
+	uint8_t callers;
+	uint8_t self; /* enum pd_self */
+	pd_handler *fn;
+};
+
+#define R  PD_ROOT
+#define RS (PD_ROOT | PD_SELF | PD_POLICY)
+#define RP (PD_ROOT | PD_POLICY)
+
+/* clang-format off */
+static const struct pd_verb verbs[] = {
+	/* the PAM module's logon steps: root's socket only */
+	{RS_MSG_AUTH_START,	PD_A_NONE, PD_T_LOGON, R, 0, pd_logon_start},
+	{RS_MSG_AUTH_PASSWORD,	PD_A_NONE, PD_T_LOGON, R, 0, pd_logon_password},
+	{RS_MSG_AUTH_CODE,	PD_A_NONE, PD_T_LOGON, R, 0, pd_mfa_code},
+	{RS_MSG_ACCOUNT,	PD_A_NONE, PD_T_LOGON, R, 0, pd_logon_account},
+	{RS_MSG_PASSWORD_CHECK,	PD_A_NONE, PD_T_LOGON, R, 0, pd_password_request},
+	{RS_MSG_PASSWORD_SET,	PD_A_NONE, PD_T_LOGON, R, 0, pd_password_request},
+	{RS_MSG_PASSWORD_OLD,	PD_A_NONE, PD_T_LOGON, R, 0, pd_password_request},
+	{RS_MSG_SESSION_OPEN,	PD_A_NONE, PD_T_LOGON, R, 0, pd_session_open},
+	{RS_MSG_SESSION_CLOSE,	PD_A_NONE, PD_T_LOGON, R, 0, pd_session_close},
+	/* anyone: sshd's AuthorizedKeysCommandUser asks for anyone's keys */
+	{RS_MSG_PING,		PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_ping},
+	{RS_MSG_POLICY_SHOW,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_settings_show},
+	{RS_MSG_AUTHORIZED_KEYS, PD_A_NONE, PD_T_USER, PD_ANYONE, 0, pd_akey_authorized},
+	/* administration */
+	{RS_MSG_STATUS,		PD_A_GET_STATUS, PD_T_NONE, RP, 0, pd_status},
+	{RS_MSG_RELOAD,		PD_A_RELOAD, PD_T_NONE, RP, 0, pd_reload_verb},
+	{RS_MSG_USER_SHOW,	PD_A_GET_USER, PD_T_NAME, RS, PD_SELF_ALWAYS, pd_user_show},
+	{RS_MSG_USER_SET,	PD_A_SET_USER, PD_T_USER, RP, 0, pd_user_set},
+	{RS_MSG_USER_UNLOCK,	PD_A_UNLOCK_USER, PD_T_USER, RP, 0, pd_user_unlock},
+	{RS_MSG_USER_FORGET,	PD_A_FORGET_USER, PD_T_NAME, RP, 0, pd_user_forget},
+	{RS_MSG_USER_RESET_PASSWORD, PD_A_RESET_PASSWORD, PD_T_USER, RP, 0, pd_password_reset},
+	{RS_MSG_MFA_CREATE,	PD_A_MANAGE_MFA, PD_T_USER, RS, PD_SELF_MFA, pd_mfa_create},
+	{RS_MSG_MFA_BIND,	PD_A_MANAGE_MFA, PD_T_USER, RS, PD_SELF_MFA, pd_mfa_bind},
+	{RS_MSG_MFA_DISABLE,	PD_A_MANAGE_MFA, PD_T_USER, RS, PD_SELF_MFA, pd_mfa_disable},
+	{RS_MSG_AKEY_ADD,	PD_A_MANAGE_ACCESS_KEYS, PD_T_USER, RS, PD_SELF_AKEYS, pd_akey_add},
+	{RS_MSG_AKEY_SET,	PD_A_MANAGE_ACCESS_KEYS, PD_T_USER, RS, PD_SELF_AKEYS, pd_akey_set},
+	{RS_MSG_AKEY_LIST,	PD_A_LIST_ACCESS_KEYS, PD_T_USER, RS, PD_SELF_AKEYS, pd_akey_list},
+	{RS_MSG_SESSION_LIST,	PD_A_LIST_SESSIONS, PD_T_ALL, RP, 0, pd_session_list},
+	{RS_MSG_SESSION_KILL,	PD_A_KILL_SESSION, PD_T_SESSION, RP, 0, pd_session_kill},
+	{RS_MSG_REPORT,		PD_A_GET_REPORT, PD_T_ALL, RP, 0, pd_report},
+	{RS_MSG_CREDENTIAL_REPORT, PD_A_GET_REPORT, PD_T_ALL, RP, 0, pd_report},
+	{RS_MSG_POLICY_CREATE,	PD_A_MANAGE_POLICY, PD_T_POLICY, RP, 0, pd_policy_create},
+	{RS_MSG_POLICY_UPDATE,	PD_A_MANAGE_POLICY, PD_T_POLICY, RP, 0, pd_policy_update},
+	{RS_MSG_POLICY_ROLLBACK, PD_A_MANAGE_POLICY, PD_T_POLICY, RP, 0, pd_policy_rollback},
+	{RS_MSG_POLICY_DELETE,	PD_A_MANAGE_POLICY, PD_T_POLICY, RP, 0, pd_policy_delete},
+	{RS_MSG_POLICY_ATTACH,	PD_A_MANAGE_POLICY, PD_T_POLICY, RP, 0, pd_policy_attach},
+	{RS_MSG_POLICY_DETACH,	PD_A_MANAGE_POLICY, PD_T_POLICY, RP, 0, pd_policy_detach},
+	{RS_MSG_POLICY_LIST,	PD_A_GET_POLICY, PD_T_POLICY, RP, 0, pd_policy_list},
+	{RS_MSG_POLICY_GET,	PD_A_GET_POLICY, PD_T_POLICY, RP, 0, pd_policy_get},
+	{RS_MSG_POLICY_LIST_FOR, PD_A_GET_POLICY, PD_T_USER, RS, PD_SELF_ALWAYS, pd_policy_list_for},
+	{RS_MSG_POLICY_SIMULATE, PD_A_GET_POLICY, PD_T_USER, RP, 0, pd_policy_simulate},
+};
+/* clang-format on */
+
+static const struct pd_verb *verb_of(uint8_t type)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (verbs[i].type == type)
+			return &verbs[i];
+	return NULL;
+}
 
 #define SLOT_BUCKETS   1024
 #define SLOT_QUEUE_MAX 64 /* requests of one user waiting behind a hash */
@@ -71,350 +165,182 @@ static void slot_put(struct pd_slot *s)
 		}
 }
 
-void pd_note_decision(struct pd_conn *c, const char *what, const struct pd_who *w,
-		      const struct rs_decision *dec)
-{
-	const struct rs_msg *req = &c->req;
-	struct rs_buf b;
-
-	rs_buf_init(&b, c->note, sizeof(c->note));
-	rs_buf_printf(&b, "%s user=", what);
-	if (w->facts.known)
-		rs_buf_log_str(&b, w->facts.user, 64);
-	else
-		rs_buf_printf(&b, "(unknown)");
-	rs_buf_printf(&b, " service=");
-	rs_buf_log_str(&b, req->service, 32);
-	rs_buf_printf(&b, " rhost=");
-	rs_buf_log_str(&b, req->rhost[0] ? req->rhost : "local", 64);
-	c->note_verdict = (uint8_t)dec->verdict;
-	c->note_reason = (uint16_t)dec->reason;
-	c->noted = true;
-}
-
-void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote)
-{
-	pd_reply(c, dec->verdict, dec->reason, dec->message, (uint64_t)dec->minutes, NULL, wrote);
-}
-
-void pd_reply_error(struct pd_conn *c, enum rs_reason reason)
-{
-	struct rs_decision dec = {.verdict = RS_V_ERROR, .reason = reason};
-
-	c->note_verdict = RS_V_ERROR; /* if a decision was noted, it failed */
-	c->note_reason = (uint16_t)reason;
-	pd_reply_decision(c, &dec, false);
-}
-
-/* The source as we record it: the normalised address, the text as given
- * when it is not an address, "" for local. */
-static void source_of(const char *rhost, char *out, size_t len)
-{
-	struct rs_addr a;
-
-	if (rhost[0] && rs_addr_parse(rhost, &a) == 0)
-		rs_addr_format(&a, out, len);
-	else
-		snprintf(out, len, "%s", rhost);
-}
-
-static void do_auth_start(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
-{
-	struct rs_decision dec, lock;
-	struct pd_user_rec rec;
-
-	rs_eval_auth_start(&d->policy, &w->facts, &dec);
-	if (dec.verdict != RS_V_CONTINUE)
-		pd_note_decision(c, "auth", w, &dec);
-	/* locked (a known name or not): say so with the prompt, where sshd
-	 * shows it; the password is still asked for, and refused */
-	else if (pd_store_user_get(d->store, w->key, &rec) == 0 &&
-		 rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &lock))
-		snprintf(dec.message, sizeof(dec.message), "%s", lock.message);
-	pd_reply_decision(c, &dec, false);
-}
-
-struct pd_job *pd_job_new(struct pd_conn *c, int kind)
-{
-	struct pd_job *job = calloc(1, sizeof(*job));
-
-	if (!job) {
-		pd_reply_error(c, RS_R_INTERNAL);
-		return NULL;
-	}
-	job->owner = c;
-	job->kind = kind;
-	return job;
-}
-
-bool pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job)
-{
-	memcpy(job->secret, c->req.secret, sizeof(job->secret));
-	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
-	rs_source_group(c->req.rhost, job->group, sizeof(job->group));
-	if (pd_workers_submit(d->workers, job) < 0) {
-		rs_secret_wipe(job, sizeof(*job));
-		free(job);
-		pd_reply_error(c, RS_R_INTERNAL);
-		return false;
-	}
-	c->job = job;
-	return true;
-}
-
-void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f)
-{
-	rs_pw_state_merge(rec->pw_set_at, rec->pw_initial, rec->pw_reset_required,
-			  sh ? sh->lastchg : -1, &f->pw);
-}
-
-/* Starts a password check; false when it was decided without one. */
-static bool do_auth_password(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
-{
-	struct pd_shadow sh = {0};
-	struct pd_user_rec rec;
-	struct rs_decision dec;
-	struct pd_job *job;
-
-	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
-		pd_reply_error(c, RS_R_STORE);
-		return false;
-	}
-	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &dec)) {
-		pd_note_decision(c, "auth", w, &dec);
-		pd_reply_decision(c, &dec, false);
-		return false;
-	}
-	job = pd_job_new(c, PD_JOB_VERIFY);
-	if (!job)
-		return false;
-	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
-		pd_shadow_get(w->name, &sh);
-	job->real = sh.usable && pd_costs_usable(d, sh.hash, w);
-	job->n = 1;
-	/* unknown users, locked entries: a certain failure; the reply waits
-	 * for the costliest class either way (see pd_dispatch_job_done) */
-	snprintf(job->setting[0], sizeof(job->setting[0]), "%s",
-		 job->real ? sh.hash : d->dummy_hash);
-	rs_secret_wipe(&sh, sizeof(sh));
-	if (job->real)
-		d->stats.verifications++;
-	else
-		d->stats.dummy_hashes++;
-	return pd_job_start(d, c, job);
-}
-
-/* Console logon status: inactive, or idle, which turns it inactive (kept
- * by the caller's write) until an administrator turns it back on. */
-void pd_console_status(struct pd_daemon *d, struct pd_who *w, struct pd_user_rec *rec, int64_t now)
-{
-	if (!w->facts.known || w->facts.is_root)
-		return;
-	if (rec->console_logon &&
-	    rs_user_idle(&d->policy, rec->last_logon, rec->first_seen, rec->idle_reset_at, now)) {
-		rec->console_logon = false;
-		pd_log(LOG_NOTICE,
-		       "idle user=\"%.32s\": no logon for %d days, console logon disabled",
-		       w->facts.user, d->policy.pref.max_idle_days_for_users);
-	}
-	w->facts.console_off = !rec->console_logon;
-}
-
-static void auth_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job)
+/* The target of c's request into c->who: true, or false with the refusal
+ * sent; resource: what a policy names it by. */
+static bool resolve(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb *v, char *resource,
+		    size_t len)
 {
 	struct pd_who *w = &c->who;
-	struct pd_user_rec rec;
-	struct rs_decision dec;
-	int64_t now = pd_now();
 
-	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
-		pd_reply_error(c, RS_R_STORE);
-		return;
-	}
-	bool ok = pd_job_matches(job, 0), step = false, real = false;
-	enum rs_mfa_need need;
+	snprintf(resource, len, "host");
+	memset(w, 0, sizeof(*w));
+	switch (v->target) {
+	case PD_T_SESSION: {
+		int r =
+		    pd_session_user(d, (int64_t)c->req.number, c->req.user, sizeof(c->req.user));
 
-	pd_console_status(d, w, &rec, now);
-	need = pd_mfa_need(d, w, &rec, c->req.rhost);
-	/* a second step when this user needs one, and after any wrong password
-	 * while MFA is in use here: the prompt that follows a password then
-	 * tells nothing about the password, the user or their device.  With
-	 * password logons off, the right password learns so only from a right
-	 * code (a decoy step when there is no device to give one) */
-	if (ok && need != RS_MFA_NONE && !pd_mfa_remembered(d, w, c->req.rhost))
-		step = real = !(w->facts.console_off && need == RS_MFA_BIND);
-	if (!real && (!ok || w->facts.console_off))
-		step = need != RS_MFA_NONE || pd_mfa_in_use(d);
-	if (step) {
-		if (real) {
-			/* counted now, as a wrong password is: a logon abandoned at
-			 * the code prompt tells nothing; a right code clears it */
-			rs_lock_note_failure(&rec.lock, now);
-		} else {
-			d->stats.failures++;
-			rs_eval_password(&d->policy, &w->facts, false, &rec.lock, now, &dec);
-			if (ok)
-				dec.reason = RS_R_CONSOLE_OFF;
-			pd_note_decision(c, "auth (the code prompt follows)", w, &dec);
+		if (r < 0) {
+			pd_reply(c, RS_V_ERROR, r == -ENOENT ? RS_R_BAD_REQUEST : RS_R_STORE,
+				 r == -ENOENT ? "no such session" : NULL, 0, NULL, false);
+			return false;
 		}
-		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+	}
+		__attribute__((fallthrough)); /* to the session's user */
+	case PD_T_USER:
+	case PD_T_NAME:
+	case PD_T_LOGON:
+		if (pd_who_resolve(d, &c->req, w) < 0) {
 			pd_reply_error(c, RS_R_STORE);
-			return;
+			return false;
 		}
-		pd_mfa_challenge(d, c, w, real ? need : RS_MFA_CODE, real);
-		return;
-	}
-	rs_eval_password(&d->policy, &w->facts, ok, &rec.lock, now, &dec);
-
-	if (dec.verdict != RS_V_ALLOW)
-		d->stats.failures++;
-	if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
-		pd_reply_error(c, RS_R_STORE);
-		return;
-	}
-	pd_reply_decision(c, &dec, true);
-	pd_note_decision(c, "auth", w, &dec);
-}
-
-void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
-{
-	struct pd_conn *c = pd_job_conn(job);
-
-	pd_costs_note(d, job->setting[0], job->cost_ms);
-	if (job->kind == PD_JOB_VERIFY) {
-		/* as long as the costliest hash in use takes, whoever it was:
-		 * neither a name nor its hash method shows in the time */
-		c->not_before = job->started_ms + pd_costs_ceiling(d);
-		auth_job_done(d, c, job);
-	} else
-		pd_password_job_done(d, c, job);
-	rs_secret_wipe(job, sizeof(*job));
-	free(job);
-	if (c->slot) {
-		struct pd_slot *s = c->slot;
-
-		c->slot = NULL;
-		s->busy = false;
-		s->draining = true;
-		/* serve the user's waiting requests until one needs a hash */
-		while (!s->busy && s->head) {
-			struct pd_conn *n = s->head;
-
-			s->head = n->next_wait;
-			if (!s->head)
-				s->tail = NULL;
-			s->queued--;
-			n->next_wait = NULL;
-			pd_dispatch(d, n);
+		if (!w->facts.known && (v->target == PD_T_USER || v->target == PD_T_SESSION)) {
+			pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+			return false;
 		}
-		s->draining = false;
-		slot_put(s);
-	}
-}
-
-static void do_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
-{
-	struct pd_shadow sh;
-	struct pd_user_rec rec;
-	struct rs_decision dec;
-	int64_t now = pd_now();
-	bool wrote = false;
-
-	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
-		pd_reply_error(c, RS_R_STORE);
-		return;
-	}
-	/* the module says whether our auth checked a password in this PAM
-	 * transaction; without one (an SSH key, su from root, cron) the
-	 * password settings do not apply, as RAM leaves access keys alone */
-	w->facts.password_logon = c->req.flags & RS_FLAG_PASSWORD_LOGON;
-	w->facts.key_login = !w->facts.password_logon && c->req.rhost[0];
-	if (w->facts.known)
-		pd_pw_facts(&rec, pd_shadow_get(w->name, &sh) == 0 ? &sh : NULL, &w->facts);
-	rs_secret_wipe(&sh, sizeof(sh));
-	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
-	if (dec.verdict == RS_V_ALLOW && !w->facts.password_logon && w->facts.known) {
-		/* sshd versions that tell the account phase which key it was */
-		int r = pd_akey_logon(d, w, c->req.authinfo, c->req.rhost, now);
-
-		if (r == -EIO) {
-			pd_reply_error(c, RS_R_STORE);
-			return;
-		}
-		if (r == -EPERM) {
-			memset(&dec, 0, sizeof(dec));
-			dec.verdict = RS_V_DENY;
-			dec.reason = RS_R_FORBIDDEN;
-			snprintf(dec.message, sizeof(dec.message), "This access key is disabled.");
-		}
-	}
-
-	if (dec.verdict == RS_V_ALLOW || dec.verdict == RS_V_CHANGE) {
-		rec.last_logon = now;
-		source_of(c->req.rhost, rec.last_source, sizeof(rec.last_source));
-		snprintf(rec.last_service, sizeof(rec.last_service), "%s", c->req.service);
-		if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
-		    (rec.last_source[0] && w->facts.known &&
-		     pd_store_source_put(d->store, w->key, rec.last_source, now) < 0)) {
-			pd_reply_error(c, RS_R_STORE);
-			return;
-		}
-		wrote = true;
-	}
-	pd_note_decision(c, w->facts.password_logon ? "account" : "account(no password)", w, &dec);
-	pd_reply_decision(c, &dec, wrote || pd_store_in_transaction(d->store));
-}
-
-static bool per_user(uint8_t t)
-{
-	return t == RS_MSG_AUTH_START || t == RS_MSG_AUTH_PASSWORD || t == RS_MSG_ACCOUNT ||
-	       t == RS_MSG_PASSWORD_CHECK || t == RS_MSG_PASSWORD_SET || t == RS_MSG_AUTH_CODE ||
-	       t == RS_MSG_SESSION_OPEN || t == RS_MSG_SESSION_CLOSE || t == RS_MSG_PASSWORD_OLD;
-}
-
-/* Serves c now; true when it went to the workers (the user is busy). */
-static bool serve(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
-{
-	switch (c->req.type) {
-	case RS_MSG_AUTH_START:
-		do_auth_start(d, c, w);
-		return false;
-	case RS_MSG_ACCOUNT:
-		do_account(d, c, w);
-		return false;
-	case RS_MSG_AUTH_PASSWORD:
-		return do_auth_password(d, c, w);
-	case RS_MSG_AUTH_CODE:
-		pd_mfa_code(d, c, w);
-		return false;
-	case RS_MSG_SESSION_OPEN:
-		pd_session_open(d, c, w);
-		return false;
-	case RS_MSG_SESSION_CLOSE:
-		pd_session_close(d, c, w);
-		return false;
-
+		snprintf(resource, len, "user/%s", w->facts.known ? w->name : c->req.user);
+		return true;
+	case PD_T_POLICY:
+		snprintf(resource, len, "policy/%s", c->req.name[0] ? c->req.name : "*");
+		return true;
+	case PD_T_ALL:
+		snprintf(resource, len, "user/*");
+		return true;
 	default:
-		return pd_password_request(d, c, w);
+		return true;
+	}
+}
+
+/* The caller's own preference lets it do this to itself. */
+static bool self_allowed(const struct pd_daemon *d, const struct pd_verb *v)
+{
+	return v->self == PD_SELF_ALWAYS ||
+	       (v->self == PD_SELF_MFA && d->policy.pref.allow_user_to_manage_mfa_devices) ||
+	       (v->self == PD_SELF_AKEYS && d->policy.pref.allow_user_to_manage_access_keys);
+}
+
+static const char *self_refusal(const struct pd_verb *v)
+{
+	return v->self == PD_SELF_MFA
+		   ? "users may not manage their MFA devices here "
+		     "(allow_user_to_manage_mfa_devices = false); ask an administrator"
+		   : "users may not manage their access keys here "
+		     "(allow_user_to_manage_access_keys = false)";
+}
+
+/* A caller on the users' socket whom no preference lets in: an attached
+ * policy may.  True when allowed (logged), false with the refusal sent. */
+static bool policy_allows(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb *v,
+			  const char *resource, const char *refusal)
+{
+	struct passwd pw, *res = NULL;
+	struct pd_access_result ar;
+	struct pd_who caller;
+	struct rs_msg as = {0};
+	char buf[4096], msg[RS_MESSAGE_MAX];
+	bool code = rs_msg_has(&c->req, RS_TAG_CODE);
+	struct pd_access_req q = {
+	    .action = pd_actions[v->action],
+	    .resource = resource,
+	    .target = c->who.facts.known ? c->who.name : NULL,
+	    .target_gid = c->who.gid,
+	    .now = pd_now(),
+	};
+
+	if (!(v->callers & PD_POLICY) || getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) || !res ||
+	    strlen(pw.pw_name) > RS_USER_MAX)
+		goto refuse;
+	snprintf(as.user, sizeof(as.user), "%s", pw.pw_name);
+	if (pd_who_resolve(d, &as, &caller) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
+	/* a code given is checked first, counted like any code */
+	if (code && pd_mfa_caller_code(d, c, &caller) < 0)
+		return false;
+	q.mfa_present = code;
+	if (pd_access_eval(d, &caller, &q, &ar) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
+	if (ar.result == RS_DOC_ALLOWED) {
+		pd_log(LOG_NOTICE, "%s on %s by uid %u (%s): allowed by %s", q.action, resource,
+		       (unsigned)c->uid, caller.name, ar.explain);
+		return true;
+	}
+	if (ar.attached > 0) {
+		pd_log(LOG_NOTICE, "%s on %s by uid %u (%s): refused, %s", q.action, resource,
+		       (unsigned)c->uid, caller.name, ar.explain);
+		if (!code && ar.result == RS_DOC_IMPLICIT && (ar.why & RS_WHY_MFA)) {
+			pd_reply(c, RS_V_ERROR, RS_R_MFA_NEEDED,
+				 "a verification code is needed for this", 0, NULL, false);
+			return false;
+		}
+		snprintf(msg, sizeof(msg), "%s on %s is not allowed: %s", q.action, resource,
+			 ar.explain);
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, msg, 0, NULL, false);
+		return false;
+	}
+refuse:
+	pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, refusal, 0, NULL, false);
+	return false;
+}
+
+/* May c's caller make this request?  True, or false with the refusal sent. */
+static bool permitted(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb *v,
+		      const char *resource)
+{
+	bool own = c->who.facts.known && c->who.uid == c->uid;
+
+	c->self = false;
+	if (v->callers & PD_ANYONE)
+		return true;
+	if (c->admin)
+		return v->callers & PD_ROOT;
+	if ((v->callers & PD_SELF) && own) {
+		c->self = true;
+		if (self_allowed(d, v))
+			return true;
+		return policy_allows(d, c, v, resource, self_refusal(v));
+	}
+	return policy_allows(d, c, v, resource,
+			     !(v->callers & PD_SELF) ? "this needs root, or a policy that allows it"
+			     : v->self == PD_SELF_MFA	? "you may only manage your own MFA device"
+			     : v->self == PD_SELF_AKEYS ? "you may only manage your own access keys"
+							: "you may only show your own account");
+}
+
+/* Runs c's verb now, in its user's slot s: s turns busy when a hash went
+ * to the workers (the user's next requests wait for it). */
+static void start(struct pd_daemon *d, struct pd_conn *c, struct pd_slot *s)
+{
+	c->slot = NULL;
+	if (verb_of(c->req.type)->fn(d, c, &c->who)) {
+		s->busy = true;
+		c->slot = s;
 	}
 }
 
 void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 {
+	const struct pd_verb *v = verb_of(c->req.type);
+	char resource[RS_USER_MAX + RS_NAME_TAG_MAX + 16];
 	struct pd_slot *s;
 
-	if (!per_user(c->req.type)) {
-		pd_admin(d, c);
+	if (!v) {
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, 0, NULL, false);
 		return;
 	}
-	if (!c->admin) {
+	if (v->target == PD_T_LOGON && !c->admin) {
 		pd_reply_error(c, RS_R_FORBIDDEN);
 		return;
 	}
-	if (pd_who_resolve(d, &c->req, &c->who) < 0) {
-		pd_reply_error(c, RS_R_STORE);
+	if (!resolve(d, c, v, resource, sizeof(resource)) || !permitted(d, c, v, resource))
+		return;
+	if (v->target != PD_T_LOGON && v->target != PD_T_USER) {
+		v->fn(d, c, &c->who);
 		return;
 	}
+	/* a user's requests one at a time while a hash of theirs is out */
 	s = slot_get(c->who.key, true);
 	if (!s) {
 		pd_reply_error(c, RS_R_INTERNAL);
@@ -435,13 +361,44 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 		c->slot = s;
 		return;
 	}
-	c->slot = NULL;
-	if (serve(d, c, &c->who)) {
-		s->busy = true;
-		c->slot = s;
-		return;
-	}
+	start(d, c, s);
 	slot_put(s);
+}
+
+void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
+{
+	struct pd_conn *c = job->owner;
+
+	pd_costs_note(d, job->setting[0], job->cost_ms);
+	if (job->kind == PD_JOB_VERIFY) {
+		/* as long as the costliest hash in use takes, whoever it was:
+		 * neither a name nor its hash method shows in the time */
+		c->not_before = job->started_ms + pd_costs_ceiling(d);
+		pd_logon_password_done(d, c, job);
+	} else
+		pd_password_job_done(d, c, job);
+	rs_secret_wipe(job, sizeof(*job));
+	free(job);
+	if (c->slot) {
+		struct pd_slot *s = c->slot;
+
+		c->slot = NULL;
+		s->busy = false;
+		s->draining = true;
+		/* serve the user's waiting requests until one needs a hash */
+		while (!s->busy && s->head) {
+			struct pd_conn *n = s->head;
+
+			s->head = n->next_wait;
+			if (!s->head)
+				s->tail = NULL;
+			s->queued--;
+			n->next_wait = NULL;
+			start(d, n, s);
+		}
+		s->draining = false;
+		slot_put(s);
+	}
 }
 
 void pd_dispatch_forget(struct pd_conn *c)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pd.h"
+#include "store.h"
 #include "ramsec/secret.h"
 
 #define MAX_GROUPS 256
@@ -77,6 +78,7 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 		snprintf(ret->name, sizeof(ret->name), "%s", pw.pw_name);
 		ret->facts.user = ret->name;
 		ret->uid = id.uid;
+		ret->gid = (uint32_t)pw.pw_gid;
 		ret->facts.known = true;
 		ret->facts.is_root = pw.pw_uid == 0;
 		ret->facts.governed = rs_scope_governs(p, ret->name, &id, sg, nsg);
@@ -132,4 +134,26 @@ int pd_dummy_hash(char *out, size_t len)
 		snprintf(out, len, "%s", h);
 	rs_secret_wipe(&cd, sizeof(cd));
 	return r;
+}
+
+void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f)
+{
+	rs_pw_state_merge(rec->pw_set_at, rec->pw_initial, rec->pw_reset_required,
+			  sh ? sh->lastchg : -1, &f->pw);
+}
+
+/* Console logon status: inactive, or idle, which turns it inactive (kept
+ * by the caller's write) until an administrator turns it back on. */
+void pd_console_status(struct pd_daemon *d, struct pd_who *w, struct pd_user_rec *rec, int64_t now)
+{
+	if (!w->facts.known || w->facts.is_root)
+		return;
+	if (rec->console_logon &&
+	    rs_user_idle(&d->policy, rec->last_logon, rec->first_seen, rec->idle_reset_at, now)) {
+		rec->console_logon = false;
+		pd_log(LOG_NOTICE,
+		       "idle user=\"%.32s\": no logon for %d days, console logon disabled",
+		       w->facts.user, d->policy.pref.max_idle_days_for_users);
+	}
+	w->facts.console_off = !rec->console_logon;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* ramsec-policyd: wiring only.  See DESIGN.md. */
+/* ramsec-policyd: wiring only.  See docs/ARCHITECTURE.md. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -10,11 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ramsec/client.h"
-#include "ramsec/config.h"
+#include "common/client.h"
+#include "common/config.h"
 #include "ramsec/secret.h"
+#include "access.h"
 #include "server.h"
 #include "store.h"
+#include "workers.h"
 
 static void usage(FILE *f)
 {
@@ -48,29 +50,6 @@ static int ensure_parent(const char *path, mode_t mode)
 		return -EPERM;
 	}
 	return 0;
-}
-
-int pd_reload(struct pd_daemon *d, char *err, size_t len)
-{
-	struct rs_policy *p = malloc(sizeof(*p));
-	int r;
-
-	if (!p)
-		return -ENOMEM;
-	r = rs_config_load(d->config_path, p, err, len);
-	if (r == 0) {
-		if (memcmp(&p->policyd, &d->policy.policyd, sizeof(p->policyd)))
-			pd_log(LOG_WARNING, "policyd.* settings change only at restart");
-		p->policyd = d->policy.policyd;
-		if (d->policy.pref.enable_save_mfa_ticket && !p->pref.enable_save_mfa_ticket &&
-		    pd_store_mfa_tickets_clear(d->store, NULL) == 0)
-			pd_log(LOG_NOTICE, "enable_save_mfa_ticket turned off: tickets forgotten");
-		d->policy = *p;
-
-		pd_log(LOG_NOTICE, "policy reloaded from %s", d->config_path);
-	}
-	free(p);
-	return r;
 }
 
 static int write_pid_file(const char *path)
@@ -203,6 +182,14 @@ int main(int argc, char **argv)
 		pd_log(LOG_ERR, "invalid configuration: %s", err);
 		return 1;
 	}
+	if (!pd_access_zone_valid(d.policy.policies.time_zone)) {
+		pd_log(LOG_ERR,
+		       "invalid configuration: policies.time_zone: \"%s\" is not a time "
+		       "zone of the zone database",
+		       d.policy.policies.time_zone);
+		return 1;
+	}
+	pd_access_set_zone(d.policy.policies.time_zone);
 	if (check) {
 		printf("%s: ok\n", d.config_path);
 		return 0;

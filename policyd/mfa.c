@@ -16,12 +16,12 @@
 #include <unistd.h>
 
 #include "ramsec/cidr.h"
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/pending.h"
 #include "ramsec/secret.h"
 #include "ramsec/totp.h"
-#include "server.h"
 #include "store.h"
+#include "verbs.h"
 
 static struct rs_pending_table pending; /* see ramsec/pending.h */
 
@@ -184,7 +184,7 @@ void pd_mfa_challenge(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 		rs_secret_wipe(uribuf, sizeof(uribuf));
 	}
 	c->needs_commit = true;
-	pd_conn_reply(c, &m);
+	pd_reply_msg(c, &m);
 	rs_secret_wipe(body, sizeof(body));
 }
 
@@ -216,7 +216,7 @@ static int64_t check_codes(struct pd_daemon *d, const struct pd_who *w, const st
 	return step;
 }
 
-void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+bool pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_user_rec rec;
 	struct pd_mfa_rec m = {0};
@@ -230,7 +230,7 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
 		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 		pd_reply_error(c, RS_R_STORE);
-		return;
+		return false;
 	}
 	pd_console_status(d, w, &rec, now); /* told after a right code */
 	if (found == 1)
@@ -242,7 +242,7 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		dec.reason = RS_R_MFA_WRONG;
 		snprintf(dec.message, sizeof(dec.message), "The logon took too long; try again.");
 		pd_reply_decision(c, &dec, false);
-		return;
+		return false;
 	}
 	if (found < 0)			  /* pushed out to make room, or not this user's step: */
 		memset(&p, 0, sizeof(p)); /* answered as a wrong password would be */
@@ -250,7 +250,7 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		/* locked meanwhile: not even a right code gets in */
 		pd_note_decision(c, "mfa", w, &dec);
 		pd_reply_decision(c, &dec, false);
-		return;
+		return false;
 	}
 	/* the password step counted this logon as a failure already (a right
 	 * password provisionally): a right code clears it */
@@ -284,12 +284,12 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		     pd_store_mfa_ticket_put(d->store, w->key, src,
 					     now + (int64_t)RS_MFA_TICKET_DAYS * 86400) < 0)) {
 			pd_reply_error(c, RS_R_STORE);
-			return;
+			return false;
 		}
 	}
 	if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
 		pd_reply_error(c, RS_R_STORE);
-		return;
+		return false;
 	}
 	pd_note_decision(c,
 			 p.bind			   ? "mfa bind"
@@ -297,6 +297,7 @@ void pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 						   : "mfa",
 			 w, &dec);
 	pd_reply_decision(c, &dec, true);
+	return false;
 }
 
 static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
@@ -331,25 +332,26 @@ static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_
  * code was right; otherwise -1, and the reply is sent.  The secret is
  * wiped either way. */
 static int64_t code_checked(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
-			    struct pd_mfa_rec *m, bool bind, const char *verb)
+			    struct pd_mfa_rec *m, bool bind, const char *verb, char *code,
+			    size_t codelen)
 {
 	struct rs_pending p = {.password_ok = true, .bind = bind};
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	int64_t now = pd_now(), step = -1;
-	bool self = !c->admin, replay, gated = true;
+	bool self = c->self, replay, gated = true;
 	char line[160];
 	struct rs_buf b;
 
 	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
-		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+		rs_secret_wipe(code, codelen);
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return -1;
 	}
 	gated = rs_eval_secret_gate(&d->policy, &rec.lock, self, now, &dec);
 	if (!gated)
-		step = check_codes(d, w, &p, m, c->req.secret, &replay);
-	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+		step = check_codes(d, w, &p, m, code, &replay);
+	rs_secret_wipe(code, codelen);
 	if (step >= 0)
 		return step;
 	rs_buf_init(&b, line, sizeof(line));
@@ -391,7 +393,7 @@ static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 			 0, NULL, false);
 		return;
 	}
-	step = code_checked(d, c, w, m, true, "bind");
+	step = code_checked(d, c, w, m, true, "bind", c->req.secret, sizeof(c->req.secret));
 	if (step < 0)
 		return;
 	m->bound = true;
@@ -418,7 +420,8 @@ static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd
 	}
 	/* a user proves the device first: a shell (say, through a key that
 	 * skipped MFA) must not be enough to remove it, nor guessing */
-	if (!c->admin && m->bound && code_checked(d, c, w, m, false, "disable") < 0)
+	if (c->self && m->bound &&
+	    code_checked(d, c, w, m, false, "disable", c->req.secret, sizeof(c->req.secret)) < 0)
 		return;
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 	if (pd_store_mfa_delete(d->store, w->key) < 0) {
@@ -430,30 +433,70 @@ static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device removed", 0, NULL, true);
 }
 
-void pd_mfa_verb(struct pd_daemon *d, struct pd_conn *c)
+/* Loads w's device for a device verb: true, or false with the error sent. */
+static bool device_of(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		      struct pd_mfa_rec *m)
+{
+	if (pd_store_mfa_get(d->store, w->key, m) == 0)
+		return true;
+	pd_reply_error(c, RS_R_STORE);
+	return false;
+}
+
+bool pd_mfa_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_mfa_rec m;
-	struct pd_who w;
 
-	if (!pd_verb_user(d, c, &w))
-		return;
-	if (!c->admin && (c->uid != w.uid || !d->policy.pref.allow_user_to_manage_mfa_devices)) {
-		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-			 c->uid != w.uid ? "you may only manage your own MFA device"
-					 : "users may not manage their MFA devices here "
-					   "(allow_user_to_manage_mfa_devices = false); ask an "
-					   "administrator",
-			 0, NULL, false);
-		return;
+	if (device_of(d, c, w, &m))
+		verb_create(d, c, w, &m);
+	rs_secret_wipe(&m, sizeof(m));
+	return false;
+}
+
+bool pd_mfa_bind(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_mfa_rec m;
+
+	if (device_of(d, c, w, &m))
+		verb_bind(d, c, w, &m);
+	rs_secret_wipe(&m, sizeof(m));
+	return false;
+}
+
+bool pd_mfa_disable(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_mfa_rec m;
+
+	if (device_of(d, c, w, &m))
+		verb_disable(d, c, w, &m);
+	rs_secret_wipe(&m, sizeof(m));
+	return false;
+}
+
+int pd_mfa_caller_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *caller)
+{
+	struct pd_mfa_rec m;
+	int64_t step;
+	int r = -EACCES;
+
+	if (pd_store_mfa_get(d->store, caller->key, &m) < 0) {
+		rs_secret_wipe(c->req.code, sizeof(c->req.code));
+		pd_reply_error(c, RS_R_STORE);
+		return -EACCES;
 	}
-	if (pd_store_mfa_get(d->store, w.key, &m) < 0) {
-		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return;
+	if (!m.bound) {
+		rs_secret_wipe(c->req.code, sizeof(c->req.code));
+		pd_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE,
+			 "this needs a verification code, and you have no bound MFA device", 0,
+			 NULL, false);
+	} else if ((step = code_checked(d, c, caller, &m, false, "admin", c->req.code,
+					sizeof(c->req.code))) >= 0) {
+		/* a code is used once: the step is recorded as any logon's */
+		m.last_step = step;
+		r = pd_store_mfa_put(d->store, caller->key, &m) < 0 ? -EIO : 0;
+		if (r < 0)
+			pd_reply_error(c, RS_R_STORE);
 	}
-	if (c->req.type == RS_MSG_MFA_CREATE)
-		verb_create(d, c, &w, &m);
-	else if (c->req.type == RS_MSG_MFA_BIND)
-		verb_bind(d, c, &w, &m);
-	else
-		verb_disable(d, c, &w, &m);
+	rs_secret_wipe(&m, sizeof(m));
+	return r;
 }

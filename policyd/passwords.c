@@ -11,12 +11,17 @@
  */
 #include <crypt.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ramsec/secret.h"
-#include "server.h"
 #include "store.h"
+#include "verbs.h"
+#include "workers.h"
 
 enum { SLOT_HISTORY = 0, SLOT_SHADOW = 1 };
 
@@ -233,12 +238,139 @@ static void set_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	pd_reply_decision(c, &dec, true);
 }
 
+bool pd_password_reset(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct rs_decision dec;
+	struct pd_user_rec rec;
+	struct pd_job *job;
+
+	if (!w->facts.governed) {
+		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 "ramsec does not govern this account (root or exempt); use passwd", 0,
+			 NULL, false);
+		return false;
+	}
+	rs_eval_new_password(&d->policy, &w->facts, c->req.secret, &dec);
+	if (dec.verdict != RS_V_ALLOW || pd_store_user_get(d->store, w->key, &rec) < 0) {
+		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+		if (dec.verdict != RS_V_ALLOW)
+			pd_reply(c, RS_V_ERROR, dec.reason, dec.message, 0, NULL, false);
+		else
+			pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
+	job = pd_job_new(c, PD_JOB_RESET);
+	if (!job)
+		return false;
+	job->real = true;
+	job->n = PD_JOB_HASHES;
+	/* a fresh salt of the system's default method (yescrypt on Debian) */
+	if (!crypt_gensalt_rn(NULL, 0, NULL, 0, job->setting[0], PD_HASH_MAX) ||
+	    (rec.hist_setting[0]
+		 ? snprintf(job->setting[1], PD_HASH_MAX, "%s", rec.hist_setting) < 0
+		 : !crypt_gensalt_rn(NULL, 0, NULL, 0, job->setting[1], PD_HASH_MAX))) {
+		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
+		free(job);
+		pd_reply_error(c, RS_R_INTERNAL);
+		return false;
+	}
+	return pd_job_start(d, c, job);
+}
+
+/* Writes user's new hash into /etc/shadow through chpasswd -e (which
+ * locks the files as passwd does): 0 or -EIO. */
+static int write_shadow(const char *user, const char *hash)
+{
+	int fds[2], status = 0;
+	char line[RS_NAME_MAX + PD_HASH_MAX + 4];
+	int n = snprintf(line, sizeof(line), "%s:%s\n", user, hash);
+	pid_t pid;
+
+	if (n <= 0 || (size_t)n >= sizeof(line) || pipe2(fds, O_CLOEXEC) < 0)
+		return -EIO;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		execl("/usr/sbin/chpasswd", "chpasswd", "-e", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	if (pid > 0 && write(fds[1], line, (size_t)n) != n)
+		status = -1;
+	close(fds[1]);
+	rs_secret_wipe(line, sizeof(line));
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return -EIO;
+	return 0;
+}
+
+static void reset_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
+		       const struct pd_job *job)
+{
+	struct pd_user_rec rec;
+	int64_t now = pd_now();
+	size_t keep = history_n(d, w);
+	char hist[RS_HISTORY_MAX][PD_HISTORY_HASH_MAX], msg[160];
+	const char *entries[RS_HISTORY_MAX];
+	struct rs_decision dec = {0};
+	size_t n = 0;
+
+	if (pd_store_history_get(d->store, w->key, hist, keep, &n) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		entries[i] = hist[i];
+	if (keep > 0 && job->out[1][0] && rs_history_contains(job->out[1], entries, n)) {
+		rs_eval_reused(&d->policy, &dec);
+		pd_reply(c, RS_V_ERROR, dec.reason, dec.message, 0, NULL, false);
+		return;
+	}
+	if (!job->out[0][0] || write_shadow(w->name, job->out[0]) < 0) {
+		pd_log(LOG_ERR, "password reset user=\"%.32s\" by uid %u: chpasswd failed", w->name,
+		       (unsigned)c->uid);
+		pd_reply(c, RS_V_ERROR, RS_R_INTERNAL, "the password could not be written", 0, NULL,
+			 false);
+		return;
+	}
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	if (keep > 0 && job->out[1][0] && !rec.hist_setting[0] &&
+	    strlen(job->setting[1]) < sizeof(rec.hist_setting))
+		strcpy(rec.hist_setting, job->setting[1]);
+	/* as RAM's console: the user changes it within initial_password_age */
+	rec.pw_set_at = now;
+	rec.pw_initial = true;
+	rec.pw_reset_required = false;
+	rs_lock_clear(&rec.lock);
+	if ((keep > 0 && job->out[1][0] &&
+	     pd_store_history_add(d->store, w->key, job->out[1], keep, now) < 0) ||
+	    pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	pd_log(LOG_NOTICE, "password reset user=\"%.32s\" by uid %u: new password set", w->name,
+	       (unsigned)c->uid);
+	if (d->policy.password.initial_password_age > 0)
+		snprintf(msg, sizeof(msg), "Password reset: %.32s must change it within %d days.",
+			 w->name, d->policy.password.initial_password_age);
+	else
+		snprintf(msg, sizeof(msg), "Password of %.32s reset.", w->name);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, true);
+}
+
 void pd_password_job_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_job *job)
 {
 	if (job->kind == PD_JOB_PW_CHECK)
 		check_done(d, c, &c->who, job);
 	else if (job->kind == PD_JOB_PW_OLD)
 		old_done(d, c, &c->who, job);
+	else if (job->kind == PD_JOB_RESET)
+		reset_done(d, c, &c->who, job);
 	else
 		set_done(d, c, &c->who, job);
 }

@@ -4,6 +4,7 @@
 #define POLICYD_PD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <syslog.h>
@@ -55,6 +56,7 @@ struct pd_who {
 	char name[RS_NAME_MAX + 1]; /* known users: the name NSS returns */
 	struct rs_facts facts;	    /* facts.user: name, or the typed one */
 	uint32_t uid;
+	uint32_t gid;	 /* known users: the primary group */
 	int64_t account; /* 0 for unknown names */
 };
 
@@ -81,6 +83,11 @@ int pd_accounts_check(struct pd_daemon *d);
  * whether what it read (all of it) touched passwd, shadow or group. */
 int pd_accounts_watch(void);
 bool pd_accounts_changed(int fd);
+struct rs_buf;
+/* Appends name's retired accounts to a user show reply (text lines, or a
+ * "retired_accounts" JSON member); returns how many. */
+size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool json,
+				  struct rs_buf *b);
 
 /* A user's shadow entry: the hash when it is one we accept (not "", "!",
  * "*"), and the last-change day (-1 when the field is empty). */
@@ -96,6 +103,30 @@ int pd_shadow_get(const char *user, struct pd_shadow *ret);
 /* Writes a dummy hash made with the system's default method (yescrypt on
  * Debian 12) into buf: 0 or -errno. */
 int pd_dummy_hash(char *buf, size_t len);
+
+struct pd_user_rec;
+/* Fills f->pw from the store's record and the shadow entry (may be NULL). */
+void pd_pw_facts(const struct pd_user_rec *rec, const struct pd_shadow *sh, struct rs_facts *f);
+/* Console logon status of w into w->facts.console_off: inactive, or idle
+ * (which turns rec's status inactive: the caller writes rec). */
+void pd_console_status(struct pd_daemon *d, struct pd_who *w, struct pd_user_rec *rec, int64_t now);
+
+/* ---- costs.c: how long a password check must take ---- */
+/* Notes that a check against setting took ms. */
+void pd_costs_note(struct pd_daemon *d, const char *setting, int64_t ms);
+/* False (logged) when hash belongs to a class too costly to hide
+ * (RS_COST_CLASS_MAX): w's password is then refused unchecked. */
+bool pd_costs_usable(struct pd_daemon *d, const char *hash, const struct pd_who *w);
+/* The reply time of every password check (ms after a worker took it). */
+int64_t pd_costs_ceiling(const struct pd_daemon *d);
+/* Finds the hash classes of governed accounts and measures new ones: at
+ * once (now, at start-up) or on the workers. */
+void pd_costs_scan(struct pd_daemon *d, bool now);
+
+/* ---- reload.c ---- */
+/* Re-reads the config: 0, or -errno with a reason in err (old settings
+ * kept). */
+int pd_reload(struct pd_daemon *d, char *err, size_t len);
 
 /* ---- keys.c ---- */
 /* Loads (or, when absent, creates) the 32-byte master key file: root-owned,

@@ -14,8 +14,8 @@
 #include "ramsec/buf.h"
 #include "ramsec/report.h"
 #include "ramsec/secret.h"
-#include "server.h"
 #include "store.h"
+#include "verbs.h"
 
 #define BREAK_GLASS_LOG "break-glass.log"
 
@@ -231,12 +231,16 @@ static void csv_row(struct pd_daemon *d, const struct row *r, void *arg)
 	rs_buf_put(b, "\n", 1);
 }
 
-void pd_report(struct pd_daemon *d, struct pd_conn *c, struct rs_buf *b)
+bool pd_report(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
+	static char body[RS_BODY_MAX];
 	struct rs_report_counts counts = {0};
 	bool json = c->req.flags & RS_FLAG_JSON;
+	struct rs_buf buf, *b = &buf;
 	int r;
 
+	(void)w;
+	rs_buf_init(b, body, sizeof(body));
 	if (c->req.type == RS_MSG_CREDENTIAL_REPORT) {
 		rs_buf_printf(b, "user,uid,password_enabled,password_last_used,"
 				 "password_last_changed,password_next_rotation,mfa_active");
@@ -255,4 +259,5 @@ void pd_report(struct pd_daemon *d, struct pd_conn *c, struct rs_buf *b)
 	}
 	pd_reply(c, r == 0 ? RS_V_ALLOW : RS_V_ERROR, r == 0 ? RS_R_NONE : RS_R_STORE, NULL, 0, b,
 		 false);
+	return false;
 }

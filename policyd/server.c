@@ -13,10 +13,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/secret.h"
+#include "dispatch.h"
 #include "server.h"
 #include "store.h"
+#include "verbs.h"
+#include "access.h"
 
 #define SWEEP_EVERY_MS	   60000
 #define ACCOUNTS_EVERY_MS  60000 /* the accounts are looked at this often... */
@@ -28,7 +31,7 @@ struct loop {
 	struct pd_daemon *d;
 	int ep;
 	struct pd_conn *conns; /* every connection */
-	struct pd_conn *flush; /* replies waiting for the commit */
+	struct pd_outq outq;   /* replies waiting to leave */
 	size_t nconns;
 	int64_t tx_since; /* when the open transaction began (ms), or 0 */
 	size_t nuser;	  /* connections on the users' socket */
@@ -85,7 +88,37 @@ static void ep_mod(int ep, int fd, uint32_t events, void *ptr)
 	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
 }
 
-/* Replies can hold secrets (a new device's seed): wiped before freed. */
+/* The frame buffer: the header's 16 bytes, or as much as its payload
+ * needs once the header says so. */
+static int in_reserve(struct pd_conn *c, size_t need)
+{
+	uint8_t *in;
+
+	if (c->in && need <= c->in_cap)
+		return 0;
+	need = need < RS_PROTO_HEADER ? RS_PROTO_HEADER : need;
+	in = malloc(need);
+	if (!in)
+		return -ENOMEM;
+	if (c->in) {
+		memcpy(in, c->in, c->in_len);
+		rs_secret_wipe(c->in, c->in_cap);
+		free(c->in);
+	}
+	c->in = in;
+	c->in_cap = need;
+	return 0;
+}
+
+static void in_free(struct pd_conn *c)
+{
+	if (c->in)
+		rs_secret_wipe(c->in, c->in_cap);
+	free(c->in);
+	c->in = NULL;
+	c->in_cap = 0;
+}
+
 static void free_out(struct pd_conn *c)
 {
 	if (c->out)
@@ -94,11 +127,9 @@ static void free_out(struct pd_conn *c)
 	c->out = NULL;
 }
 
-static void log_note(struct pd_conn *c, bool refused);
-
 static void conn_reset_input(struct pd_conn *c, int64_t timeout)
 {
-	rs_secret_wipe(c->in, c->in_len);
+	in_free(c);
 	rs_msg_wipe(&c->req);
 	c->in_len = 0;
 	c->in_need = RS_PROTO_HEADER;
@@ -121,7 +152,7 @@ static void conn_close(struct loop *l, struct pd_conn *c)
 	}
 	if (c->job)
 		c->job->owner = NULL; /* stopping: the worker's result is dropped */
-	log_note(c, false);	      /* the peer left before the reply */
+	pd_log_note(c, false);	      /* the peer left before the reply */
 	pd_dispatch_forget(c);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -129,72 +160,17 @@ static void conn_close(struct loop *l, struct pd_conn *c)
 		l->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	for (struct pd_conn **p = &l->flush; *p; p = &(*p)->next_flush)
+	for (struct pd_conn **p = &l->outq.head; *p; p = &(*p)->next_flush)
 		if (*p == c) {
 			*p = c->next_flush;
 			break;
 		}
-	rs_secret_wipe(c->in, sizeof(c->in));
+	in_free(c);
 	rs_msg_wipe(&c->req);
 	l->nconns--;
 	l->nuser -= !c->admin;
 	free_out(c);
 	free(c);
-}
-
-static struct loop *the_loop; /* for pd_conn_reply; one loop per process */
-
-/* Encodes reply into c's output; a reply that cannot be encoded closes the
- * connection, which the client takes as a denial. */
-static void encode_reply(struct pd_conn *c, struct rs_msg *reply)
-{
-	/* one loop thread: encode into one scratch buffer, keep only what is
-	 * used (a 64 KiB allocation per reply cost a page-table flush each) */
-	static uint8_t scratch[RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD];
-	size_t len = 0;
-
-	free_out(c);
-	c->out = NULL;
-	c->out_off = 0;
-	reply->id = c->req.id;
-	if (rs_proto_encode(reply, scratch, sizeof(scratch), &len) < 0 || !(c->out = malloc(len))) {
-		c->close_after = true; /* cannot answer: closing is a denial */
-		len = 0;
-	} else {
-		memcpy(c->out, scratch, len);
-		rs_secret_wipe(scratch, len);
-	}
-	c->out_len = len;
-	c->state = PD_WRITE;
-}
-
-void pd_conn_reply(struct pd_conn *c, struct rs_msg *reply)
-{
-	encode_reply(c, reply);
-	c->next_flush = the_loop->flush;
-	the_loop->flush = c;
-}
-
-static void error_msg(struct rs_msg *m, uint8_t type, uint32_t id, enum rs_reason reason)
-{
-	rs_msg_init(m, type | RS_PROTO_REPLY_BIT, id);
-	m->present = 1u << RS_TAG_VERDICT | 1u << RS_TAG_REASON;
-	m->verdict = RS_V_ERROR;
-	m->reason = (uint16_t)reason;
-	if (reason == RS_R_STORE)
-		rs_msg_set_str(m, RS_TAG_MESSAGE,
-			       "The logon policy service cannot record this; refused. "
-			       "Contact your administrator.");
-}
-
-/* Replies with an error frame and closes. */
-static void reply_error(struct pd_conn *c, uint8_t type, enum rs_reason reason)
-{
-	struct rs_msg m;
-
-	error_msg(&m, type, c->req.id, reason);
-	c->close_after = true;
-	pd_conn_reply(c, &m);
 }
 
 /* Connections of uid on the users' socket: a user can hold only a few, so
@@ -242,6 +218,7 @@ static void accept_all(struct loop *l, int lfd, bool admin)
 		c->uid = cred.uid;
 		c->pid = cred.pid;
 		c->admin = admin;
+		c->outq = &l->outq;
 		conn_reset_input(c, PD_IO_TIMEOUT_MS);
 		if (ep_add(l->ep, fd, EPOLLIN | EPOLLRDHUP, c) < 0) {
 			close(fd);
@@ -257,14 +234,32 @@ static void accept_all(struct loop *l, int lfd, bool admin)
 	}
 }
 
+/* The decoded request holds its copies of the frame's strings: the frame
+ * is wiped but for a policy document, which the request points into (and
+ * which is no secret); the rest goes at the next request. */
+static void wipe_but_doc(struct pd_conn *c)
+{
+	size_t at = c->req.doc ? (size_t)((const uint8_t *)c->req.doc - c->in) : c->in_len;
+
+	rs_secret_wipe(c->in, at);
+	if (c->req.doc)
+		rs_secret_wipe(c->in + at + c->req.doc_len, c->in_len - at - c->req.doc_len);
+}
+
 /* Reads what is there; when a whole frame is in, decodes and dispatches. */
 static void conn_read(struct loop *l, struct pd_conn *c)
 {
 	while (c->state == PD_READ) {
-		ssize_t n = recv(c->fd, c->in + c->in_len, c->in_need - c->in_len, 0);
+		ssize_t n;
 		uint32_t id, plen;
 		uint8_t type;
 		int r;
+
+		if (in_reserve(c, c->in_need) < 0) {
+			conn_close(l, c);
+			return;
+		}
+		n = recv(c->fd, c->in + c->in_len, c->in_need - c->in_len, 0);
 
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 			conn_close(l, c);
@@ -284,7 +279,7 @@ static void conn_read(struct loop *l, struct pd_conn *c)
 					conn_close(l, c); /* not our protocol at all */
 					return;
 				}
-				reply_error(c, RS_MSG_ERROR, RS_R_BAD_REQUEST);
+				pd_reply_refusal(c, RS_MSG_ERROR, RS_R_BAD_REQUEST);
 				return;
 			}
 			c->in_need += plen;
@@ -292,10 +287,10 @@ static void conn_read(struct loop *l, struct pd_conn *c)
 				continue;
 		}
 		r = rs_proto_decode(c->in, c->in_len, &c->req);
-		rs_secret_wipe(c->in, c->in_len);
+		wipe_but_doc(c);
 		if (r < 0) {
 			l->d->stats.bad_frames++;
-			reply_error(c, RS_MSG_ERROR, RS_R_BAD_REQUEST);
+			pd_reply_refusal(c, RS_MSG_ERROR, RS_R_BAD_REQUEST);
 			return;
 		}
 		/* busy: no more reading until the reply is out, so bytes the
@@ -338,40 +333,18 @@ static void conn_write(struct loop *l, struct pd_conn *c)
 	conn_read(l, c); /* a pipelined request may be waiting */
 }
 
-/* Logs the decision c's reply carries (pd_note_decision), now that its
- * fate is known: what the user got, not what was decided. */
-static void log_note(struct pd_conn *c, bool refused)
-{
-	if (!c->noted)
-		return;
-	c->noted = false;
-	if (refused)
-		pd_log(LOG_ERR,
-		       "%s verdict=error reason=\"%s\" (decided %s; not recorded, refused)",
-		       c->note, rs_reason_str(RS_R_STORE), rs_verdict_str(c->note_verdict));
-	else
-		pd_log(c->note_verdict == RS_V_ALLOW || c->note_verdict == RS_V_IGNORE ? LOG_INFO
-										       : LOG_NOTICE,
-		       "%s verdict=%s reason=\"%s\"", c->note, rs_verdict_str(c->note_verdict),
-		       rs_reason_str(c->note_reason));
-}
-
 /* The commit of this turn is done: the replies that reported a write are
  * now true, or (failed) become errors - what they claim is not on disk. */
 static void settle(struct loop *l, bool failed)
 {
-	for (struct pd_conn *c = l->flush; c; c = c->next_flush) {
-		struct rs_msg m;
-
+	for (struct pd_conn *c = l->outq.head; c; c = c->next_flush) {
 		if (!c->needs_commit)
 			continue;
 		c->needs_commit = false;
 		if (!failed)
 			continue;
-		log_note(c, true);
-		error_msg(&m, c->req.type, c->req.id, RS_R_STORE);
-		c->close_after = true;
-		encode_reply(c, &m);
+		pd_log_note(c, true);
+		pd_reply_refusal(c, c->req.type, RS_R_STORE);
 	}
 }
 
@@ -379,9 +352,9 @@ static void settle(struct loop *l, bool failed)
  * waiting for the commit; the others stay queued. */
 static void send_ready(struct loop *l)
 {
-	struct pd_conn *list = l->flush, *held = NULL, *c;
+	struct pd_conn *list = l->outq.head, *held = NULL, *c;
 
-	l->flush = NULL;
+	l->outq.head = NULL;
 	while ((c = list)) {
 		list = c->next_flush;
 		c->next_flush = NULL;
@@ -390,13 +363,13 @@ static void send_ready(struct loop *l)
 			held = c;
 			continue;
 		}
-		log_note(c, false);
+		pd_log_note(c, false);
 		conn_write(l, c); /* may queue a pipelined request's reply */
 	}
 	while ((c = held)) {
 		held = c->next_flush;
-		c->next_flush = l->flush;
-		l->flush = c;
+		c->next_flush = l->outq.head;
+		l->outq.head = c;
 	}
 }
 
@@ -418,6 +391,8 @@ static void flush(struct loop *l, bool commit)
 
 		l->d->stats.commits += !failed;
 		l->d->stats.commit_failures += failed;
+		if (failed)
+			pd_access_invalidate(); /* a policy change may be gone */
 		settle(l, failed);
 	} else {
 		settle(l, false);
@@ -457,7 +432,7 @@ static void on_workers(struct loop *l)
 
 	while (job) {
 		struct pd_job *next = job->next;
-		struct pd_conn *c = pd_job_conn(job);
+		struct pd_conn *c = job->owner;
 
 		if (job->kind == PD_JOB_MEASURE) { /* no connection waits for it */
 			pd_costs_note(l->d, job->setting[0], job->cost_ms);
@@ -521,7 +496,6 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 	if (sfd < 0)
 		return sfd;
 	raise_nofile();
-	the_loop = &l;
 	l.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (l.ep < 0 || ep_add(l.ep, root_fd, EPOLLIN, (void *)(intptr_t)TAG_ROOT) < 0 ||
 	    ep_add(l.ep, user_fd, EPOLLIN, (void *)(intptr_t)TAG_USER) < 0 ||
@@ -537,7 +511,7 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 	while (!l.stop) {
 		struct epoll_event ev[64];
 		bool in_tx = pd_store_in_transaction(d->store);
-		int64_t wait = l.flush ? 1 : next_accounts - rs_now_ms();
+		int64_t wait = l.outq.head ? 1 : next_accounts - rs_now_ms();
 		int n = epoll_wait(l.ep, ev, 64, wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait);
 		int64_t now;
 		bool hold;
@@ -552,9 +526,11 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 				on_signal(&l, sfd);
 			else if (tag == TAG_WORKERS)
 				on_workers(&l);
-			else if (tag == TAG_ACCOUNTS && pd_accounts_changed(afd) &&
-				 next_accounts > rs_now_ms() + ACCOUNTS_SETTLE_MS)
-				next_accounts = rs_now_ms() + ACCOUNTS_SETTLE_MS;
+			else if (tag == TAG_ACCOUNTS && pd_accounts_changed(afd)) {
+				pd_access_groups_changed();
+				if (next_accounts > rs_now_ms() + ACCOUNTS_SETTLE_MS)
+					next_accounts = rs_now_ms() + ACCOUNTS_SETTLE_MS;
+			}
 		}
 		/* connections after the rest: a conn closed above is never seen */
 		for (int i = 0; i < n; i++) {

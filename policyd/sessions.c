@@ -20,9 +20,11 @@
 
 #include "ramsec/buf.h"
 #include "ramsec/eval.h"
+#include "common/procfs.h"
 #include "ramsec/proc.h"
 #include "server.h"
 #include "store.h"
+#include "verbs.h"
 
 #define SESSIONS_MAX 4096
 #define WARN_BEFORE  300 /* seconds */
@@ -33,7 +35,7 @@ static bool alive(const struct pd_session *s)
 	return rs_proc_starttime((long)s->pid) == s->starttime;
 }
 
-void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+bool pd_session_open(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_session s = {0};
 	struct pd_user_rec rec;
@@ -45,14 +47,14 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		pd_reply(c, w->facts.known ? RS_V_IGNORE : RS_V_DENY,
 			 w->facts.known ? RS_R_OUT_OF_SCOPE : RS_R_UNKNOWN_USER, NULL, 0, NULL,
 			 false);
-		return;
+		return false;
 	}
 	s.pid = (int64_t)c->req.number;
 	s.starttime = strtoll(c->req.arg, &end, 10);
 	if (*end || s.pid <= 1 || s.pid > INT32_MAX ||
 	    rs_proc_starttime((long)s.pid) != s.starttime) {
 		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such process", 0, NULL, false);
-		return;
+		return false;
 	}
 	/* sshd tells the session, not the account phase, which key it was */
 	r = pd_akey_logon(d, w, c->req.authinfo, c->req.rhost, pd_now());
@@ -60,7 +62,7 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		pd_reply(c, r == -EPERM ? RS_V_DENY : RS_V_ERROR,
 			 r == -EPERM ? RS_R_FORBIDDEN : RS_R_STORE,
 			 r == -EPERM ? "This access key is disabled." : NULL, 0, NULL, false);
-		return;
+		return false;
 	}
 	snprintf(s.key, sizeof(s.key), "%s", w->key);
 	snprintf(s.user, sizeof(s.user), "%s", w->name);
@@ -71,13 +73,13 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	/* session validity binds people (console logon on), not program users */
 	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return;
+		return false;
 	}
 	if (rec.console_logon)
 		s.deadline = s.opened + (int64_t)d->policy.pref.login_session_duration * 3600;
 	if (pd_store_session_add(d->store, &s, &id) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return;
+		return false;
 	}
 	{
 		char line[256];
@@ -98,9 +100,10 @@ void pd_session_open(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 		pd_log(LOG_INFO, "%s", line);
 	}
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, (uint64_t)id, NULL, true);
+	return false;
 }
 
-void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w)
+bool pd_session_close(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_session s;
 	int r = pd_store_session_get(d->store, (int64_t)c->req.number, &s);
@@ -111,11 +114,12 @@ void pd_session_close(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 		r = -ENOENT; /* another user's session: not this caller's to close */
 	if (r == -EIO) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return;
+		return false;
 	}
 	if (r == 0)
 		pd_log(LOG_INFO, "session %lld closed", (long long)s.id);
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, NULL, r == 0); /* or gone already */
+	return false;
 }
 
 /* Writes msg to the terminal /dev/NAME, never following a link. */
@@ -248,7 +252,37 @@ void pd_sessions_tick(struct pd_daemon *d)
 	}
 }
 
-void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
+bool pd_session_kill(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_session s;
+
+	(void)w; /* dispatch resolved the session's user for the permission check */
+	if (pd_store_session_get(d->store, (int64_t)c->req.number, &s) < 0 || !alive(&s)) {
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such session", 0, NULL, false);
+		return false;
+	}
+	end(&s, pd_now(), "ended by an administrator");
+	if (pd_store_session_put(d->store, &s) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
+	pd_log(LOG_NOTICE, "session %lld user=\"%.32s\" killed by uid %u", (long long)s.id, s.user,
+	       (unsigned)c->uid);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, "session ended", 0, NULL, true);
+	return false;
+}
+
+int pd_session_user(struct pd_daemon *d, int64_t id, char *name, size_t len)
+{
+	struct pd_session s;
+	int r = pd_store_session_get(d->store, id, &s);
+
+	if (r == 0)
+		snprintf(name, len, "%s", s.user);
+	return r == -ENOENT ? -ENOENT : r < 0 ? -EIO : 0;
+}
+
+bool pd_session_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	static struct pd_session list[SESSIONS_MAX];
 	static char body[RS_BODY_MAX];
@@ -257,21 +291,10 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 	struct rs_buf b;
 	size_t n = 0;
 
+	(void)w;
 	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0) {
-		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return;
-	}
-	if (c->req.type == RS_MSG_SESSION_KILL) {
-		for (size_t i = 0; i < n; i++) {
-			if (list[i].id != (int64_t)c->req.number || !alive(&list[i]))
-				continue;
-			end(&list[i], now, "ended by an administrator");
-			pd_store_session_put(d->store, &list[i]);
-			pd_reply(c, RS_V_ALLOW, RS_R_NONE, "session ended", 0, NULL, true);
-			return;
-		}
-		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such session", 0, NULL, false);
-		return;
+		pd_reply_error(c, RS_R_STORE);
+		return false;
 	}
 	rs_buf_init(&b, body, sizeof(body));
 	rs_buf_put(&b, json ? "[" : "", json ? 1 : 0);
@@ -315,4 +338,5 @@ void pd_session_admin(struct pd_daemon *d, struct pd_conn *c)
 	}
 	rs_buf_put(&b, json ? "]\n" : "", json ? 2 : 0);
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
+	return false;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pd.h"
 #include "ramsec/akey.h"
 #include "ramsec/lockout.h"
 #include "ramsec/proto.h"
@@ -201,7 +202,7 @@ int pd_store_account_list(struct pd_store *s, const char *name, struct pd_accoun
 
 /* What an account still holds. */
 struct pd_account_records {
-	long long user, history, mfa, mfa_tickets, sources, access_keys, sessions;
+	long long user, history, mfa, mfa_tickets, sources, access_keys, sessions, policies;
 };
 int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_records *ret);
 /* Deletes an account and every record it holds: 0 or -EIO. */
@@ -212,5 +213,55 @@ int pd_store_account_forget(struct pd_store *s, int64_t id);
 int pd_store_sweep(struct pd_store *s, int64_t now);
 
 int pd_store_info(struct pd_store *s, int64_t now, struct pd_store_info *ret);
+
+/* ---- RAM policy documents (policies.c, access.c) ---- */
+#define PD_POLICY_VERSIONS 5 /* versions kept of a policy, as RAM keeps */
+
+struct pd_policy {
+	char name[RS_NAME_TAG_MAX + 1];
+	int64_t version; /* the one read */
+	int64_t current; /* the default version, the one in force */
+	int64_t created, updated;
+	uint32_t by;			      /* who wrote this version (uid) */
+	int64_t versions[PD_POLICY_VERSIONS]; /* pd_store_policy_get: those kept */
+	size_t nversions;
+	char doc[RS_DOC_BYTES + 1];
+};
+
+/* name at version (0: the current one): 0, -ENOENT or -EIO. */
+int pd_store_policy_get(struct pd_store *s, const char *name, int64_t version,
+			struct pd_policy *ret);
+/* A new version of name (the policy created when it is absent) made the
+ * current one; the oldest beyond PD_POLICY_VERSIONS are dropped.  0 with
+ * *ret_version, or -EIO. */
+int pd_store_policy_add(struct pd_store *s, const char *name, const char *doc, int64_t now,
+			uint32_t by, int64_t *ret_version);
+/* Makes version the current one: 0, -ENOENT or -EIO. */
+int pd_store_policy_set_current(struct pd_store *s, const char *name, int64_t version, int64_t now);
+/* Deletes name and its versions: 0, -ENOENT or -EIO. */
+int pd_store_policy_delete(struct pd_store *s, const char *name);
+/* Calls cb for every policy at its current version, in name order; a
+ * non-zero return stops and is returned.  0 or -EIO. */
+int pd_store_policy_each(struct pd_store *s, int (*cb)(void *ctx, const struct pd_policy *p),
+			 void *ctx);
+
+/* A policy attached to a user (principal: its store key "a:ID", so a
+ * deleted account's attachments retire with it) or a group (its name). */
+struct pd_attachment {
+	char policy[RS_NAME_TAG_MAX + 1];
+	bool group;
+	char principal[PD_KEY_MAX];
+	char label[RS_USER_MAX + 1]; /* the user's or group's name */
+	int64_t created;
+	uint32_t by;
+};
+
+/* 0, -EEXIST or -EIO. */
+int pd_store_attach(struct pd_store *s, const struct pd_attachment *a);
+/* 0, -ENOENT or -EIO. */
+int pd_store_detach(struct pd_store *s, const struct pd_attachment *a);
+/* Calls cb for every attachment (of policy, or all when NULL). */
+int pd_store_attachment_each(struct pd_store *s, const char *policy,
+			     int (*cb)(void *ctx, const struct pd_attachment *a), void *ctx);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,7 @@
 #include "pd.h"
 #include "store.h"
 
-#define SCHEMA_VERSION 10
+#define SCHEMA_VERSION 11
 
 enum stmt_id {
 	ST_USER_GET,
@@ -55,8 +56,8 @@ enum stmt_id {
 #define ACCT_COLS "id, name, uid, birth, created, retired, retired_why, origin, missing_since"
 
 /* Every table that keeps state of an account, by its key ("a:ID"). */
-static const char *const account_tables[] = {"users",	"history",     "mfa",	  "mfa_tickets",
-					     "sources", "access_keys", "sessions"};
+static const char *const account_tables[] = {"users",	"history",     "mfa",	   "mfa_tickets",
+					     "sources", "access_keys", "sessions", "policy_users"};
 
 static const char *const stmt_sql[ST__MAX] = {
     [ST_USER_GET] = "SELECT failures, locked_until, last_logon, last_source, last_service, "
@@ -237,6 +238,21 @@ static const char *const migrations[SCHEMA_VERSION] = {
     "ALTER TABLE accounts ADD COLUMN origin TEXT NOT NULL DEFAULT 'files';"
     "ALTER TABLE accounts ADD COLUMN missing_since INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX accounts_by_uid ON accounts(uid);",
+    /* 10 -> 11: RAM policy documents, versioned, and their attachments
+     * (issue 10); a user's by its account key, a group's by its name */
+    "CREATE TABLE policies("
+    " name TEXT PRIMARY KEY, current INTEGER NOT NULL,"
+    " created INTEGER NOT NULL, updated INTEGER NOT NULL);"
+    "CREATE TABLE policy_versions("
+    " name TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,"
+    " created INTEGER NOT NULL, created_by INTEGER NOT NULL,"
+    " PRIMARY KEY(name, version));"
+    "CREATE TABLE policy_users("
+    " policy TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,"
+    " created INTEGER NOT NULL, created_by INTEGER NOT NULL, PRIMARY KEY(policy, key));"
+    "CREATE TABLE policy_groups("
+    " policy TEXT NOT NULL, grp TEXT NOT NULL,"
+    " created INTEGER NOT NULL, created_by INTEGER NOT NULL, PRIMARY KEY(policy, grp));",
 };
 
 struct pd_store {
@@ -1045,9 +1061,12 @@ int pd_store_account_missing(struct pd_store *s, int64_t id, int64_t since)
 int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_records *ret)
 {
 	char key[32], sql[160];
-	long long *counts[] = {&ret->user,    &ret->history,	 &ret->mfa,	&ret->mfa_tickets,
-			       &ret->sources, &ret->access_keys, &ret->sessions};
+	long long *counts[] = {&ret->user,    &ret->history,	 &ret->mfa,	 &ret->mfa_tickets,
+			       &ret->sources, &ret->access_keys, &ret->sessions, &ret->policies};
 
+	_Static_assert(sizeof(counts) / sizeof(counts[0]) ==
+			   sizeof(account_tables) / sizeof(account_tables[0]),
+		       "a count for every table of an account");
 	memset(ret, 0, sizeof(*ret));
 	snprintf(key, sizeof(key), "a:%lld", (long long)id);
 	for (size_t i = 0; i < sizeof(account_tables) / sizeof(account_tables[0]); i++) {
@@ -1087,4 +1106,237 @@ int pd_store_account_forget(struct pd_store *s, int64_t id)
 	st = stmt(s, ST_ACCT_DEL);
 	sqlite3_bind_int64(st, 1, id);
 	return write_step(s, st, "forgetting an account");
+}
+
+/* ---- policies: rare writes and whole-table reads, prepared per call ---- */
+
+/* Prepares sql with the text and integer arguments given ("t" / "i" per
+ * argument in types): the statement, or NULL (logged). */
+static sqlite3_stmt *prep(struct pd_store *s, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "preparing a policy statement");
+		return NULL;
+	}
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 't')
+			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1,
+					  SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	return st;
+}
+
+/* Runs a write (in the transaction): the rows it changed, or -EIO. */
+static int run_write(struct pd_store *s, sqlite3_stmt *st, const char *what)
+{
+	int r;
+
+	if (!st)
+		return -EIO;
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? sqlite3_changes(s->db) : fail(s, what);
+}
+
+static void policy_row(sqlite3_stmt *st, struct pd_policy *p)
+{
+	copy_text(p->name, sizeof(p->name), st, 0);
+	p->version = sqlite3_column_int64(st, 1);
+	p->current = sqlite3_column_int64(st, 2);
+	p->created = sqlite3_column_int64(st, 3);
+	p->updated = sqlite3_column_int64(st, 4);
+	p->by = (uint32_t)sqlite3_column_int64(st, 5);
+	copy_text(p->doc, sizeof(p->doc), st, 6);
+}
+
+#define POLICY_SELECT                                                                              \
+	"SELECT p.name, v.version, p.current, p.created, p.updated, v.created_by, v.doc"           \
+	" FROM policies p JOIN policy_versions v ON v.name = p.name"
+
+int pd_store_policy_get(struct pd_store *s, const char *name, int64_t version,
+			struct pd_policy *ret)
+{
+	sqlite3_stmt *st = prep(s,
+				POLICY_SELECT " WHERE p.name = ?1 AND v.version ="
+					      " (CASE WHEN ?2 = 0 THEN p.current ELSE ?2 END)",
+				"ti", name, version);
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!st)
+		return -EIO;
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		policy_row(st, ret);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW)
+		return r == SQLITE_DONE ? -ENOENT : fail(s, "reading a policy");
+	st = prep(s, "SELECT version FROM policy_versions WHERE name = ?1 ORDER BY version", "t",
+		  name);
+	while (st && ret->nversions < PD_POLICY_VERSIONS && sqlite3_step(st) == SQLITE_ROW)
+		ret->versions[ret->nversions++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return st ? 0 : -EIO;
+}
+
+int pd_store_policy_add(struct pd_store *s, const char *name, const char *doc, int64_t now,
+			uint32_t by, int64_t *ret_version)
+{
+	sqlite3_stmt *st;
+	int64_t v = 1;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	st = prep(s, "SELECT coalesce(max(version), 0) + 1 FROM policy_versions WHERE name = ?1",
+		  "t", name);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return fail(s, "numbering a policy version");
+	}
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (run_write(s,
+		      prep(s,
+			   "INSERT INTO policies(name, current, created, updated)"
+			   " VALUES(?1, ?2, ?3, ?3) ON CONFLICT(name) DO UPDATE SET"
+			   " current = ?2, updated = ?3",
+			   "tii", name, v, now),
+		      "writing a policy") < 0 ||
+	    run_write(s,
+		      prep(s,
+			   "INSERT INTO policy_versions(name, version, doc, created, created_by)"
+			   " VALUES(?1, ?2, ?3, ?4, ?5)",
+			   "titii", name, v, doc, now, (int64_t)by),
+		      "writing a policy version") < 0 ||
+	    run_write(s,
+		      prep(s,
+			   "DELETE FROM policy_versions WHERE name = ?1 AND version <="
+			   " (SELECT max(version) FROM policy_versions WHERE name = ?1) - ?2",
+			   "ti", name, (int64_t)PD_POLICY_VERSIONS),
+		      "dropping old policy versions") < 0)
+		return -EIO;
+	*ret_version = v;
+	return 0;
+}
+
+int pd_store_policy_set_current(struct pd_store *s, const char *name, int64_t version, int64_t now)
+{
+	int r;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	r = run_write(
+	    s,
+	    prep(s,
+		 "UPDATE policies SET current = ?2, updated = ?3 WHERE name = ?1 AND"
+		 " EXISTS (SELECT 1 FROM policy_versions WHERE name = ?1 AND version = ?2)",
+		 "tii", name, version, now),
+	    "rolling a policy back");
+	return r < 0 ? r : r == 0 ? -ENOENT : 0;
+}
+
+int pd_store_policy_delete(struct pd_store *s, const char *name)
+{
+	int r;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	r = run_write(s, prep(s, "DELETE FROM policies WHERE name = ?1", "t", name),
+		      "deleting a policy");
+	if (r > 0 && run_write(s, prep(s, "DELETE FROM policy_versions WHERE name = ?1", "t", name),
+			       "deleting a policy") < 0)
+		return -EIO;
+	return r < 0 ? r : r == 0 ? -ENOENT : 0;
+}
+
+int pd_store_policy_each(struct pd_store *s, int (*cb)(void *ctx, const struct pd_policy *p),
+			 void *ctx)
+{
+	static struct pd_policy p; /* one event-loop thread */
+	sqlite3_stmt *st =
+	    prep(s, POLICY_SELECT " WHERE v.version = p.current ORDER BY p.name", "");
+	int r = 0, step;
+
+	if (!st)
+		return -EIO;
+	while (r == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof(p));
+		policy_row(st, &p);
+		r = cb(ctx, &p);
+	}
+	sqlite3_finalize(st);
+	return r != 0 ? r : step == SQLITE_DONE ? 0 : fail(s, "reading the policies");
+}
+
+int pd_store_attach(struct pd_store *s, const struct pd_attachment *a)
+{
+	int r;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	r = run_write(
+	    s,
+	    a->group ? prep(s,
+			    "INSERT OR IGNORE INTO policy_groups(policy, grp, created,"
+			    " created_by) VALUES(?1, ?2, ?3, ?4)",
+			    "ttii", a->policy, a->principal, a->created, (int64_t)a->by)
+		     : prep(s,
+			    "INSERT OR IGNORE INTO policy_users(policy, key, name, created,"
+			    " created_by) VALUES(?1, ?2, ?3, ?4, ?5)",
+			    "tttii", a->policy, a->principal, a->label, a->created, (int64_t)a->by),
+	    "attaching a policy");
+	return r < 0 ? r : r == 0 ? -EEXIST : 0;
+}
+
+int pd_store_detach(struct pd_store *s, const struct pd_attachment *a)
+{
+	int r;
+
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	r = run_write(s,
+		      prep(s,
+			   a->group ? "DELETE FROM policy_groups WHERE policy = ?1 AND grp = ?2"
+				    : "DELETE FROM policy_users WHERE policy = ?1 AND key = ?2",
+			   "tt", a->policy, a->principal),
+		      "detaching a policy");
+	return r < 0 ? r : r == 0 ? -ENOENT : 0;
+}
+
+int pd_store_attachment_each(struct pd_store *s, const char *policy,
+			     int (*cb)(void *ctx, const struct pd_attachment *a), void *ctx)
+{
+	sqlite3_stmt *st =
+	    prep(s,
+		 "SELECT policy, 0, key, name, created, created_by FROM policy_users"
+		 " WHERE ?1 IS NULL OR policy = ?1"
+		 " UNION ALL SELECT policy, 1, grp, grp, created, created_by"
+		 " FROM policy_groups WHERE ?1 IS NULL OR policy = ?1 ORDER BY 1, 2, 4",
+		 "");
+	struct pd_attachment a;
+	int r = 0, step;
+
+	if (!st)
+		return -EIO;
+	if (policy)
+		sqlite3_bind_text(st, 1, policy, -1, SQLITE_TRANSIENT);
+	while (r == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof(a));
+		copy_text(a.policy, sizeof(a.policy), st, 0);
+		a.group = sqlite3_column_int(st, 1);
+		copy_text(a.principal, sizeof(a.principal), st, 2);
+		copy_text(a.label, sizeof(a.label), st, 3);
+		a.created = sqlite3_column_int64(st, 4);
+		a.by = (uint32_t)sqlite3_column_int64(st, 5);
+		r = cb(ctx, &a);
+	}
+	sqlite3_finalize(st);
+	return r != 0 ? r : step == SQLITE_DONE ? 0 : fail(s, "reading the attachments");
 }

@@ -21,7 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/secret.h"
 #include "workers.h"
 

@@ -36,4 +36,12 @@ void rs_buf_log_str(struct rs_buf *b, const char *s, size_t max);
  * \xHH, so no control character leaves. */
 void rs_text_escape(const char *s, char *out, size_t len);
 
+/* One field of a record that ramsecctl prints: a "key value" line
+ * (escaped as rs_text_escape does) in text, a "key": value member in JSON
+ * (the caller writes the braces; a comma goes before every member but the
+ * first, told by the buffer holding more than its "{"). */
+void rs_kv_str(struct rs_buf *b, bool json, const char *k, const char *v);
+void rs_kv_num(struct rs_buf *b, bool json, const char *k, long long v);
+void rs_kv_bool(struct rs_buf *b, bool json, const char *k, bool v);
+
 #endif

@@ -65,7 +65,7 @@ bool rs_user_idle(const struct rs_policy *p, int64_t last_logon, int64_t first_s
 
 /* True when the masks that apply to this user allow rhost
  (see
- * login_network_masks in RAM.md and the ramsec settings beside it). */
+ * login_network_masks in ramsec.conf(5) and the ramsec settings beside it). */
 bool rs_masks_allow(const struct rs_policy *p, const struct rs_facts *f);
 
 /* Before the password prompt: out of scope, masked out, or go on. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The policy model: every setting of ../shared/RAM.md plus the host settings
+ * The policy model: every setting of ramsec.conf(5) plus the host settings
  * (scope, sockets, store, PAM client), with its range and default.
  *
  * A struct rs_policy is plain data: rs_policy_init_defaults() fills every
@@ -104,6 +104,11 @@ struct rs_mfa_settings {
 	char issuer[RS_TEXT_MAX + 1]; /* "" = the host name */
 };
 
+struct rs_policies_settings {
+	bool default_deny;		 /* no Allow for a logon: refused; default false */
+	char time_zone[RS_TEXT_MAX + 1]; /* of DayOfWeek/TimeOfDay; "" = the host's */
+};
+
 struct rs_policy {
 	struct rs_password_policy password;
 	struct rs_security_preference pref;
@@ -112,6 +117,7 @@ struct rs_policy {
 	struct rs_policyd_settings policyd;
 	struct rs_pam_settings pam;
 	struct rs_mfa_settings mfa;
+	struct rs_policies_settings policies;
 };
 
 /* Fills every field with its default (RAM's, or the host default above). */

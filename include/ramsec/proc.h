@@ -3,6 +3,7 @@
 #ifndef RAMSEC_PROC_H
 #define RAMSEC_PROC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The start time (field 22, clock ticks after boot) in the text of a
@@ -18,9 +19,5 @@ int rs_stat_parent_tty(const char *text, int64_t *ret_ppid, int64_t *ret_tty);
 /* The /dev name of a terminal device number: "pts/N" (majors 136-143) or
  * "ttyN" (major 4, minor < 64).  0, or -1 for any other device. */
 int rs_tty_dev_name(int64_t tty, char *out, size_t len);
-
-/* The start time of process pid (0: this one) read from /proc, or -1 when
- * it is gone (common/procfs.c: I/O, not in lib). */
-int64_t rs_proc_starttime(long pid);
 
 #endif

@@ -40,7 +40,7 @@
 #define RS_PROTO_VERSION     1
 #define RS_PROTO_HEADER	     16
 #define RS_PROTO_MAX_PAYLOAD 65536
-#define RS_PROTO_MAX_REQUEST 8192 /* what policyd reads from a client */
+#define RS_PROTO_MAX_REQUEST 32768 /* what policyd reads from a client */
 #define RS_PROTO_REPLY_BIT   0x80
 
 #define RS_USER_MAX	512 /* PAM_MAX_RESP_SIZE: longer names are cut */
@@ -52,6 +52,11 @@
 #define RS_ARG_MAX	2048
 #define RS_AUTHINFO_MAX 2048
 #define RS_BODY_MAX	60000
+#define RS_KEY_ID_MAX	32
+#define RS_NAME_TAG_MAX 128 /* a policy's name */
+#define RS_GROUP_MAX	32
+#define RS_CODE_MAX	16
+#define RS_DOC_BYTES	24576 /* a policy document: 6,144 characters of UTF-8 */
 
 enum rs_msg_type {
 	RS_MSG_PING = 1,
@@ -69,20 +74,31 @@ enum rs_msg_type {
 	RS_MSG_RELOAD = 18,
 	RS_MSG_USER_SHOW = 19,
 	RS_MSG_USER_UNLOCK = 20,
-	RS_MSG_USER_SET = 21,	 /* ARG "password_reset_required=on|off", ... */
+	RS_MSG_USER_SET = 21,	 /* OP: the setting (enum rs_op), VALUE: on/off */
 	RS_MSG_MFA_CREATE = 22,	 /* a pending device: BODY "seed=...\nuri=...\n" */
 	RS_MSG_MFA_BIND = 23,	 /* SECRET "CODE1 CODE2": bind the pending device */
 	RS_MSG_MFA_DISABLE = 24, /* unbind; SECRET: a current code (users) */
 	RS_MSG_AKEY_ADD = 25,	 /* ARG: a public key line; BODY: its id */
 	RS_MSG_AKEY_LIST = 26,
-	RS_MSG_AKEY_SET = 27,	     /* ARG "ID enable|disable|delete" */
+	RS_MSG_AKEY_SET = 27,	     /* KEY_ID, OP: enable, disable, delete */
 	RS_MSG_AUTHORIZED_KEYS = 28, /* BODY: the active keys, authorized_keys lines */
 	RS_MSG_SESSION_LIST = 29,
-	RS_MSG_SESSION_KILL = 30,      /* NUMBER: the id */
-	RS_MSG_REPORT = 31,	       /* the security report (FLAGS: JSON) */
-	RS_MSG_CREDENTIAL_REPORT = 32, /* CSV */
-	RS_MSG_USER_FORGET = 33,       /* delete a name's retired accounts (root) */
-	RS_MSG_ERROR = 0x7f,	       /* only as a reply: the request was refused */
+	RS_MSG_SESSION_KILL = 30,	 /* NUMBER: the id */
+	RS_MSG_REPORT = 31,		 /* the security report (FLAGS: JSON) */
+	RS_MSG_CREDENTIAL_REPORT = 32,	 /* CSV */
+	RS_MSG_USER_FORGET = 33,	 /* delete a name's retired accounts (root) */
+	RS_MSG_USER_RESET_PASSWORD = 34, /* SECRET: the new password */
+	RS_MSG_POLICY_CREATE = 35,	 /* NAME, DOC */
+	RS_MSG_POLICY_UPDATE = 36,	 /* NAME, DOC: a new version */
+	RS_MSG_POLICY_ROLLBACK = 37,	 /* NAME, NUMBER: the version */
+	RS_MSG_POLICY_LIST = 38,
+	RS_MSG_POLICY_GET = 39, /* NAME [NUMBER: a version] */
+	RS_MSG_POLICY_DELETE = 40,
+	RS_MSG_POLICY_ATTACH = 41,   /* NAME, USER or GROUP */
+	RS_MSG_POLICY_DETACH = 42,   /* NAME, USER or GROUP */
+	RS_MSG_POLICY_LIST_FOR = 43, /* USER: own and inherited */
+	RS_MSG_POLICY_SIMULATE = 44, /* USER SERVICE [RHOST] [NUMBER: time] OP: method */
+	RS_MSG_ERROR = 0x7f,	     /* only as a reply: the request was refused */
 };
 
 enum rs_tag {
@@ -98,8 +114,15 @@ enum rs_tag {
 	RS_TAG_BODY = 10,     /* text or JSON for ramsecctl */
 	RS_TAG_NUMBER = 11,   /* u64: minutes left of a lock, ... */
 	RS_TAG_AUTHINFO = 12, /* SSH_AUTH_INFO_0, or "" */
-	RS_TAG_ARG = 13,      /* an argument of an admin verb */
-	RS_TAG__MAX = 13,
+	RS_TAG_ARG = 13,      /* an argument of an admin verb: a public key line */
+	RS_TAG_KEY_ID = 14,   /* an access key's id */
+	RS_TAG_OP = 15,	      /* u8: which operation or setting (enum rs_op) */
+	RS_TAG_VALUE = 16,    /* u8: 0 off, 1 on */
+	RS_TAG_NAME = 17,     /* a policy's name */
+	RS_TAG_GROUP = 18,    /* a group's name */
+	RS_TAG_CODE = 19,     /* the caller's verification code (acs:MFAPresent) */
+	RS_TAG_DOC = 20,      /* a policy document (JSON) */
+	RS_TAG__MAX = 20,
 };
 
 enum rs_flag {
@@ -110,8 +133,27 @@ enum rs_flag {
 	RS_FLAG_ADMIN_RESET = 1u << 3,	  /* an administrator set it (initial age) */
 	RS_FLAG_PASSWORD_LOGON = 1u << 4, /* account: our auth checked a password in
 					   * this PAM transaction */
+	RS_FLAG_MFA_PRESENT = 1u << 5,	  /* account, simulate: a code was given */
 	RS_FLAG__ALL = RS_FLAG_JSON | RS_FLAG_TOO_LONG | RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET |
-		       RS_FLAG_PASSWORD_LOGON,
+		       RS_FLAG_PASSWORD_LOGON | RS_FLAG_MFA_PRESENT,
+};
+
+/* RS_TAG_OP values, by the message they go with. */
+enum rs_op {
+	/* USER_SET */
+	RS_OP_RESET_REQUIRED = 1,
+	RS_OP_MFA_BIND_REQUIRED = 2,
+	RS_OP_CONSOLE_LOGON = 3,
+	RS_OP_FORGET_MFA = 4,
+	/* AKEY_SET */
+	RS_OP_ENABLE = 1,
+	RS_OP_DISABLE = 2,
+	RS_OP_DELETE = 3,
+	/* POLICY_SIMULATE: the logon's method */
+	RS_OP_PASSWORD = 1,
+	RS_OP_PUBLICKEY = 2,
+	RS_OP_NONE = 3,
+	RS_OP__MAX = 15,
 };
 
 enum rs_verdict {
@@ -151,6 +193,10 @@ enum rs_reason {
 	RS_R_MFA_NO_DEVICE,   /* no device (to bind, or to unbind) */
 	RS_R_CONSOLE_OFF,     /* password logons off: status inactive or idle */
 	RS_R_THROTTLED,	      /* self-service: too many wrong secrets lately */
+	RS_R_POLICY,	      /* refused by a policy document */
+	RS_R_MFA_NEEDED,      /* a policy allows it with a verification code: send CODE */
+	RS_R_EXISTS,	      /* there is one of that name already */
+	RS_R_IN_USE,	      /* still attached / referred to */
 
 	RS_R__MAX,
 };
@@ -167,12 +213,20 @@ struct rs_msg {
 	char message[RS_MESSAGE_MAX + 1];
 	char authinfo[RS_AUTHINFO_MAX + 1];
 	char arg[RS_ARG_MAX + 1];
+	char key_id[RS_KEY_ID_MAX + 1];
+	char name[RS_NAME_TAG_MAX + 1];
+	char group[RS_GROUP_MAX + 1];
+	char code[RS_CODE_MAX + 1];
 	uint32_t flags;
 	uint8_t verdict;
 	uint16_t reason;
+	uint8_t op;
+	uint8_t value;
 	uint64_t number;
 	const char *body; /* points into the decoded buffer; not NUL-terminated */
 	size_t body_len;
+	const char *doc; /* the same */
+	size_t doc_len;
 };
 
 /* Clears m (wiping the secret) and sets its type and id. */
@@ -186,9 +240,13 @@ int rs_msg_set_str(struct rs_msg *m, enum rs_tag tag, const char *s);
 /* True when field tag is present in m. */
 bool rs_msg_has(const struct rs_msg *m, enum rs_tag tag);
 
-/* Sets the FLAGS or NUMBER field of m and marks it present. */
+/* Sets the FLAGS, NUMBER, OP or VALUE field of m and marks it present. */
 void rs_msg_set_flags(struct rs_msg *m, uint32_t flags);
 void rs_msg_set_number(struct rs_msg *m, uint64_t number);
+void rs_msg_set_op(struct rs_msg *m, uint8_t op);
+void rs_msg_set_value(struct rs_msg *m, bool on);
+/* Points the BODY or DOC field of m at n bytes of p (not copied). */
+void rs_msg_set_blob(struct rs_msg *m, enum rs_tag tag, const char *p, size_t n);
 
 /* True when a message of type may carry field tag. */
 bool rs_proto_allows(uint8_t type, enum rs_tag tag);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The password rules of RAM.md, checked all at once so the user hears
+ * The password rules of ramsec.conf(5), checked all at once so the user hears
  * every broken rule in one go.  Characters are Unicode code points of
  * UTF-8 text; the character classes are ASCII (a-z, A-Z, 0-9, ASCII
  * punctuation).  Root (the owner account) has its own fixed rule instead.

@@ -74,7 +74,7 @@ struct rs_mfa_facts {
 	bool source_seen;   /* adaptive: logged on from this source lately */
 };
 
-/* Who needs MFA (RAM.md mfa_operation_for_login; root_account.mfa_required
+/* Who needs MFA (ramsec.conf(5) mfa_operation_for_login; root_account.mfa_required
  * for root). */
 enum rs_mfa_need rs_mfa_needed(const struct rs_policy *p, const struct rs_mfa_facts *m);
 

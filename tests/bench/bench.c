@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/proto.h"
 
 #define MAXU	     16

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ramsec/client.h"
+#include "common/client.h"
 
 static int cmp(const void *a, const void *b)
 {

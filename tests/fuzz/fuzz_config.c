@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "ramsec/buf.h"
-#include "ramsec/config.h"
+#include "common/config.h"
 #include "ramsec/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

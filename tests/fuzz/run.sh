@@ -11,7 +11,7 @@
 # (crash, sanitizer report, leak, timeout).  Without clang it prints SKIP
 # and exits 0; with clang but no libFuzzer runtime it fails, naming the
 # package.  Debian 12 packages: clang, libclang-rt-14-dev, libconfig-dev,
-# liboath-dev.
+# liboath-dev, libjansson-dev.
 #
 # Each harness is compiled from the sources it needs, not from the
 # project's objects, so that everything it runs is instrumented; the table
@@ -26,15 +26,16 @@ pwrules   | 1024     | lib/pwrules.c lib/policy.c lib/cidr.c lib/buf.c    |
 akey      | 4096     | lib/akey.c                                         |
 totp      | 2048     | lib/totp.c lib/secret.c lib/buf.c                  | -loath
 config    | 8192     | common/config.c lib/policy.c lib/cidr.c lib/buf.c  | -lconfig
+ramdoc    | 8192     | lib/ramdoc.c lib/ramdoc_eval.c lib/cidr.c lib/buf.c | -ljansson
 '
 
 # Debian packages behind the libraries, for a failed build's hint.
-declare -A LIB_PKG=([-loath]=liboath-dev [-lconfig]=libconfig-dev)
+declare -A LIB_PKG=([-loath]=liboath-dev [-lconfig]=libconfig-dev [-ljansson]=libjansson-dev)
 
 CC=${FUZZ_CC:-clang}
 # -fno-sanitize-recover: an UBSan report is a finding, not a line in a log
 # shellcheck disable=SC2054 # the commas belong to -fsanitize=
-FLAGS=(-std=gnu11 -g -O1 -Iinclude -D_GNU_SOURCE -fno-omit-frame-pointer
+FLAGS=(-std=gnu11 -g -O1 -Iinclude -I. -D_GNU_SOURCE -fno-omit-frame-pointer
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
 
 usage() {

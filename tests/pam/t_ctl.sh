@@ -45,7 +45,7 @@ test_reload() {
 	fresh 'password_policy = { max_login_attempts = 3; };'
 	sed -i 's/max_login_attempts = 3/max_login_attempts = 9/' "$T/ramsec.conf"
 	OUT=$(ctl reload 2>&1)
-	check "reload: says so" has "policy reloaded"
+	check "reload: says so" has "settings reloaded"
 	OUT=$(ctl policy show)
 	check "reload: the new value is in force" has "max_login_attempts = 9;"
 	sed -i 's/max_login_attempts = 9/max_login_attempts = 99/' "$T/ramsec.conf"

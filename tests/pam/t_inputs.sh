@@ -1,5 +1,5 @@
 #!/bin/bash
-# Bad inputs from THREATS.md through the real stack: every one gets a clear
+# Bad inputs from docs/ARCHITECTURE.md ("Bad inputs") through the real stack: every one gets a clear
 # refusal and loses nothing; policyd stays up.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for lib/cidr.c: every rhost and mask input of THREATS.md, the
+ * Unit tests for lib/cidr.c: every rhost and mask input of docs/ARCHITECTURE.md ("Bad inputs"), the
  * reasons a user would read, and a randomised comparison of the matcher
  * against a bit-by-bit reference.
  */

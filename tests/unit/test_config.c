@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for common/config.c: the "config:" inputs of THREATS.md
+ * Unit tests for common/config.c: the "config:" inputs of docs/ARCHITECTURE.md ("Bad inputs")
  * (missing, empty, binary, CRLF, unknown or duplicate keys, out-of-range
  * values, world-writable or not owned by root, a symlink), each with the
  * exact "file:line: reason" an administrator reads; the shipped
@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "ramsec/buf.h"
-#include "ramsec/config.h"
+#include "common/config.h"
 
 #define ERR_LEN	 1024
 #define OUT_LEN	 8192

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for lib/policy.c: the defaults against ../shared/RAM.md, every
+ * Unit tests for lib/policy.c: the defaults against ramsec.conf(5), every
  * range boundary of every integer key through the setters, booleans, the
  * MFA enum, the idle-day set, names, paths, masks text, validation and the
  * two renderings.  Expected values are written out here, not read from the
@@ -65,7 +65,9 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "pam.fail_delay_ms",
 				       "pam.break_glass_users",
 				       "mfa.code_window",
-				       "mfa.issuer"};
+				       "mfa.issuer",
+				       "policies.default_deny",
+				       "policies.time_zone"};
 
 #define NKEYS (sizeof(all_keys) / sizeof(all_keys[0]))
 
@@ -734,7 +736,7 @@ static void test_validate(void **state)
 static void test_render_every_key(void **state)
 {
 	static char json[OUT_LEN], text[OUT_LEN];
-	static const char tail[] = "\"mfa\":{\"code_window\":1,\"issuer\":\"\"}}";
+	static const char tail[] = "\"policies\":{\"default_deny\":false,\"time_zone\":\"\"}}";
 	char want[160];
 	const char *at;
 	struct rs_policy p;

@@ -26,6 +26,7 @@
 #define REPLY                                                                                      \
 	(BIT(RS_TAG_VERDICT) | BIT(RS_TAG_REASON) | BIT(RS_TAG_MESSAGE) | BIT(RS_TAG_BODY) |       \
 	 BIT(RS_TAG_NUMBER))
+#define ADM	  BIT(RS_TAG_CODE) /* every administrative request may carry the caller's code */
 #define FRAME_MAX (RS_PROTO_HEADER + RS_PROTO_MAX_PAYLOAD + 4096)
 #define NELEM(a)  (sizeof(a) / sizeof((a)[0]))
 
@@ -46,28 +47,52 @@ static const struct type_spec specs[] = {
      WHO_REQ | BIT(RS_TAG_SECRET)},
     {RS_MSG_AUTH_CODE, WHO | BIT(RS_TAG_SECRET) | BIT(RS_TAG_NUMBER),
      WHO_REQ | BIT(RS_TAG_SECRET) | BIT(RS_TAG_NUMBER)},
-    {RS_MSG_STATUS, BIT(RS_TAG_FLAGS), 0},
-    {RS_MSG_POLICY_SHOW, BIT(RS_TAG_FLAGS), 0},
-    {RS_MSG_RELOAD, 0, 0},
-    {RS_MSG_USER_SHOW, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
-    {RS_MSG_USER_UNLOCK, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
-    {RS_MSG_USER_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
-    {RS_MSG_MFA_CREATE, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
-    {RS_MSG_MFA_BIND, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET)},
-    {RS_MSG_MFA_DISABLE, BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER)},
-    {RS_MSG_AKEY_ADD, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
-    {RS_MSG_AKEY_LIST, BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
-    {RS_MSG_AKEY_SET, BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
-    {RS_MSG_AUTHORIZED_KEYS, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
     {RS_MSG_SESSION_OPEN, WHO | BIT(RS_TAG_NUMBER) | BIT(RS_TAG_ARG) | BIT(RS_TAG_AUTHINFO),
      WHO_REQ | BIT(RS_TAG_NUMBER) | BIT(RS_TAG_ARG)},
     {RS_MSG_SESSION_CLOSE, WHO | BIT(RS_TAG_NUMBER), WHO_REQ | BIT(RS_TAG_NUMBER)},
     {RS_MSG_PASSWORD_OLD, WHO | BIT(RS_TAG_SECRET), WHO_REQ | BIT(RS_TAG_SECRET)},
-    {RS_MSG_SESSION_LIST, BIT(RS_TAG_FLAGS), 0},
-    {RS_MSG_SESSION_KILL, BIT(RS_TAG_NUMBER), BIT(RS_TAG_NUMBER)},
-    {RS_MSG_REPORT, BIT(RS_TAG_FLAGS), 0},
-    {RS_MSG_CREDENTIAL_REPORT, 0, 0},
-    {RS_MSG_USER_FORGET, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_STATUS, ADM | BIT(RS_TAG_FLAGS), 0},
+    {RS_MSG_POLICY_SHOW, ADM | BIT(RS_TAG_FLAGS), 0},
+    {RS_MSG_RELOAD, ADM, 0},
+    {RS_MSG_USER_SHOW, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
+    {RS_MSG_USER_UNLOCK, ADM | BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_USER_SET, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_OP) | BIT(RS_TAG_VALUE),
+     BIT(RS_TAG_USER) | BIT(RS_TAG_OP)},
+    {RS_MSG_MFA_CREATE, ADM | BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_MFA_BIND, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET),
+     BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET)},
+    {RS_MSG_MFA_DISABLE, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET), BIT(RS_TAG_USER)},
+    {RS_MSG_AKEY_ADD, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_ARG), BIT(RS_TAG_USER) | BIT(RS_TAG_ARG)},
+    {RS_MSG_AKEY_LIST, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
+    {RS_MSG_AKEY_SET, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_KEY_ID) | BIT(RS_TAG_OP),
+     BIT(RS_TAG_USER) | BIT(RS_TAG_KEY_ID) | BIT(RS_TAG_OP)},
+    {RS_MSG_AUTHORIZED_KEYS, ADM | BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_SESSION_LIST, ADM | BIT(RS_TAG_FLAGS), 0},
+    {RS_MSG_SESSION_KILL, ADM | BIT(RS_TAG_NUMBER), BIT(RS_TAG_NUMBER)},
+    {RS_MSG_REPORT, ADM | BIT(RS_TAG_FLAGS), 0},
+    {RS_MSG_CREDENTIAL_REPORT, ADM, 0},
+    {RS_MSG_USER_FORGET, ADM | BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_USER_RESET_PASSWORD, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_SECRET) | BIT(RS_TAG_FLAGS),
+     BIT(RS_TAG_USER)},
+    {RS_MSG_POLICY_CREATE, ADM | BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC),
+     BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC)},
+    {RS_MSG_POLICY_UPDATE, ADM | BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC),
+     BIT(RS_TAG_NAME) | BIT(RS_TAG_DOC)},
+    {RS_MSG_POLICY_ROLLBACK, ADM | BIT(RS_TAG_NAME) | BIT(RS_TAG_NUMBER),
+     BIT(RS_TAG_NAME) | BIT(RS_TAG_NUMBER)},
+    {RS_MSG_POLICY_LIST, ADM | BIT(RS_TAG_FLAGS), 0},
+    {RS_MSG_POLICY_GET, ADM | BIT(RS_TAG_NAME) | BIT(RS_TAG_NUMBER) | BIT(RS_TAG_FLAGS),
+     BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_DELETE, ADM | BIT(RS_TAG_NAME), BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_ATTACH, ADM | BIT(RS_TAG_NAME) | BIT(RS_TAG_USER) | BIT(RS_TAG_GROUP),
+     BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_DETACH, ADM | BIT(RS_TAG_NAME) | BIT(RS_TAG_USER) | BIT(RS_TAG_GROUP),
+     BIT(RS_TAG_NAME)},
+    {RS_MSG_POLICY_LIST_FOR, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_FLAGS), BIT(RS_TAG_USER)},
+    {RS_MSG_POLICY_SIMULATE,
+     ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE) | BIT(RS_TAG_RHOST) | BIT(RS_TAG_NUMBER) |
+	 BIT(RS_TAG_OP) | BIT(RS_TAG_FLAGS),
+     BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE)},
 };
 
 /* The string fields, by tag. */
@@ -83,6 +108,10 @@ static const struct {
     {RS_TAG_MESSAGE, offsetof(struct rs_msg, message)},
     {RS_TAG_AUTHINFO, offsetof(struct rs_msg, authinfo)},
     {RS_TAG_ARG, offsetof(struct rs_msg, arg)},
+    {RS_TAG_KEY_ID, offsetof(struct rs_msg, key_id)},
+    {RS_TAG_NAME, offsetof(struct rs_msg, name)},
+    {RS_TAG_GROUP, offsetof(struct rs_msg, group)},
+    {RS_TAG_CODE, offsetof(struct rs_msg, code)},
 };
 
 static const struct rs_msg zero_msg;
@@ -113,8 +142,11 @@ static void assert_msg_equal(const struct rs_msg *a, const struct rs_msg *b)
 		assert_string_equal(str_field(a, strs[i].tag), str_field(b, strs[i].tag));
 	assert_true(a->flags == b->flags && a->verdict == b->verdict && a->reason == b->reason);
 	assert_true(a->number == b->number && a->body_len == b->body_len);
+	assert_true(a->op == b->op && a->value == b->value && a->doc_len == b->doc_len);
 	if (a->body_len)
 		assert_memory_equal(a->body, b->body, a->body_len);
+	if (a->doc_len)
+		assert_memory_equal(a->doc, b->doc, a->doc_len);
 }
 
 /* Fills a string of n bytes, never NUL, different per tag. */
@@ -148,10 +180,17 @@ static void fill_msg(struct rs_msg *m, uint32_t mask, bool empty)
 			m->reason = RS_R__MAX - 1;
 		else if (tag == RS_TAG_NUMBER)
 			m->number = UINT64_MAX;
+		else if (tag == RS_TAG_OP)
+			m->op = RS_OP__MAX;
+		else if (tag == RS_TAG_VALUE)
+			m->value = 1;
 		else if (tag == RS_TAG_BODY)
 			m->body_len = empty ? 0 : RS_BODY_MAX;
+		else if (tag == RS_TAG_DOC)
+			m->doc_len = empty ? 0 : RS_DOC_BYTES;
 	}
 	m->body = m->body_len ? body_text : NULL;
+	m->doc = m->doc_len ? body_text : NULL;
 }
 
 /* Encodes m, checks the header the encoder wrote, decodes, compares. */
@@ -368,11 +407,11 @@ static const struct header_case header_cases[] = {
     {"type 0", 0x5253, 1, 0, 0, 0, MAXP, -EPROTO},
     {"type 11", 0x5253, 1, 11, 0, 0, MAXP, -EPROTO},
     {"type 15", 0x5253, 1, 15, 0, 0, MAXP, -EPROTO},
-    {"type 34", 0x5253, 1, 34, 0, 0, MAXP, -EPROTO},
+    {"type 45", 0x5253, 1, 45, 0, 0, MAXP, -EPROTO},
     {"error as a request", 0x5253, 1, RS_MSG_ERROR, 0, 0, MAXP, -EPROTO},
     {"reply of type 0", 0x5253, 1, 0x80, 0, 0, MAXP, -EPROTO},
     {"reply of type 11", 0x5253, 1, 0x8b, 0, 0, MAXP, -EPROTO},
-    {"reply of type 34", 0x5253, 1, 0xa2, 0, 0, MAXP, -EPROTO},
+    {"reply of type 45", 0x5253, 1, 0xad, 0, 0, MAXP, -EPROTO},
     {"max payload", 0x5253, 1, 1, 0, MAXP, MAXP, 0},
     {"max payload + 1", 0x5253, 1, 1, 0, MAXP + 1, MAXP, -EMSGSIZE},
     {"4 GB", 0x5253, 1, 1, 0, 0xffffffff, MAXP, -EMSGSIZE},
@@ -497,8 +536,14 @@ static const struct bad_case bad_cases[] = {
     {"reason 0xffff", 0x82, P("\x07\x00\x01\x01\x08\x00\x02\xff\xff"), 0, 0, -EBADMSG},
     {"reason 1 byte", 0x82, P("\x07\x00\x01\x01\x08\x00\x01\x01"), 0, 0, -EBADMSG},
     {"reason 4 bytes", 0x82, P("\x07\x00\x01\x01\x08\x00\x04\0\0\0\x01"), 0, 0, -EBADMSG},
-    {"flags all", RS_MSG_STATUS, P("\x06\x00\x04\x00\x00\x00\x1f"), 0, 0, 0},
-    {"flags bit 5", RS_MSG_STATUS, P("\x06\x00\x04\x00\x00\x00\x20"), 0, 0, -EBADMSG},
+    {"flags all", RS_MSG_STATUS, P("\x06\x00\x04\x00\x00\x00\x3f"), 0, 0, 0},
+    {"flags bit 6", RS_MSG_STATUS, P("\x06\x00\x04\x00\x00\x00\x40"), 0, 0, -EBADMSG},
+    {"op 0", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x00"), 0, 0, -EBADMSG},
+    {"op 15", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x0f"), 0, 0, 0},
+    {"op 16", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x10"), 0, 0, -EBADMSG},
+    {"value 1", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x01\x10\x00\x01\x01"), 0, 0, 0},
+    {"value 2", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x01\x10\x00\x01\x02"), 0, 0,
+     -EBADMSG},
     {"flags bit 31", RS_MSG_STATUS, P("\x06\x00\x04\x80\x00\x00\x00"), 0, 0, -EBADMSG},
     {"flags 2 bytes", RS_MSG_STATUS, P("\x06\x00\x02\x00\x01"), 0, 0, -EBADMSG},
     {"flags 8 bytes", RS_MSG_STATUS, P("\x06\x00\x08\0\0\0\0\0\0\0\x01"), 0, 0, -EBADMSG},
@@ -537,12 +582,16 @@ static void fr_valid(struct frame *f, unsigned tag)
 {
 	static const uint8_t zeros[8], deny = RS_V_DENY;
 
-	if (tag == RS_TAG_VERDICT)
+	if (tag == RS_TAG_VERDICT || tag == RS_TAG_OP)
 		fr_put(f, tag, &deny, 1);
-	else if (str_field(&zero_msg, tag) || tag == RS_TAG_BODY)
+	else if (str_field(&zero_msg, tag) || tag == RS_TAG_BODY || tag == RS_TAG_DOC)
 		fr_str(f, tag, "x");
-	else /* flags, reason, number: 0 */
-		fr_put(f, tag, zeros, tag == RS_TAG_FLAGS ? 4 : tag == RS_TAG_REASON ? 2 : 8);
+	else /* flags, reason, number, value: 0 */
+		fr_put(f, tag, zeros,
+		       tag == RS_TAG_FLAGS    ? 4
+		       : tag == RS_TAG_REASON ? 2
+		       : tag == RS_TAG_VALUE  ? 1
+					      : 8);
 }
 
 /* A frame of type with a valid value for each tag in fields, except that
@@ -587,7 +636,8 @@ static void test_type_rules(void **state)
 			fr_fields(type, fields, 0, 0);
 			expect_decode(&fr, fr.len, want ? -EBADMSG : 0, what);
 
-			if (!(allowed & BIT(tag)) || !(str_field(&m, tag) || tag == RS_TAG_BODY))
+			if (!(allowed & BIT(tag)) ||
+			    !(str_field(&m, tag) || tag == RS_TAG_BODY || tag == RS_TAG_DOC))
 				continue;
 			fr_fields(type, required | BIT(tag), tag, max);
 			expect_decode(&fr, fr.len, 0, what);
@@ -738,8 +788,12 @@ static void random_msg(struct rs_msg *m)
 		m->verdict = (uint8_t)(1 + xorshift() % RS_V__MAX);
 		m->reason = (uint16_t)(xorshift() % RS_R__MAX);
 		m->number = xorshift();
+		m->op = (uint8_t)(1 + xorshift() % RS_OP__MAX);
+		m->value = (uint8_t)(xorshift() % 2);
 		m->body = body_text;
 		m->body_len = xorshift() % 64;
+		m->doc = body_text;
+		m->doc_len = xorshift() % 64;
 	}
 }
 

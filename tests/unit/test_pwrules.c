@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Unit tests for lib/pwrules.c: every password rule of ../shared/RAM.md at
+ * Unit tests for lib/pwrules.c: every password rule of ramsec.conf(5) at
  * its boundary, with the exact lines a user reads; UTF-8 and bad text; the
  * 128-byte cap; the owner (root) rule; and a property test of the password
  * generator over fixed-seed random bytes.  Expected texts are written out

@@ -472,7 +472,7 @@ static const struct need_case need_cases[] = {
     /* adaptive: bound and an unusual source; bind_required binds */
     {ADA, 0, 1, 0, 0, 0, {NON, NON}}, {ADA, 0, 1, 0, 0, 1, {BND, BND}},
     {ADA, 0, 1, 0, 1, 0, {COD, NON}},
-    /* bound, seen, and an admin set bind_required again: RAM.md is silent;
+    /* bound, seen, and an admin set bind_required again: ramsec.conf(5) is silent;
      * the library asks for a code, the safe reading */
     {ADA, 0, 1, 0, 1, 1, {COD, COD}},
     {ADA, 0, 0, 0, 0, 0, {NON, NON}},

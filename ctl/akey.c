@@ -17,7 +17,7 @@
 
 #include "ctl.h"
 #include "ramsec/akey.h"
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/secret.h"
 
 #define SSH_KEYGEN "/usr/bin/ssh-keygen"
@@ -108,16 +108,12 @@ static int create(const struct ctl *c, const char *user)
 	return r;
 }
 
-static int simple(const struct ctl *c, uint8_t type, const char *user, const char *arg, bool quiet)
+static int simple(const struct ctl *c, uint8_t type, const char *user, bool quiet)
 {
 	struct rs_msg req;
 	int r = ctl_request(c, &req, type, user);
 
-	if (r != CTL_OK)
-		return r;
-	if (arg && rs_msg_set_str(&req, RS_TAG_ARG, arg) < 0)
-		return CTL_USAGE;
-	return ctl_call(c, &req, quiet);
+	return r != CTL_OK ? r : ctl_call(c, &req, quiet);
 }
 
 int ctl_akey(const struct ctl *c, int argc, char **argv)
@@ -129,7 +125,7 @@ int ctl_akey(const struct ctl *c, int argc, char **argv)
 	if (argc == 2 && !strcmp(verb, "create"))
 		return create(c, argv[1]);
 	if (argc == 2 && !strcmp(verb, "list"))
-		return simple(c, RS_MSG_AKEY_LIST, argv[1], NULL, false);
+		return simple(c, RS_MSG_AKEY_LIST, argv[1], false);
 	if (argc == 3 && !strcmp(verb, "import")) {
 		if (strcmp(argv[2], "-"))
 			snprintf(line, sizeof(line), "%s", argv[2]);
@@ -142,13 +138,22 @@ int ctl_akey(const struct ctl *c, int argc, char **argv)
 	}
 	if (argc == 3 &&
 	    (!strcmp(verb, "enable") || !strcmp(verb, "disable") || !strcmp(verb, "delete"))) {
-		snprintf(line, sizeof(line), "%.20s %s", argv[2], verb);
-		return simple(c, RS_MSG_AKEY_SET, argv[1], line, false);
+		struct rs_msg req;
+
+		if (ctl_request(c, &req, RS_MSG_AKEY_SET, argv[1]) ||
+		    rs_msg_set_str(&req, RS_TAG_KEY_ID, argv[2]) < 0) {
+			fprintf(stderr, "ramsecctl: not an access key id\n");
+			return CTL_REFUSED;
+		}
+		rs_msg_set_op(&req, !strcmp(verb, "enable")    ? RS_OP_ENABLE
+				    : !strcmp(verb, "disable") ? RS_OP_DISABLE
+							       : RS_OP_DELETE);
+		return ctl_call(c, &req, false);
 	}
 	return CTL_USAGE;
 }
 
 int ctl_authorized_keys(const struct ctl *c, const char *user)
 {
-	return simple(c, RS_MSG_AUTHORIZED_KEYS, user, NULL, true);
+	return simple(c, RS_MSG_AUTHORIZED_KEYS, user, true);
 }

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "ramsec/client.h"
+#include "common/client.h"
 #include "ramsec/secret.h"
 #include "ramsec/totp.h"
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * ramsecctl's password verbs.  An administrator's reset obeys the same
- * rules and history as any change: policyd checks the password first,
- * chpasswd(8) writes the shadow entry (with the shadow suite's locking),
- * then policyd records it - and believes it only once the shadow entry
- * holds it.
+ * rules and history as any change; policyd does it (so a helpdesk that a
+ * policy allows ramsec:ResetPassword needs no root): it checks the
+ * password, hashes it, writes it with chpasswd(8) (the shadow suite's
+ * locking) and records it.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -19,8 +19,6 @@
 #include "ctl.h"
 #include "ramsec/pwrules.h"
 #include "ramsec/secret.h"
-
-#define CHPASSWD "/usr/sbin/chpasswd"
 
 int ctl_read_secret(const char *prompt, char *out, size_t len)
 {
@@ -79,44 +77,6 @@ int ctl_check_password(const struct ctl *c, const char *user)
 	return r;
 }
 
-/* Writes user's new password into /etc/shadow through chpasswd -e. */
-static int write_shadow(const char *user, const char *pw)
-{
-	char salt[CRYPT_GENSALT_OUTPUT_SIZE], line[RS_NAME_MAX + 2 + CRYPT_OUTPUT_SIZE];
-	struct crypt_data cd = {0};
-	const char *h;
-	FILE *f;
-	int st = -1;
-
-	if (!crypt_gensalt_rn(NULL, 0, NULL, 0, salt, sizeof(salt)))
-		return -errno;
-	h = crypt_rn(pw, salt, &cd, sizeof(cd));
-	if (!h || h[0] == '*')
-		return -EINVAL;
-	snprintf(line, sizeof(line), "%s:%s\n", user, h);
-	rs_secret_wipe(&cd, sizeof(cd));
-	f = popen(CHPASSWD " -e", "w");
-	if (f) {
-		fputs(line, f);
-		st = pclose(f);
-	}
-	rs_secret_wipe(line, sizeof(line));
-	return st == 0 ? 0 : -EIO;
-}
-
-static int record(const struct ctl *c, const char *user, const char *pw)
-{
-	struct rs_msg req;
-	int r = ctl_request(c, &req, RS_MSG_PASSWORD_SET, user);
-
-	if (r != CTL_OK)
-		return r;
-	rs_msg_set_str(&req, RS_TAG_SERVICE, "ramsecctl");
-	rs_msg_set_str(&req, RS_TAG_SECRET, pw);
-	rs_msg_set_flags(&req, RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET);
-	return ctl_call(c, &req, true);
-}
-
 static int generate(const struct ctl *c, const char *user, char *out, size_t len)
 {
 	unsigned char rnd[512];
@@ -132,12 +92,9 @@ static int generate(const struct ctl *c, const char *user, char *out, size_t len
 int ctl_reset_password(const struct ctl *c, const char *user, bool gen)
 {
 	char pw[RS_SECRET_MAX + 2];
+	struct rs_msg req;
 	int r;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "ramsecctl: reset-password needs root\n");
-		return CTL_REFUSED;
-	}
 	r = gen ? generate(c, user, pw, sizeof(pw))
 		: ctl_read_secret("New password: ", pw, sizeof(pw));
 	if (r < 0) {
@@ -145,20 +102,13 @@ int ctl_reset_password(const struct ctl *c, const char *user, bool gen)
 			gen ? "cannot generate a password" : "the password is too long");
 		return CTL_REFUSED;
 	}
-	r = check(c, user, pw, true);
-	if (r == CTL_OK && write_shadow(user, pw) < 0) {
-		fprintf(stderr, "ramsecctl: %s failed; the password is unchanged\n", CHPASSWD);
-		r = CTL_REFUSED;
-	}
-	if (r == CTL_OK)
-		r = record(c, user, pw);
+	r = ctl_request(c, &req, RS_MSG_USER_RESET_PASSWORD, user);
 	if (r == CTL_OK) {
-		if (gen)
-			printf("New password for %s (shown once): %s\n", user, pw);
-		if (c->policy.password.initial_password_age > 0)
-			printf("%s must change it within %d days.\n", user,
-			       c->policy.password.initial_password_age);
+		rs_msg_set_str(&req, RS_TAG_SECRET, pw);
+		r = ctl_call(c, &req, false);
 	}
+	if (r == CTL_OK && gen)
+		printf("New password for %s (shown once): %s\n", user, pw);
 	rs_secret_wipe(pw, sizeof(pw));
 	return r;
 }

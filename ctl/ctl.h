@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ramsecctl internals. */
-#ifndef POLICYD_CTL_H
-#define POLICYD_CTL_H
+#ifndef CTL_CTL_H
+#define CTL_CTL_H
 
 #include <stdbool.h>
 
@@ -34,19 +34,22 @@ int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet);
 /* The socket for this caller: root's, or the self-service one. */
 const char *ctl_socket(const struct ctl *c);
 
-/* ctl_mfa.c: mfa create|bind|enable|disable; argv starts at the verb. */
+/* mfa.c: mfa create|bind|enable|disable; argv starts at the verb. */
 int ctl_mfa(const struct ctl *c, int argc, char **argv);
 
-/* ctl_akey.c: accesskey ...; argv starts at the verb.  authorized-keys. */
+/* akey.c: accesskey ...; argv starts at the verb.  authorized-keys. */
 int ctl_akey(const struct ctl *c, int argc, char **argv);
 int ctl_authorized_keys(const struct ctl *c, const char *user);
 
-/* ctl_password.c: the password verbs; argv starts after the verb. */
+/* password.c: the password verbs; argv starts after the verb. */
 /* Reads one line (a password or code) from stdin, without echo on a
  * terminal (prompted there); 0, or -E2BIG when it does not fit in len. */
 int ctl_read_secret(const char *prompt, char *out, size_t len);
 
 int ctl_check_password(const struct ctl *c, const char *user);
 int ctl_reset_password(const struct ctl *c, const char *user, bool generate);
+
+/* policy.c: the policy verbs; argv starts at the verb. */
+int ctl_policy(struct ctl *c, int argc, char **argv);
 
 #endif

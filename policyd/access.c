@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The RAM policies in force: every policy's current version, compiled once
+ * (lib/ramdoc.c), and every attachment, reread from the store only after a
+ * change; users' group lists from NSS, kept a minute or until the account
+ * databases change.  An evaluation is then memory only.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "access.h"
+#include "store.h"
+
+#define GROUPS_MAX   64	 /* of one user, looked at */
+#define GROUP_CACHE  256 /* users whose groups are kept */
+#define GROUP_TTL    60	 /* seconds */
+#define ATTACHED_MAX 64	 /* documents in force for one principal */
+#define ZONEINFO     "/usr/share/zoneinfo/"
+
+const char *const pd_actions[PD_A__COUNT + 1] = {
+    [PD_A_NONE] = "ramsec:None",
+    [PD_A_LOGIN] = "ramsec:Login",
+    [PD_A_GET_STATUS] = "ramsec:GetStatus",
+    [PD_A_RELOAD] = "ramsec:Reload",
+    [PD_A_GET_USER] = "ramsec:GetUser",
+    [PD_A_SET_USER] = "ramsec:SetUser",
+    [PD_A_UNLOCK_USER] = "ramsec:UnlockUser",
+    [PD_A_FORGET_USER] = "ramsec:ForgetUser",
+    [PD_A_RESET_PASSWORD] = "ramsec:ResetPassword",
+    [PD_A_MANAGE_MFA] = "ramsec:ManageMFA",
+    [PD_A_MANAGE_ACCESS_KEYS] = "ramsec:ManageAccessKeys",
+    [PD_A_LIST_ACCESS_KEYS] = "ramsec:ListAccessKeys",
+    [PD_A_LIST_SESSIONS] = "ramsec:ListSessions",
+    [PD_A_KILL_SESSION] = "ramsec:KillSession",
+    [PD_A_GET_REPORT] = "ramsec:GetReport",
+    [PD_A_MANAGE_POLICY] = "ramsec:ManagePolicy",
+    [PD_A_GET_POLICY] = "ramsec:GetPolicy",
+    [PD_A__COUNT] = NULL,
+};
+
+struct pol {
+	char name[RS_NAME_TAG_MAX + 1];
+	int64_t version;
+	struct rs_doc *doc; /* NULL: stored but no longer valid (refuses) */
+};
+
+static struct pol *pols;
+static size_t npols;
+static struct pd_attachment *atts;
+static size_t natts, catts;
+static bool stale = true;
+
+struct member {
+	char user[RS_NAME_MAX + 1];
+	int64_t at; /* 0: free */
+	size_t n;
+	char group[GROUPS_MAX][RS_NAME_MAX + 1];
+};
+
+static struct member members[GROUP_CACHE];
+static char zone_default[RS_TEXT_MAX + 1];
+
+/* ---- time zones: the zone database through libc ---- */
+
+static bool tz_valid(void *ctx, const char *zone)
+{
+	char path[sizeof(ZONEINFO) + RS_DOC_ZONE_MAX + 1], magic[4];
+	FILE *f;
+	bool ok;
+
+	(void)ctx;
+	if (!zone[0] || zone[0] == '/' || strlen(zone) > RS_DOC_ZONE_MAX || strstr(zone, ".."))
+		return false;
+	for (const char *p = zone; *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-",
+			    *p))
+			return false;
+	snprintf(path, sizeof(path), ZONEINFO "%s", zone);
+	f = fopen(path, "rbe");
+	ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+/* Local day and time of t in zone.  libc's zone code works on TZ: the
+ * event loop (the only thread that evaluates) sets it, and glibc rereads
+ * a zone only when TZ changes. */
+static int tz_local(void *ctx, const char *zone, int64_t t, int *ret_dow, int *ret_sec)
+{
+	static char current[RS_DOC_ZONE_MAX + 2] = "\001"; /* TZ as last set */
+	const char *z = zone[0] ? zone : zone_default;
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (z[0] && !tz_valid(ctx, z))
+		return -1;
+	if (strcmp(current, z)) {
+		char v[RS_DOC_ZONE_MAX + 2];
+
+		snprintf(v, sizeof(v), ":%s", z);
+		if (z[0] ? setenv("TZ", v, 1) : unsetenv("TZ"))
+			return -1;
+		tzset();
+		snprintf(current, sizeof(current), "%s", z);
+	}
+	if (!localtime_r(&tt, &tm))
+		return -1;
+	*ret_dow = tm.tm_wday;
+	*ret_sec = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	return 0;
+}
+
+static const struct rs_tz tz = {.local = tz_local, .valid = tz_valid};
+
+void pd_access_set_zone(const char *zone)
+{
+	snprintf(zone_default, sizeof(zone_default), "%s", zone);
+}
+
+bool pd_access_zone_valid(const char *zone)
+{
+	return !zone[0] || tz_valid(NULL, zone);
+}
+
+int pd_access_check_doc(const char *json, size_t len, char *err, size_t errlen)
+{
+	static struct rs_doc doc; /* too big for the stack; one loop thread */
+	const struct rs_doc_env env = {.actions = pd_actions + 1, .tz = &tz};
+
+	return rs_doc_parse(json, len, &env, &doc, err, errlen);
+}
+
+/* ---- the policies and attachments, from the store ---- */
+
+static void drop(void)
+{
+	for (size_t i = 0; i < npols; i++)
+		free(pols[i].doc);
+	free(pols);
+	pols = NULL;
+	npols = 0;
+	natts = 0;
+}
+
+static int load_policy(void *ctx, const struct pd_policy *p)
+{
+	const struct rs_doc_env env = {.actions = pd_actions + 1, .tz = &tz};
+	struct pol *x;
+	char err[RS_DOC_ERR_MAX];
+
+	(void)ctx;
+	if (npols == PD_POLICIES_MAX) {
+		pd_log(LOG_ERR, "more than %d policies: %s and those after it are ignored",
+		       PD_POLICIES_MAX, p->name);
+		return 1;
+	}
+	x = &pols[npols++];
+	snprintf(x->name, sizeof(x->name), "%s", p->name);
+	x->version = p->version;
+	x->doc = malloc(sizeof(*x->doc));
+	if (x->doc && rs_doc_parse(p->doc, strlen(p->doc), &env, x->doc, err, sizeof(err)) < 0) {
+		/* checked when written; a zone since removed, say: it refuses */
+		pd_log(LOG_ERR, "policy %s v%lld no longer valid, it refuses every request: %s",
+		       p->name, (long long)p->version, err);
+		free(x->doc);
+		x->doc = NULL;
+	} else if (!x->doc) {
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int load_attachment(void *ctx, const struct pd_attachment *a)
+{
+	(void)ctx;
+	if (natts == catts) {
+		size_t n = catts ? 2 * catts : 64;
+		struct pd_attachment *p = realloc(atts, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		atts = p;
+		catts = n;
+	}
+	atts[natts++] = *a;
+	return 0;
+}
+
+static int load(struct pd_daemon *d)
+{
+	int r;
+
+	drop();
+	pols = calloc(PD_POLICIES_MAX, sizeof(*pols));
+	if (!pols)
+		return -EIO;
+	r = pd_store_policy_each(d->store, load_policy, NULL);
+	if (r >= 0)
+		r = pd_store_attachment_each(d->store, NULL, load_attachment, NULL);
+	if (r < 0) {
+		drop();
+		return -EIO;
+	}
+	stale = false;
+	return 0;
+}
+
+void pd_access_invalidate(void)
+{
+	stale = true;
+}
+
+void pd_access_groups_changed(void)
+{
+	for (size_t i = 0; i < GROUP_CACHE; i++)
+		members[i].at = 0;
+}
+
+/* ---- group membership ---- */
+
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* user's groups (primary and supplementary, by name), from the cache. */
+static const struct member *groups_of(const char *user, uint32_t gid, int64_t now)
+{
+	struct member *m = &members[hash(user) % GROUP_CACHE];
+	gid_t gids[GROUPS_MAX];
+	int ng = GROUPS_MAX;
+
+	if (m->at && now - m->at < GROUP_TTL && !strcmp(m->user, user))
+		return m;
+	memset(m, 0, sizeof(*m));
+	snprintf(m->user, sizeof(m->user), "%s", user);
+	m->at = now;
+	if (getgrouplist(user, (gid_t)gid, gids, &ng) < 0) {
+		ng = GROUPS_MAX; /* more than we look at: the first ones */
+		pd_log(LOG_WARNING, "user=\"%.32s\" is in more than %d groups; policies see %d",
+		       user, GROUPS_MAX, GROUPS_MAX);
+	}
+	for (int i = 0; i < ng; i++) {
+		struct group gr, *res = NULL;
+		char buf[4096];
+
+		if (getgrgid_r(gids[i], &gr, buf, sizeof(buf), &res) == 0 && res &&
+		    strlen(gr.gr_name) <= RS_NAME_MAX)
+			snprintf(m->group[m->n++], sizeof(m->group[0]), "%s", gr.gr_name);
+	}
+	return m;
+}
+
+/* ---- evaluation ---- */
+
+static bool in(const struct member *m, const char *group)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->group[i], group))
+			return true;
+	return false;
+}
+
+static const struct pol *find(const char *name)
+{
+	for (size_t i = 0; i < npols; i++)
+		if (!strcmp(pols[i].name, name))
+			return &pols[i];
+	return NULL;
+}
+
+int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_access_req *req,
+		   struct pd_access_result *ret)
+{
+	const struct rs_doc *docs[ATTACHED_MAX];
+	const struct pol *which[ATTACHED_MAX];
+	const char *resources[1 + GROUPS_MAX], *groups[GROUPS_MAX];
+	char group_res[GROUPS_MAX][RS_NAME_MAX + 8];
+	struct rs_doc_request r = {0};
+	struct rs_doc_decision dec;
+	const struct member *mine, *target;
+	size_t n = 0;
+
+	memset(ret, 0, sizeof(*ret));
+	if (stale && load(d) < 0)
+		return -EIO;
+	mine = groups_of(w->name, w->gid, req->now);
+	for (size_t i = 0; i < natts && n < ATTACHED_MAX; i++) {
+		const struct pd_attachment *a = &atts[i];
+		const struct pol *p;
+		bool dup = false;
+
+		if (a->group ? !in(mine, a->principal) : strcmp(a->principal, w->key))
+			continue;
+		if (!(p = find(a->policy)))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			dup |= which[k] == p;
+		if (dup)
+			continue;
+		if (!p->doc) {
+			ret->result = RS_DOC_DENIED;
+			ret->attached = n + 1;
+			ret->why = RS_WHY_OTHER;
+			snprintf(ret->explain, sizeof(ret->explain),
+				 "policy %s v%lld cannot be read (see the log)", p->name,
+				 (long long)p->version);
+			return 0;
+		}
+		which[n] = p;
+		docs[n++] = p->doc;
+	}
+	ret->attached = n;
+	if (n == 0) {
+		snprintf(ret->explain, sizeof(ret->explain), "implicit deny (no policy attached)");
+		return 0;
+	}
+	r.action = req->action;
+	resources[r.nres++] = req->resource;
+	if (req->target) {
+		target = !strcmp(req->target, w->name)
+			     ? mine
+			     : groups_of(req->target, req->target_gid, req->now);
+		for (size_t i = 0; i < target->n; i++) {
+			snprintf(group_res[i], sizeof(group_res[i]), "group/%s", target->group[i]);
+			resources[r.nres++] = group_res[i];
+		}
+	}
+	r.resources = resources;
+	r.has_source = req->rhost && req->rhost[0] && rs_addr_parse(req->rhost, &r.source) == 0;
+	r.now = req->now;
+	r.mfa_present = req->mfa_present;
+	r.service = req->service;
+	r.auth_method = req->method;
+	for (size_t i = 0; i < mine->n; i++)
+		groups[i] = mine->group[i];
+	r.groups = groups;
+	r.ngroups = mine->n;
+	r.tz = &tz;
+	rs_doc_eval(docs, n, &r, &dec);
+	ret->result = dec.result;
+	ret->why = dec.why;
+	if (dec.result == RS_DOC_IMPLICIT)
+		snprintf(ret->explain, sizeof(ret->explain), "implicit deny");
+	else
+		snprintf(ret->explain, sizeof(ret->explain), "policy %s v%lld Statement[%zu] (%s)",
+			 which[dec.doc]->name, (long long)which[dec.doc]->version, dec.stmt,
+			 dec.result == RS_DOC_DENIED ? "Deny" : "Allow");
+	return 0;
+}
+
+int pd_access_logon(struct pd_daemon *d, const struct pd_who *w, const struct pd_access_req *req,
+		    struct pd_access_result *ret, const char **message)
+{
+	if (pd_access_eval(d, w, req, ret) < 0)
+		return -EIO;
+	*message = NULL;
+	if (ret->result == RS_DOC_ALLOWED ||
+	    (ret->attached == 0 && !d->policy.policies.default_deny))
+		return 1;
+	*message = ret->why & RS_WHY_TIME     ? "Logon not allowed at this time."
+		   : ret->why & RS_WHY_SOURCE ? "Logon not allowed from this address."
+		   : ret->why & RS_WHY_MFA    ? "Logon not allowed without a verification code."
+					      : "Logon not allowed by policy.";
+	if (ret->attached == 0)
+		snprintf(ret->explain, sizeof(ret->explain),
+			 "implicit deny (no policy attached; policies.default_deny)");
+	return 0;
+}

@@ -1,0 +1,253 @@
+#!/bin/bash
+# RAM policy documents: stored versioned in policyd, attached to users and
+# groups, evaluated at the account phase of real logons (libpam, pamdrive)
+# and for delegated administration on the users' socket; simulate agrees.
+. "$(dirname "$0")/lib.sh"
+
+KEYINFO="SSH_AUTH_INFO_0=publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB7ealD/GCHvfWdLHjV+1AdU/G99BlegJG/g0Pu1RaBN"
+G_OPS=rst_ops
+G_HELP=rst_help
+
+offset() { tr -d '+' <"$T/faketime"; }
+code() { oathtool --totp -b "$SEED" --now "@$(( $(date +%s) + $(offset) + 30 * ${1:-0} ))"; }
+enroll() {
+	SEED=$(ctl mfa create "$1" | sed -n 's/^Key (base32): //p')
+	ctl mfa bind "$1" "$(code -1)" "$(code 0)" >/dev/null
+	advance 30 # the next logon's code is a new one
+}
+restore_alice() { usermod -p "$(mkpasswd -m yescrypt "$PW_ALICE")" $U_ALICE; }
+groups_make() {
+	groupdel $G_OPS 2>/dev/null; groupdel $G_HELP 2>/dev/null
+	groupadd $G_OPS && groupadd $G_HELP &&
+		usermod -a -G $G_OPS $U_ALICE && usermod -a -G $G_HELP $U_BOB
+}
+groups_remove() { groupdel $G_OPS 2>/dev/null; groupdel $G_HELP 2>/dev/null; return 0; }
+doc() { printf '%s' "$1" >"$T/doc.json"; }
+as_bob() { runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" "$@"; }
+
+SSH_ONE_NET_MFA='{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login",
+ "Resource":"service/ramsec-test",
+ "Condition":{"IpAddress":{"acs:SourceIp":"192.0.2.0/24"},"Bool":{"acs:MFAPresent":"true"}}}]}'
+
+test_documents_stored_versioned() {
+	fresh
+	doc "$SSH_ONE_NET_MFA"
+	OUT=$(ctl policy create ops-ssh "$T/doc.json" 2>&1)
+	check "create: version 1" has "policy ops-ssh version 1 created"
+	OUT=$(ctl policy create ops-ssh "$T/doc.json" 2>&1); rc=$?
+	check "create twice: refused" test $rc -ne 0
+	check "create twice: says to update" has "use 'ramsecctl policy update'"
+	doc '{"Version":"1","Statement":[{"Effect":"Deny","Action":"ramsec:Login","Resource":"*"}]}'
+	OUT=$(ctl policy update ops-ssh "$T/doc.json" 2>&1)
+	check "update: version 2 is current" has "version 2 is now the current one"
+	OUT=$(ctl policy get ops-ssh)
+	check "get: the current document" has '"Effect":"Deny"'
+	check "get: the versions kept" has "versions kept: 1 2"
+	OUT=$(ctl policy get ops-ssh 1 --json)
+	check "get VERSION --json: that version, as JSON" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["version"]==1 and d["current"]==2 and d["document"]["Statement"][0]["Effect"]=="Allow"' "$OUT"
+	OUT=$(ctl policy rollback ops-ssh 1 2>&1)
+	check "rollback: version 1 current again" has "version 1 is the current one"
+	OUT=$(ctl policy list)
+	check "list: name, version" grep -Eq '^ops-ssh +1 ' <<<"$OUT"
+	for i in 3 4 5 6 7; do ctl policy update ops-ssh "$T/doc.json" >/dev/null; done
+	OUT=$(ctl policy get ops-ssh)
+	check "five versions kept, as RAM" has "versions kept: 3 4 5 6 7"
+	OUT=$(ctl policy rollback ops-ssh 1 2>&1); rc=$?
+	check "rollback to a dropped version: refused" test $rc -ne 0
+	check "every change logged with the uid" grep -q 'policy update name=ops-ssh version=7 by uid 0' "$T/policyd.log"
+}
+
+test_errors_name_the_place() {
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"*","Condition":{"IpAddress":{"acs:SourceIp":"10.0.0/8"}}}]}'
+	OUT=$(ctl policy create bad "$T/doc.json" 2>&1); rc=$?
+	check "a bad CIDR: refused" test $rc -ne 0
+	check "a bad CIDR: the place and the value" has 'Statement[0].Condition.IpAddress.acs:SourceIp: "10.0.0/8" is not an address or CIDR'
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"*","Condition":{"IpAddressX":{"acs:SourceIp":"10.0.0.0/8"}}}]}'
+	OUT=$(ctl policy create bad "$T/doc.json" 2>&1)
+	check "an unknown operator: named" has "IpAddressX"
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Logon","Resource":"*"}]}'
+	OUT=$(ctl policy create bad "$T/doc.json" 2>&1)
+	check "an unknown action: named" has "ramsec:Logon"
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"*","Condition":{"StringEquals":{"ramsec:DayOfWeek":"Mon Mars/Olympus"}}}]}'
+	OUT=$(ctl policy create bad "$T/doc.json" 2>&1)
+	check "an unknown time zone: named" has "Mars/Olympus"
+	python3 -c 'import json; print(json.dumps({"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":["service/s%d" % i for i in range(700)]}]}))' >"$T/doc.json"
+	OUT=$(ctl policy create big "$T/doc.json" 2>&1); rc=$?
+	check "over 6,144 characters: refused" test $rc -ne 0
+	check "over 6,144 characters: says so" has "6144"
+	OUT=$(ctl policy create 'no/slash' "$T/doc.json" 2>&1)
+	check "a bad policy name: refused" has "letters, digits and hyphens"
+	OUT=$(ctl policy list)
+	check "nothing bad was stored" bash -c "[ \$(wc -l <<<\"\$0\") -eq 1 ]" "$OUT"
+}
+
+test_group_policy_one_network_with_mfa() {
+	groups_make
+	fresh
+	enroll $U_ALICE
+	doc "$SSH_ONE_NET_MFA"
+	ctl policy create ops-ssh "$T/doc.json" >/dev/null
+	OUT=$(ctl policy attach ops-ssh --group $G_OPS 2>&1)
+	check "attach to a group" has "attached to group $G_OPS"
+	OUT=$(ctl policy list-for $U_ALICE)
+	check "list-for: inherited through the group" grep -Eq "^ops-ssh +group $G_OPS" <<<"$OUT"
+	drive $U_ALICE --rhost 192.0.2.5 --resp "$PW_ALICE" --resp "$(code)" auth acct
+	check "from the network, with a code: logged on" has "acct: PAM_SUCCESS"
+	OUT2=$(ctl policy simulate $U_ALICE --service ramsec-test --source 192.0.2.5 --mfa yes --method password)
+	check "simulate agrees: allow, by the statement" grep -q '^allow: policy ops-ssh v1 Statement\[0\] (Allow)' <<<"$OUT2"
+	advance 30
+	drive $U_ALICE --rhost 198.51.100.7 --resp "$PW_ALICE" --resp "$(code)" auth acct
+	check "from elsewhere: refused at the account phase" has "acct: PAM_PERM_DENIED"
+	check "from elsewhere: the user is told" has "Logon not allowed from this address."
+	check "the refusal is logged with its explanation" grep -q 'account user="rst_alice" service="ramsec-test" rhost="198.51.100.7" by="implicit deny" verdict=deny' "$T/policyd.log"
+	OUT=$(ctl policy simulate $U_ALICE --service ramsec-test --source 198.51.100.7 --mfa yes)
+	check "simulate agrees: deny, implicit" has "deny: implicit deny"
+	drive $U_ALICE --rhost 192.0.2.5 --env "$KEYINFO" acct
+	check "a key logon gives no code: refused" has "acct: PAM_PERM_DENIED"
+	check "a key logon: told a code is needed" has "Logon not allowed without a verification code."
+	OUT=$(ctl policy simulate $U_ALICE --service ramsec-test --source 192.0.2.5 --method publickey --json)
+	check "simulate --json agrees: deny" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["decision"]=="deny" and d["policies"]==1' "$OUT"
+	drive $U_BOB --rhost 198.51.100.7 --resp "$PW_BOB" auth acct
+	check "a user without a policy: the settings alone (default_deny off)" has "acct: PAM_SUCCESS"
+	sed -i '$a policies = { default_deny = true; };' "$T/ramsec.conf"
+	ctl reload >/dev/null
+	drive $U_BOB --rhost 198.51.100.7 --resp "$PW_BOB" auth acct
+	check "default_deny: no Allow, refused" has "acct: PAM_PERM_DENIED"
+	OUT=$(ctl policy simulate $U_BOB --service ramsec-test)
+	check "simulate agrees with default_deny" has "deny: implicit deny (no policy attached; policies.default_deny)"
+	OUT=$(ctl policy delete ops-ssh 2>&1); rc=$?
+	check "delete while attached: refused" test $rc -ne 0
+	check "delete while attached: says where" has "attached to group $G_OPS"
+	ctl policy detach ops-ssh --group $G_OPS >/dev/null
+	OUT=$(ctl policy delete ops-ssh 2>&1)
+	check "detached: deleted" has "policy deleted"
+	groups_remove
+}
+
+test_explicit_deny_wins() {
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:*","Resource":"*"}]}'
+	ctl policy create all "$T/doc.json" >/dev/null
+	doc '{"Version":"1","Statement":[{"Effect":"Deny","Action":"ramsec:Login","Resource":"service/ramsec-*","Condition":{"NotIpAddress":{"acs:SourceIp":["192.0.2.0/24","2001:db8::/32"]}}}]}'
+	ctl policy create only-lab "$T/doc.json" >/dev/null
+	ctl policy attach all --user $U_ALICE >/dev/null
+	ctl policy attach only-lab --user $U_ALICE >/dev/null
+	drive $U_ALICE --rhost 2001:db8::7 --resp "$PW_ALICE" auth acct
+	check "allowed, and no Deny applies: logged on" has "acct: PAM_SUCCESS"
+	drive $U_ALICE --rhost ::ffff:198.51.100.9 --resp "$PW_ALICE" auth acct
+	check "an explicit Deny wins over the Allow (v4-mapped source)" has "acct: PAM_PERM_DENIED"
+	OUT=$(ctl policy simulate $U_ALICE --service ramsec-test --source ::ffff:198.51.100.9)
+	check "simulate names the Deny" has "deny: policy only-lab v1 Statement[0] (Deny)"
+	drive $U_ALICE --rhost host.example.com --resp "$PW_ALICE" auth acct
+	check "a host name is not an address: the NotIpAddress Deny applies" has "acct: PAM_PERM_DENIED"
+}
+
+test_weekday_hours_under_faketime() {
+	fresh 'policies = { time_zone = "Europe/Berlin"; };'
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"service/*","Condition":{"StringEquals":{"ramsec:DayOfWeek":["Mon","Tue","Wed","Thu","Fri"]},"DateGreaterThanEquals":{"ramsec:TimeOfDay":"08:00"},"DateLessThan":{"ramsec:TimeOfDay":"18:00"}}}]}'
+	ctl policy create office-hours "$T/doc.json" >/dev/null
+	ctl policy attach office-hours --user $U_ALICE >/dev/null
+	# policyd's clock to a UTC time, as an offset (libfaketime)
+	at() { printf "%+d\n" $(($(date -ud "$1" +%s) - $(date +%s))) >"$T/faketime"; }
+	at "2026-12-07 09:30:00" # Monday, UTC: 10:30 in Berlin
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "Monday 10:30 Berlin: logged on" has "acct: PAM_SUCCESS"
+	at "2026-12-07 17:30:00" # 18:30 in Berlin
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "Monday 18:30 Berlin: refused" has "acct: PAM_PERM_DENIED"
+	check "told: not at this time" has "Logon not allowed at this time."
+	at "2026-12-05 10:00:00" # Saturday
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "Saturday: refused" has "acct: PAM_PERM_DENIED"
+	# DST began on 2026-03-29: 08:00 in Berlin is 07:00 UTC before, 06:00 after
+	at "2026-03-30 06:30:00"
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "after the DST change, 06:30 UTC is 08:30 in Berlin: logged on" has "acct: PAM_SUCCESS"
+	at "2026-03-27 06:30:00"
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "before it, 06:30 UTC is 07:30 in Berlin: refused" has "acct: PAM_PERM_DENIED"
+	OUT=$(ctl policy simulate $U_ALICE --service login --time 2026-03-30T08:30:00+02:00)
+	check "simulate with --time agrees (allow)" has "allow: policy office-hours v1 Statement[0] (Allow)"
+	OUT=$(ctl policy simulate $U_ALICE --service login --time 2026-03-27T07:30:00+01:00)
+	check "simulate with --time agrees (deny)" has "the user is told: Logon not allowed at this time."
+	echo "+0" >"$T/faketime"
+}
+
+HELPDESK='{"Version":"1","Statement":[
+ {"Effect":"Allow","Action":["ramsec:UnlockUser","ramsec:ResetPassword","ramsec:GetUser"],"Resource":"user/*"},
+ {"Effect":"Deny","Action":"ramsec:*","Resource":"user/root"}]}'
+
+test_helpdesk_unlocks_but_not_root() {
+	groups_make
+	fresh 'password_policy = { max_login_attempts = 2; };'
+	for _ in 1 2; do drive $U_ALICE --resp wrong-one auth; done
+	OUT=$(as_bob user unlock $U_ALICE 2>&1); rc=$?
+	check "without a policy: a user cannot unlock another" test $rc -ne 0
+	check "without a policy: this needs root" has "this needs root, or a policy that allows it"
+	doc "$HELPDESK"
+	ctl policy create helpdesk "$T/doc.json" >/dev/null
+	ctl policy attach helpdesk --group $G_HELP >/dev/null
+	OUT=$(as_bob user unlock $U_ALICE 2>&1)
+	check "helpdesk: unlocks a user" has "$U_ALICE unlocked"
+	check "the delegated action is logged with the caller" grep -q "ramsec:UnlockUser on user/$U_ALICE by uid $(id -u $U_BOB) ($U_BOB): allowed by policy helpdesk v1 Statement\[0\] (Allow)" "$T/policyd.log"
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "and the user logs on again" has "acct: PAM_SUCCESS"
+	OUT=$(as_bob user unlock root 2>&1); rc=$?
+	check "helpdesk: root is denied" test $rc -ne 0
+	check "helpdesk: the Deny is named" has "policy helpdesk v1 Statement[1] (Deny)"
+	OUT=$(echo 'Another-Pass-42x' | as_bob user reset-password root 2>&1); rc=$?
+	check "helpdesk: cannot reset root's password" test $rc -ne 0
+	OUT=$(as_bob user set $U_ALICE --console-logon off 2>&1); rc=$?
+	check "helpdesk: nothing more (user set)" test $rc -ne 0
+	OUT=$(as_bob policy create mine "$T/doc.json" 2>&1); rc=$?
+	check "helpdesk: nothing more (policies)" test $rc -ne 0
+	OUT=$(as_bob status 2>&1); rc=$?
+	check "helpdesk: nothing more (status)" test $rc -ne 0
+	OUT=$(echo 'Another-Pass-42x' | as_bob user reset-password $U_ALICE 2>&1)
+	check "helpdesk: resets a user's password" has "Password reset: $U_ALICE must change it within 14 days."
+	drive $U_ALICE --resp 'Another-Pass-42x' auth acct
+	check "the new password logs on" has "auth: PAM_SUCCESS"
+	OUT=$(ctl user show $U_ALICE)
+	check "reset: the password is an initial one" field password_initial yes
+	OUT=$(echo 'short' | as_bob user reset-password $U_ALICE 2>&1); rc=$?
+	check "reset: the rules apply" test $rc -ne 0
+	restore_alice
+	groups_remove
+}
+
+test_admin_policy_asks_for_a_code() {
+	groups_make
+	fresh 'password_policy = { max_login_attempts = 5; };'
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:UnlockUser","Resource":"group/'$G_OPS'","Condition":{"Bool":{"acs:MFAPresent":"true"}}}]}'
+	ctl policy create unlock-ops "$T/doc.json" >/dev/null
+	ctl policy attach unlock-ops --user $U_BOB >/dev/null
+	OUT=$(as_bob user unlock $U_ALICE 2>&1 </dev/null); rc=$?
+	check "a policy that wants MFA, no device: refused" test $rc -ne 0
+	check "says a code is needed" has "no bound MFA device"
+	enroll $U_BOB
+	OUT=$(echo 000000 | as_bob user unlock $U_ALICE 2>&1); rc=$?
+	check "a wrong code: refused" test $rc -ne 0
+	OUT=$(ctl user show $U_BOB)
+	check "the wrong code counts on the caller's attempts" field failures_in_window 1
+	OUT=$(code | as_bob user unlock $U_ALICE 2>&1)
+	check "the right code: allowed (the resource is the target's group)" has "$U_ALICE unlocked"
+	OUT=$(code | as_bob user unlock $U_SYS 2>&1); rc=$?
+	check "a user outside the group: refused" test $rc -ne 0
+	groups_remove
+}
+
+test_forgetting_an_account_detaches() {
+	fresh
+	doc "$SSH_ONE_NET_MFA"
+	ctl policy create p "$T/doc.json" >/dev/null
+	ctl policy attach p --user $U_ALICE >/dev/null
+	OUT=$(ctl policy list-for $U_ALICE)
+	check "list-for: own" grep -Eq '^p +own' <<<"$OUT"
+	OUT=$(ctl policy attach p --user nosuchuser 2>&1); rc=$?
+	check "attach to an unknown user: refused" test $rc -ne 0
+	OUT=$(ctl policy attach p --group nosuchgroup 2>&1)
+	check "attach to an unknown group: refused" has "no such group"
+}
+
+run_tests
