@@ -49,7 +49,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2 $(B)/tests/settings_man
 
 
-.PHONY: all check deps deps-build tests-build test e2e docs man demo deb unit pamtest asan fuzz fuzz-quick bench install uninstall clean format
+.PHONY: all check deps deps-build tests-build test e2e layers docs man demo deb unit pamtest asan fuzz fuzz-quick bench install uninstall clean format
 
 all: $(B)/.build-deps $(PROGS)
 
@@ -118,13 +118,17 @@ check: deps
 
 tests-build: $(UNIT_BIN) $(TEST_BIN)
 
-test: unit docs pamtest e2e fuzz-quick
+test: unit layers docs pamtest e2e fuzz-quick
 	@./tests/pam-auth-update.sh
 	@./tests/deb.sh
 
 # the Debian package, into build/deb
 deb:
 	@./tests/deb.sh
+
+# policyd's files call only downwards (docs/ARCHITECTURE.md)
+layers: $(PROGS)
+	@./tests/layers.sh $(B)
 
 docs: $(B)/tests/settings_man
 	@./tests/docs.sh --check $(B)

@@ -28,7 +28,7 @@
 #include "ramsec/buf.h"
 #include "ramsec/policy.h"
 #include "store.h"
-#include "verbs.h"
+#include "pd.h"
 
 #define ACCOUNTS_MAX 200000 /* active accounts checked in one pass */
 #define WATCH_DIR    "/etc"
@@ -389,16 +389,14 @@ bool pd_accounts_changed(int fd)
 	return changed;
 }
 
-#define RETIRED_SHOWN 16
-
 size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool json,
 				  struct rs_buf *b)
 {
-	struct pd_account list[RETIRED_SHOWN];
+	struct pd_account list[PD_RETIRED_SHOWN];
 	size_t n = 0, shown = 0;
 	char t[32];
 
-	if (pd_store_account_list(d->store, name, list, RETIRED_SHOWN, &n) < 0)
+	if (pd_store_account_list(d->store, name, list, PD_RETIRED_SHOWN, &n) < 0)
 		n = 0;
 	if (json)
 		rs_buf_printf(b, ",\"retired_accounts\":[");
@@ -434,41 +432,4 @@ size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool js
 	if (json)
 		rs_buf_printf(b, "]");
 	return shown;
-}
-
-bool pd_user_forget(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
-{
-	struct pd_account list[RETIRED_SHOWN];
-	struct passwd pw, *res = NULL;
-	char buf[4096], msg[192];
-	size_t n = 0, forgot = 0;
-	bool known;
-
-	(void)w;
-	if (!rs_policy_name_valid(c->req.user)) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "not a user name", 0, NULL, false);
-		return false;
-	}
-	/* a name NSS still knows keeps its current account */
-	known = getpwnam_r(c->req.user, &pw, buf, sizeof(buf), &res) == 0 && res;
-	if (pd_store_account_list(d->store, c->req.user, list, RETIRED_SHOWN, &n) < 0) {
-		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!list[i].retired && known)
-			continue;
-		if (pd_store_account_forget(d->store, list[i].id) < 0) {
-			pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
-			return false;
-		}
-		pd_log(
-		    LOG_NOTICE, "account user=\"%s\" (uid %lld, account %lld) forgotten by uid %u",
-		    list[i].name, (long long)list[i].uid, (long long)list[i].id, (unsigned)c->uid);
-		forgot++;
-	}
-	snprintf(msg, sizeof(msg), "%zu retired account%s of %.32s forgotten%s", forgot,
-		 forgot == 1 ? "" : "s", c->req.user, known ? "; its current account is kept" : "");
-	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, forgot > 0);
-	return false;
 }

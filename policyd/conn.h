@@ -85,9 +85,6 @@ void pd_note_decision(struct pd_conn *c, const char *what, const struct pd_who *
  * failed. */
 void pd_log_note(struct pd_conn *c, bool refused);
 
-/* "2026-11-25T10:00:00Z", or "never" for 0. */
-void pd_iso_time(int64_t t, char *out, size_t len);
-
 /* ---- jobs.c: password hashes for a connection ---- */
 /* What the jobs are for (pd_job.kind). */
 enum pd_job_kind {

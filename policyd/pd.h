@@ -84,6 +84,7 @@ int pd_accounts_check(struct pd_daemon *d);
 int pd_accounts_watch(void);
 bool pd_accounts_changed(int fd);
 struct rs_buf;
+#define PD_RETIRED_SHOWN 16 /* retired accounts of one name shown or forgotten */
 /* Appends name's retired accounts to a user show reply (text lines, or a
  * "retired_accounts" JSON member); returns how many. */
 size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool json,
@@ -162,6 +163,10 @@ int pd_activated_socket(const char *name);
  * -errno (still in the caller's process). */
 int pd_detach_begin(void);
 void pd_detach_done(int fd, bool ok);
+
+/* ---- reply.c ---- */
+/* "2026-11-25T10:00:00Z", or "never" for 0. */
+void pd_iso_time(int64_t t, char *out, size_t len);
 
 /* ---- the current wall clock, the one place policyd reads it ---- */
 int64_t pd_now(void);

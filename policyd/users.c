@@ -2,6 +2,7 @@
 /* The user verbs: show a user's state, set its per-user settings, unlock
  * it, forget a deleted account.  Replies carry text or JSON for ramsecctl
  * to print as is. */
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -190,5 +191,42 @@ bool pd_user_unlock(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	       w->name, (unsigned)c->uid, (int)c->pid);
 	snprintf(msg, sizeof(msg), "%.32s unlocked", w->name);
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, true);
+	return false;
+}
+
+bool pd_user_forget(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_account list[PD_RETIRED_SHOWN];
+	struct passwd pw, *res = NULL;
+	char buf[4096], msg[192];
+	size_t n = 0, forgot = 0;
+	bool known;
+
+	(void)w;
+	if (!rs_policy_name_valid(c->req.user)) {
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "not a user name", 0, NULL, false);
+		return false;
+	}
+	/* a name NSS still knows keeps its current account */
+	known = getpwnam_r(c->req.user, &pw, buf, sizeof(buf), &res) == 0 && res;
+	if (pd_store_account_list(d->store, c->req.user, list, PD_RETIRED_SHOWN, &n) < 0) {
+		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!list[i].retired && known)
+			continue;
+		if (pd_store_account_forget(d->store, list[i].id) < 0) {
+			pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
+			return false;
+		}
+		pd_log(
+		    LOG_NOTICE, "account user=\"%s\" (uid %lld, account %lld) forgotten by uid %u",
+		    list[i].name, (long long)list[i].uid, (long long)list[i].id, (unsigned)c->uid);
+		forgot++;
+	}
+	snprintf(msg, sizeof(msg), "%zu retired account%s of %.32s forgotten%s", forgot,
+		 forgot == 1 ? "" : "s", c->req.user, known ? "; its current account is kept" : "");
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, 0, NULL, forgot > 0);
 	return false;
 }
