@@ -130,7 +130,7 @@ deb:
 layers: $(PROGS)
 	@./tests/layers.sh $(B)
 
-docs: $(B)/tests/settings_man
+docs: $(B)/tests/settings_man $(B)/ramsecctl
 	@./tests/docs.sh --check $(B)
 
 unit: $(UNIT_BIN)

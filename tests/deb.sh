@@ -29,9 +29,13 @@ comp() { # comp WORDS...: what the shipped completion offers for the last word
 	bash -c 'source packaging/bash-completion/ramsecctl; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
 		_ramsecctl; echo "${COMPREPLY[*]}"' comp "$@"
 }
-check "bash completion: verbs" '[[ " $(cd "$ROOT" && comp ramsecctl u) " == *" user "* ]]'
-check "bash completion: user verbs" '[[ " $(cd "$ROOT" && comp ramsecctl user f) " == " forget " ]]'
-check "bash completion: user names" '[[ " $(cd "$ROOT" && comp ramsecctl user show roo) " == *" root "* ]]'
+CTL="$ROOT/build/ramsecctl" # the completion asks it for its command table
+check "bash completion: verbs" '[[ " $(cd "$ROOT" && comp "$CTL" u) " == *" user "* ]]'
+check "bash completion: user verbs" '[[ " $(cd "$ROOT" && comp "$CTL" user f) " == " forget " ]]'
+check "bash completion: user names" '[[ " $(cd "$ROOT" && comp "$CTL" user show roo) " == *" root "* ]]'
+check "bash completion: policy verbs" '[[ " $(cd "$ROOT" && comp "$CTL" policy at) " == " attach " ]]'
+check "bash completion: options" '[[ " $(cd "$ROOT" && comp "$CTL" policy attach p --g) " == " --group " ]]'
+check "bash completion: group names" '[[ " $(cd "$ROOT" && comp "$CTL" policy attach p --group roo) " == " root " ]]'
 check "state is removed on purge only" 'grep -A2 "purge" "$W/ctl/postrm" | grep -q "rm -rf /var/lib/ramsec"'
 grep "^E:\|^W:" <<<"$lint" | head -n 10 | sed 's/^/# /'
 mkdir -p "$ROOT/build/deb" && cp "$deb" "$ROOT/build/deb/" && echo "# kept in build/deb/$(basename "$deb")"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/docs.sh --check|--update [BUILD_DIR]
 #   --check   the man pages render without warnings, each has EXAMPLES and
-#             SEE ALSO, and ramsec.conf(5)'s KEYS section is the one the
-#             settings table makes (build/tests/settings_man)
+#             SEE ALSO, ramsec.conf(5)'s KEYS section is the one the
+#             settings table makes (build/tests/settings_man), and
+#             ramsecctl(8) names every command of ramsecctl's table
 #   --update  writes that section into packaging/man/ramsec.conf.5 (make man)
 set -u
 mode=${1:---check}
@@ -45,5 +46,25 @@ for page in packaging/man/*.[58]; do
 		fail=$((fail + 1)); echo "not ok - $page: ${warn:-no EXAMPLES or SEE ALSO}"
 	fi
 done
+# ramsecctl(8) names every command of ramsecctl's table (--commands)
+page=packaging/man/ramsecctl.8
+text=$(MANWIDTH=250 man -l "$page" 2>/dev/null)
+missing=""
+while IFS=$'\t' read -r words _; do
+	read -ra w <<<"$words"
+	# the words on one line of the page (alternatives as "enable|disable")
+	if ! awk -v a="${w[0]}" -v b="${w[1]:-}" '
+		{ n = split($0, t, /[^a-z-]+/); fa = fb = 0
+		  for (i = 1; i <= n; i++) { if (t[i] == a) fa = 1; if (t[i] == b) fb = 1 }
+		  if (fa && (b == "" || fb)) found = 1 }
+		END { exit !found }' <<<"$text"; then
+		missing="$missing '$words'"
+	fi
+done < <("$B/ramsecctl" --commands)
+if [ -z "$missing" ]; then
+	pass=$((pass + 1)); echo "ok - $page names every command of ramsecctl --commands"
+else
+	fail=$((fail + 1)); echo "not ok - $page does not name:$missing"
+fi
 echo "docs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
