@@ -191,6 +191,24 @@ static int check_pattern(struct parser *p, const char *s, bool action)
 		    shown(s, q, sizeof(q)));
 }
 
+/* Adds the pattern at text offset at: actions match without regard to
+ * case (kept in lower case), and its kind spares the glob where it can. */
+static void classify(struct rs_doc *d, uint16_t at, bool action)
+{
+	char *t = d->text + at;
+	size_t len = strlen(t), wild = strcspn(t, "*?");
+
+	if (action)
+		for (char *c = t; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+	d->pat[d->npat] = at;
+	d->patkind[d->npat] = wild == len			  ? RS_PAT_EXACT
+			      : wild == len - 1 && t[wild] == '*' ? RS_PAT_PREFIX
+								  : RS_PAT_GLOB;
+	d->patlen[d->npat] = (uint16_t)wild;
+	d->npat++;
+}
+
 /* "Action" or "Resource" of statement i: a string or a non-empty list. */
 static int parse_patterns(struct parser *p, size_t i, const char *field, json_t *v,
 			  uint16_t *ret_first, uint16_t *ret_n)
@@ -224,7 +242,7 @@ static int parse_patterns(struct parser *p, size_t i, const char *field, json_t 
 		at = keep(p, json_string_value(e));
 		if (at < 0)
 			return fail(p, "the document is too large");
-		d->pat[d->npat++] = (uint16_t)at;
+		classify(d, (uint16_t)at, action);
 	}
 	return 0;
 }
@@ -232,12 +250,13 @@ static int parse_patterns(struct parser *p, size_t i, const char *field, json_t 
 /* --- condition values --------------------------------------------------- */
 
 /* "value" or "value Zone/Name": splits off and checks the zone. */
-static int split_zone(struct parser *p, const char *s, char *value, size_t vlen, char *zone)
+static int split_zone(struct parser *p, const char *s, char *value, size_t vlen, uint16_t *ret_zone)
 {
-	const char *sp = strchr(s, ' ');
+	const char *sp = strchr(s, ' '), *zone;
 	char q[80];
+	int at;
 
-	zone[0] = '\0';
+	*ret_zone = RS_DOC_NO_ZONE;
 	if (!sp) {
 		snprintf(value, vlen, "%s", s);
 		return 0;
@@ -247,9 +266,13 @@ static int split_zone(struct parser *p, const char *s, char *value, size_t vlen,
 		return fail(p, "%s: the time zone is not a zone name", shown(s, q, sizeof(q)));
 	memcpy(value, s, (size_t)(sp - s));
 	value[sp - s] = '\0';
-	strcpy(zone, sp + 1);
+	zone = sp + 1;
 	if (p->env && p->env->tz && p->env->tz->valid && !p->env->tz->valid(p->env->tz->ctx, zone))
 		return fail(p, "%s: unknown time zone", shown(s, q, sizeof(q)));
+	at = keep(p, zone);
+	if (at < 0)
+		return fail(p, "the document is too large");
+	*ret_zone = (uint16_t)at;
 	return 0;
 }
 
@@ -315,7 +338,7 @@ static int parse_value(struct parser *p, enum rs_doc_key key, const json_t *e,
 				    shown(s, q, sizeof(q)));
 		return 0;
 	case RS_KEY_DAY_OF_WEEK:
-		if (split_zone(p, s, text, sizeof(text), v->zone) < 0)
+		if (split_zone(p, s, text, sizeof(text), &v->zone) < 0)
 			return -EINVAL;
 		for (int d = 0; d < 7; d++)
 			if (!strcmp(text, days[d])) {
@@ -325,7 +348,7 @@ static int parse_value(struct parser *p, enum rs_doc_key key, const json_t *e,
 		return fail(p, "%s is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun)",
 			    shown(s, q, sizeof(q)));
 	case RS_KEY_TIME_OF_DAY:
-		if (split_zone(p, s, text, sizeof(text), v->zone) < 0)
+		if (split_zone(p, s, text, sizeof(text), &v->zone) < 0)
 			return -EINVAL;
 		v->num = time_of_day(text);
 		if (v->num < 0)

@@ -74,11 +74,44 @@ static bool str_meets(enum rs_doc_op op, const char *v, const char *w)
 	}
 }
 
+/* The request, with what every statement asks of it worked out once: the
+ * action in lower case, the resources' lengths, the local day and time in
+ * the request's zone. */
+struct subject {
+	const struct rs_doc_request *r;
+	char action[64];
+	size_t alen;
+	const char *const *res;
+	size_t nres;
+	size_t reslen[RS_DOC_REQUEST_RESOURCES];
+	int local; /* 0: not asked yet, 1: dow and sec hold it, -1: cannot be told */
+	int dow, sec;
+};
+
+/* The local day and time of the request in zone (RS_DOC_NO_ZONE: the
+ * request's own, asked of the caller once): 0, or -1 when it cannot be
+ * told. */
+static int local_time(struct subject *x, const struct rs_doc *d, uint16_t zone, int *dow, int *sec)
+{
+	const struct rs_tz *tz = x->r->tz;
+
+	if (!tz || !tz->local)
+		return -1;
+	if (zone != RS_DOC_NO_ZONE)
+		return tz->local(tz->ctx, d->text + zone, x->r->now, dow, sec) ? -1 : 0;
+	if (!x->local)
+		x->local = tz->local(tz->ctx, "", x->r->now, &x->dow, &x->sec) ? -1 : 1;
+	*dow = x->dow;
+	*sec = x->sec;
+	return x->local > 0 ? 0 : -1;
+}
+
 /* Does the context meet one value of a condition?  UNKNOWN when it
  * cannot be told (a time zone the caller cannot read). */
 static enum tri value_meets(const struct rs_doc *d, const struct rs_doc_cond *c,
-			    const struct rs_doc_value *w, const struct rs_doc_request *r)
+			    const struct rs_doc_value *w, struct subject *x)
 {
+	const struct rs_doc_request *r = x->r;
 	int dow, sec;
 
 	switch (c->key) {
@@ -90,8 +123,7 @@ static enum tri value_meets(const struct rs_doc *d, const struct rs_doc_cond *c,
 		return num_meets(c->op, r->mfa_present, w->num) ? YES : NO;
 	case RS_KEY_DAY_OF_WEEK:
 	case RS_KEY_TIME_OF_DAY:
-		if (!r->tz || !r->tz->local ||
-		    r->tz->local(r->tz->ctx, w->zone, r->now, &dow, &sec))
+		if (local_time(x, d, w->zone, &dow, &sec) < 0)
 			return UNKNOWN;
 		return num_meets(c->op, c->key == RS_KEY_DAY_OF_WEEK ? dow : sec, w->num) ? YES
 											  : NO;
@@ -123,15 +155,15 @@ static bool present(const struct rs_doc_cond *c, const struct rs_doc_request *r)
 }
 
 /* A condition: any value meets it (a negated one: none does). */
-static enum tri cond_holds(const struct rs_doc *d, const struct rs_doc_cond *c,
-			   const struct rs_doc_request *r)
+static enum tri cond_holds(const struct rs_doc *d, const struct rs_doc_cond *c, struct subject *x)
 {
+	const struct rs_doc_request *r = x->r;
 	bool any = false, unknown = false;
 
 	if (!present(c, r)) /* RAM: a missing key fails a positive operator */
 		return negated(c->op) ? YES : NO;
 	for (uint16_t i = 0; i < c->n; i++) {
-		enum tri t = value_meets(d, c, &d->val[c->first + i], r);
+		enum tri t = value_meets(d, c, &d->val[c->first + i], x);
 
 		any |= t == YES;
 		unknown |= t == UNKNOWN;
@@ -157,36 +189,56 @@ static unsigned why_of(enum rs_doc_key key)
 	}
 }
 
-static bool targets(const struct rs_doc *d, const struct rs_doc_stmt *s,
-		    const struct rs_doc_request *r)
+/* Does pattern i of d match s, of len bytes (case as it is: actions are
+ * lower case on both sides)? */
+static bool pat_matches(const struct rs_doc *d, uint16_t i, const char *s, size_t len)
+{
+	const char *p = d->text + d->pat[i];
+
+	switch (d->patkind[i]) {
+	case RS_PAT_EXACT:
+		return d->patlen[i] == len && !memcmp(p, s, len);
+	case RS_PAT_PREFIX:
+		return d->patlen[i] <= len && !memcmp(p, s, d->patlen[i]);
+	default:
+		return rs_doc_match(p, s, false);
+	}
+}
+
+static bool targets(const struct rs_doc *d, const struct rs_doc_stmt *s, const struct subject *x)
 {
 	bool act = false, res = false;
 
 	for (uint16_t i = 0; i < s->nact && !act; i++)
-		act = rs_doc_match(d->text + d->pat[s->act + i], r->action, true);
+		act = pat_matches(d, (uint16_t)(s->act + i), x->action, x->alen);
 	for (uint16_t i = 0; i < s->nres && act && !res; i++)
-		for (size_t k = 0; k < r->nres && !res; k++)
-			res = rs_doc_match(d->text + d->pat[s->res + i], r->resources[k], false);
+		for (size_t k = 0; k < x->nres && !res; k++)
+			res = pat_matches(d, (uint16_t)(s->res + i), x->res[k], x->reslen[k]);
 	return act && res;
 }
 
-/* Whether statement s applies; *ret_failed gets the kinds of conditions
- * that did not hold.  A condition that cannot be told makes a Deny apply
- * and an Allow not: fail closed either way. */
-static bool applies(const struct rs_doc *d, const struct rs_doc_stmt *s,
-		    const struct rs_doc_request *r, unsigned *ret_failed)
+/* Whether statement s applies; the kinds of its conditions that did not
+ * hold are added to *failed.  Once one fails the statement does not apply,
+ * and a condition whose kind *failed holds already is not looked at: the
+ * answer and the kinds are the same, with less work.  A condition that
+ * cannot be told makes a Deny apply and an Allow not: fail closed either
+ * way. */
+static bool applies(const struct rs_doc *d, const struct rs_doc_stmt *s, struct subject *x,
+		    unsigned *failed)
 {
 	bool ok = true;
 
-	*ret_failed = 0;
 	for (uint16_t i = 0; i < s->ncond; i++) {
 		const struct rs_doc_cond *c = &d->cond[s->cond + i];
-		enum tri t = cond_holds(d, c, r);
+		enum tri t;
 
+		if (!ok && (*failed & why_of(c->key)))
+			continue;
+		t = cond_holds(d, c, x);
 		if (t == YES || (t == UNKNOWN && s->effect == RS_DOC_DENY))
 			continue;
 		ok = false;
-		*ret_failed |= why_of(c->key);
+		*failed |= why_of(c->key);
 	}
 	return ok;
 }
@@ -205,18 +257,32 @@ void rs_doc_eval(const struct rs_doc *const *docs, size_t n, const struct rs_doc
 {
 	bool allowed = false;
 	unsigned failed_why = 0;
+	struct subject x = {
+	    .r = req, .alen = strlen(req->action), .res = req->resources, .nres = req->nres};
 
 	memset(ret, 0, sizeof(*ret));
+	if (x.alen >= sizeof(x.action) || x.nres > RS_DOC_REQUEST_RESOURCES) {
+		/* not a request of ours: refused, as a Deny would */
+		ret->result = RS_DOC_DENIED;
+		ret->why = RS_WHY_OTHER;
+		return;
+	}
+	for (size_t i = 0; i <= x.alen; i++)
+		x.action[i] =
+		    (char)(req->action[i] >= 'A' && req->action[i] <= 'Z' ? req->action[i] + 32
+									  : req->action[i]);
+	for (size_t k = 0; k < x.nres; k++)
+		x.reslen[k] = strlen(x.res[k]);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < docs[i]->nstmt; k++) {
 			const struct rs_doc_stmt *s = &docs[i]->stmt[k];
-			unsigned failed;
+			unsigned failed = failed_why;
 
-			if (!targets(docs[i], s, req))
+			if (!targets(docs[i], s, &x))
 				continue;
-			if (!applies(docs[i], s, req, &failed)) {
+			if (!applies(docs[i], s, &x, &failed)) {
 				if (s->effect == RS_DOC_ALLOW)
-					failed_why |= failed;
+					failed_why = failed;
 				continue;
 			}
 			if (s->effect == RS_DOC_DENY) { /* an explicit Deny wins */

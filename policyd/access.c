@@ -6,6 +6,7 @@
  * databases change.  An evaluation is then memory only.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -16,10 +17,10 @@
 #include "access.h"
 #include "store.h"
 
-#define GROUPS_MAX   64	 /* of one user, looked at */
-#define GROUP_CACHE  256 /* users whose groups are kept */
-#define GROUP_TTL    60	 /* seconds */
-#define ATTACHED_MAX 64	 /* documents in force for one principal */
+#define GROUPS_MAX   64		     /* of one user, looked at */
+#define GROUP_CACHE  256	     /* users whose groups are kept */
+#define GROUP_TTL    60		     /* seconds */
+#define ATTACHED_MAX PD_POLICIES_MAX /* each policy at most once: never cut */
 #define ZONEINFO     "/usr/share/zoneinfo/"
 
 const char *const pd_actions[PD_A__COUNT + 1] = {
@@ -49,10 +50,21 @@ struct pol {
 	struct rs_doc *doc; /* NULL: stored but no longer valid (refuses) */
 };
 
-static struct pol *pols;
+/* An attachment, resolved when loaded: its policy's index and, for a
+ * group, the hash of the name (compared before the name). */
+struct att {
+	size_t pol;
+	bool group;
+	unsigned hash;
+	char principal[PD_KEY_MAX];
+};
+
+static struct pol *pols; /* in name order (the store's) */
 static size_t npols;
-static struct pd_attachment *atts;
+static struct att *atts;
 static size_t natts, catts;
+static unsigned *seen; /* per policy: the evaluation that took it last */
+static unsigned evaluation;
 static bool stale = true;
 
 struct member {
@@ -60,10 +72,20 @@ struct member {
 	int64_t at; /* 0: free */
 	size_t n;
 	char group[GROUPS_MAX][RS_NAME_MAX + 1];
+	unsigned hash[GROUPS_MAX];
 };
 
 static struct member members[GROUP_CACHE];
 static char zone_default[RS_TEXT_MAX + 1];
+
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
 
 /* ---- time zones: the zone database through libc ---- */
 
@@ -94,10 +116,19 @@ static bool tz_valid(void *ctx, const char *zone)
 static int tz_local(void *ctx, const char *zone, int64_t t, int *ret_dow, int *ret_sec)
 {
 	static char current[RS_DOC_ZONE_MAX + 2] = "\001"; /* TZ as last set */
+	static int64_t last_t = INT64_MIN;		   /* the last answer, for current */
+	static int last_dow, last_sec;
 	const char *z = zone[0] ? zone : zone_default;
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	if (t == last_t && !strcmp(current, z)) {
+		/* one request asks again and again (a statement per condition) */
+		*ret_dow = last_dow;
+		*ret_sec = last_sec;
+		return 0;
+	}
+	last_t = INT64_MIN;
 	if (z[0] && !tz_valid(ctx, z))
 		return -1;
 	if (strcmp(current, z)) {
@@ -111,8 +142,9 @@ static int tz_local(void *ctx, const char *zone, int64_t t, int *ret_dow, int *r
 	}
 	if (!localtime_r(&tt, &tm))
 		return -1;
-	*ret_dow = tm.tm_wday;
-	*ret_sec = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	*ret_dow = last_dow = tm.tm_wday;
+	*ret_sec = last_sec = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+	last_t = t;
 	return 0;
 }
 
@@ -143,7 +175,9 @@ static void drop(void)
 	for (size_t i = 0; i < npols; i++)
 		free(pols[i].doc);
 	free(pols);
+	free(seen);
 	pols = NULL;
+	seen = NULL;
 	npols = 0;
 	natts = 0;
 }
@@ -176,19 +210,33 @@ static int load_policy(void *ctx, const struct pd_policy *p)
 	return 0;
 }
 
+static int by_name(const void *key, const void *p)
+{
+	return strcmp(key, ((const struct pol *)p)->name);
+}
+
 static int load_attachment(void *ctx, const struct pd_attachment *a)
 {
+	const struct pol *p = bsearch(a->policy, pols, npols, sizeof(*pols), by_name);
+	struct att *x;
+
 	(void)ctx;
+	if (!p)
+		return 0; /* of a policy past PD_POLICIES_MAX (logged) */
 	if (natts == catts) {
 		size_t n = catts ? 2 * catts : 64;
-		struct pd_attachment *p = realloc(atts, n * sizeof(*p));
+		struct att *q = realloc(atts, n * sizeof(*q));
 
-		if (!p)
+		if (!q)
 			return -ENOMEM;
-		atts = p;
+		atts = q;
 		catts = n;
 	}
-	atts[natts++] = *a;
+	x = &atts[natts++];
+	x->pol = (size_t)(p - pols);
+	x->group = a->group;
+	x->hash = hash(a->principal);
+	snprintf(x->principal, sizeof(x->principal), "%s", a->principal);
 	return 0;
 }
 
@@ -198,8 +246,11 @@ static int load(struct pd_daemon *d)
 
 	drop();
 	pols = calloc(PD_POLICIES_MAX, sizeof(*pols));
-	if (!pols)
+	seen = calloc(PD_POLICIES_MAX, sizeof(*seen));
+	if (!pols || !seen) {
+		drop();
 		return -EIO;
+	}
 	r = pd_store_policy_each(d->store, load_policy, NULL);
 	if (r >= 0)
 		r = pd_store_attachment_each(d->store, NULL, load_attachment, NULL);
@@ -224,15 +275,6 @@ void pd_access_groups_changed(void)
 
 /* ---- group membership ---- */
 
-static unsigned hash(const char *s)
-{
-	unsigned h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* user's groups (primary and supplementary, by name), from the cache. */
 static const struct member *groups_of(const char *user, uint32_t gid, int64_t now)
 {
@@ -255,28 +297,23 @@ static const struct member *groups_of(const char *user, uint32_t gid, int64_t no
 		char buf[4096];
 
 		if (getgrgid_r(gids[i], &gr, buf, sizeof(buf), &res) == 0 && res &&
-		    strlen(gr.gr_name) <= RS_NAME_MAX)
+		    strlen(gr.gr_name) <= RS_NAME_MAX) {
+			m->hash[m->n] = hash(gr.gr_name);
 			snprintf(m->group[m->n++], sizeof(m->group[0]), "%s", gr.gr_name);
+		}
 	}
 	return m;
 }
 
 /* ---- evaluation ---- */
 
-static bool in(const struct member *m, const char *group)
+/* Is the attachment's group one of m's? */
+static bool in(const struct member *m, const struct att *a)
 {
 	for (size_t i = 0; i < m->n; i++)
-		if (!strcmp(m->group[i], group))
+		if (m->hash[i] == a->hash && !strcmp(m->group[i], a->principal))
 			return true;
 	return false;
-}
-
-static const struct pol *find(const char *name)
-{
-	for (size_t i = 0; i < npols; i++)
-		if (!strcmp(pols[i].name, name))
-			return &pols[i];
-	return NULL;
 }
 
 int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_access_req *req,
@@ -295,19 +332,18 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 	if (stale && load(d) < 0)
 		return -EIO;
 	mine = groups_of(w->name, w->gid, req->now);
+	if (++evaluation == 0) { /* wrapped: no stamp may look current */
+		memset(seen, 0, PD_POLICIES_MAX * sizeof(*seen));
+		evaluation = 1;
+	}
 	for (size_t i = 0; i < natts && n < ATTACHED_MAX; i++) {
-		const struct pd_attachment *a = &atts[i];
-		const struct pol *p;
-		bool dup = false;
+		const struct att *a = &atts[i];
+		const struct pol *p = &pols[a->pol];
 
-		if (a->group ? !in(mine, a->principal) : strcmp(a->principal, w->key))
+		if (seen[a->pol] == evaluation || /* own and through a group: once */
+		    (a->group ? !in(mine, a) : strcmp(a->principal, w->key)))
 			continue;
-		if (!(p = find(a->policy)))
-			continue;
-		for (size_t k = 0; k < n; k++)
-			dup |= which[k] == p;
-		if (dup)
-			continue;
+		seen[a->pol] = evaluation;
 		if (!p->doc) {
 			ret->result = RS_DOC_DENIED;
 			ret->attached = n + 1;

@@ -99,13 +99,15 @@ enum rs_doc_op {
 
 /* One condition value, already parsed for its key. */
 struct rs_doc_value {
-	struct rs_cidr cidr;		/* SourceIp */
-	int64_t num;			/* CurrentTime: epoch; TimeOfDay: seconds
+	struct rs_cidr cidr; /* SourceIp */
+	int64_t num;	     /* CurrentTime: epoch; TimeOfDay: seconds
 					 * into the day; DayOfWeek: 0 = Sunday;
 					 * MFAPresent: 0 or 1 */
-	uint16_t text;			/* String keys: offset into the text */
-	char zone[RS_DOC_ZONE_MAX + 1]; /* DayOfWeek, TimeOfDay: "" = the request's */
+	uint16_t text;	     /* String keys: offset into the text */
+	uint16_t zone;	     /* DayOfWeek, TimeOfDay: its zone's offset into the text, or
+			* RS_DOC_NO_ZONE: the request's */
 };
+#define RS_DOC_NO_ZONE UINT16_MAX
 
 struct rs_doc_cond {
 	uint8_t op, key;   /* enum rs_doc_op, enum rs_doc_key */
@@ -119,10 +121,16 @@ struct rs_doc_stmt {
 	uint16_t cond, ncond;
 };
 
+/* How a pattern matches, found once at parse time: the whole string, a
+ * prefix ("service/" before a last '*'), or a glob. */
+enum rs_doc_pat { RS_PAT_EXACT, RS_PAT_PREFIX, RS_PAT_GLOB };
+
 struct rs_doc {
 	size_t nstmt, npat, ncond, nval, ntext;
 	struct rs_doc_stmt stmt[RS_DOC_STATEMENTS];
-	uint16_t pat[RS_DOC_PATTERNS]; /* offsets into text */
+	uint16_t pat[RS_DOC_PATTERNS];	  /* offsets into text; actions in lower case */
+	uint16_t patlen[RS_DOC_PATTERNS]; /* EXACT: the length; PREFIX: the prefix's */
+	uint8_t patkind[RS_DOC_PATTERNS]; /* enum rs_doc_pat */
 	struct rs_doc_cond cond[RS_DOC_CONDITIONS];
 	struct rs_doc_value val[RS_DOC_VALUES];
 	char text[RS_DOC_MAX + 1]; /* NUL-separated strings */
@@ -155,6 +163,8 @@ struct rs_doc_env {
  */
 int rs_doc_parse(const char *json, size_t len, const struct rs_doc_env *env, struct rs_doc *ret,
 		 char *err, size_t errlen);
+
+#define RS_DOC_REQUEST_RESOURCES 128 /* of one request; more: refused */
 
 /* A request: an action on resources, and what is known of it. */
 struct rs_doc_request {
@@ -193,7 +203,8 @@ struct rs_doc_decision {
  * Evaluates the n documents as one set (a user's own policies and its
  * groups'): an explicit Deny anywhere wins, then any Allow, else implicit.
  * The first deciding statement (in document, then statement order) is
- * named in *ret.
+ * named in *ret.  A request with an action of 64 characters or more, or
+ * more than RS_DOC_REQUEST_RESOURCES resources, is denied (fail closed).
  */
 void rs_doc_eval(const struct rs_doc *const *docs, size_t n, const struct rs_doc_request *req,
 		 struct rs_doc_decision *ret);

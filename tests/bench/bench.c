@@ -329,6 +329,8 @@ enum work {
 	SPRAY,	     /* wrong passwords, a bench user and a random unknown name in turn,
 		      * all from one attacking source */
 	RIGHT_PW,    /* AUTH_PASSWORD, the right password, from another source */
+	POLICY_ACCT, /* ACCOUNT of a key logon from inside the masks: the user's 100
+		      * policies are evaluated, none allows (implicit deny) */
 };
 
 struct client {
@@ -386,6 +388,9 @@ static int work_once(struct client *c, int64_t *ns)
 	case RIGHT_PW:
 		return call(o.sock, SLOW_TIMEOUT, RS_MSG_AUTH_PASSWORD, c->user, OTHER_RHOST, o.pw,
 			    RS_V_ALLOW, RS_R_NONE, ns);
+	case POLICY_ACCT:
+		return call(o.sock, TIMEOUT_MS, RS_MSG_ACCOUNT, c->user, INSIDE_RHOST, NULL,
+			    RS_V_DENY, RS_R_POLICY, ns);
 	}
 	return -1;
 }
@@ -607,6 +612,64 @@ static int bench_e(double *ratio)
 	return errs ? -1 : 0;
 }
 
+/* --- (f) RAM policies at the account phase ----------------------------- */
+
+/* The same user's account phase, interleaved: masked out (the settings
+ * refuse before any policy is looked at) and from inside the masks (its
+ * 100 policies of 10 statements, through 16 groups, all evaluated; none
+ * allows).  Then 16 clients of the second kind, as (b). */
+static int bench_f(double *added, double *rate, double rate_b)
+{
+	struct lat masked = {0}, pol = {0}, all = {0};
+	struct client c[MAXU];
+	long errs = 0;
+	int64_t t0;
+	double secs;
+
+	for (int round = 0; round < o.rounds; round++)
+		for (int i = 0; i < o.per_round + (round == 0 ? 100 : 0); i++) {
+			int64_t ns;
+			bool keep = round > 0 || i >= 100;
+
+			if (call(o.sock, TIMEOUT_MS, RS_MSG_ACCOUNT, o.cheap[0], MASKED_RHOST, NULL,
+				 RS_V_DENY, RS_R_MASK, &ns) < 0)
+				errs++;
+			else if (keep)
+				lat_add(&masked, ns);
+			if (call(o.sock, TIMEOUT_MS, RS_MSG_ACCOUNT, o.cheap[0], INSIDE_RHOST, NULL,
+				 RS_V_DENY, RS_R_POLICY, &ns) < 0)
+				errs++;
+			else if (keep)
+				lat_add(&pol, ns);
+		}
+	*added = pct_us(&pol, 0.5) - pct_us(&masked, 0.5);
+	t0 = now_ns();
+	start(c, o.ncheap, POLICY_ACCT, o.cheap, 0);
+	secs = finish(c, o.ncheap, t0, &all, &errs);
+	atomic_store(&stop, false);
+	*rate = (double)all.n / secs;
+	printf("\n(f) RAM policies: account phase of a key logon, the user in 16 groups with 100\n"
+	       "    policies of 10 statements attached (IpAddress, Service, DayOfWeek+TimeOfDay\n"
+	       "    conditions), none allowing; %d rounds x %d calls, interleaved\n"
+	       "    %-46s %9s %9s\n"
+	       "    %-46s %9.1f %9.1f\n"
+	       "    %-46s %9.1f %9.1f\n"
+	       "    policy evaluation adds %.1f us p50 (target <= 20 us)   target met: %s\n"
+	       "    %d clients: %zu decisions in %.1f s, %.0f /s (target >= 10000 /s; without\n"
+	       "    policies, (b): %.0f /s)   target met: %s\n"
+	       "    latency p50 %.1f us, p99 %.1f us; errors %ld\n",
+	       o.rounds, o.per_round, "path", "p50 us", "p99 us",
+	       "masked out by the settings (no policy looked at)", pct_us(&masked, 0.5),
+	       pct_us(&masked, 0.99), "100 policies evaluated", pct_us(&pol, 0.5),
+	       pct_us(&pol, 0.99), *added, yesno(*added <= 20 && !errs), o.ncheap, all.n, secs,
+	       *rate, rate_b, yesno(*rate >= 10000 && !errs), pct_us(&all, 0.5), pct_us(&all, 0.99),
+	       errs);
+	free(masked.v);
+	free(pol.v);
+	free(all.v);
+	return errs ? -1 : 0;
+}
+
 /* --- main -------------------------------------------------------------- */
 
 static int split(char *s, char **out)
@@ -621,7 +684,7 @@ static int split(char *s, char **out)
 
 int main(int argc, char **argv)
 {
-	double ra = 0, rb = 0, pc = 0, rd = 0, re = 0;
+	double ra = 0, rb = 0, pc = 0, rd = 0, re = 0, fa = 0, fr = 0;
 	int bad = 0;
 
 	if (argc < 8 || argc > 10) {
@@ -651,11 +714,13 @@ int main(int argc, char **argv)
 	bad |= bench_c(&pc);
 	bad |= bench_d(&rd);
 	bad |= bench_e(&re);
+	bad |= bench_f(&fa, &fr, rb);
 	printf("\nsummary: (a) %.2fx bare [<= 3x] %s | (b) %.0f /s [>= 10000] %s | "
 	       "(c) p99 %.2f ms [< 5] %s | (d) %.0f wrong codes recorded/s [>= 2000] %s | "
-	       "(e) %.2fx idle p99 under a spray [<= 2x] %s\n",
+	       "(e) %.2fx idle p99 under a spray [<= 2x] %s | (f) policies +%.1f us p50 "
+	       "[<= 20] %s, %.0f /s [>= 10000] %s\n",
 	       ra, yesno(ra <= 3), rb, yesno(rb >= 10000), pc, yesno(pc < 5), rd, yesno(rd >= 2000),
-	       re, yesno(re <= 2));
+	       re, yesno(re <= 2), fa, yesno(fa <= 20), fr, yesno(fr >= 10000));
 	if (bad)
 		printf("bench: some requests failed (see above): figures are not valid\n");
 	return bad ? 1 : 0;

@@ -250,4 +250,21 @@ test_forgetting_an_account_detaches() {
 	check "attach to an unknown group: refused" has "no such group"
 }
 
+test_readme_tutorial_policies_are_valid() {
+	fresh
+	# the JSON heredocs of the README's tutorial, stored as written there
+	awk -v dir="$T" '/<<.JSON.$/ { n++; f = dir "/readme-" n ".json"; on = 1; next }
+		/^JSON$/ { on = 0; next } on { print > f }' "$ROOT/README.md"
+	local n=0 f
+	for f in "$T"/readme-*.json; do
+		n=$((n + 1))
+		OUT=$(ctl policy create "readme-$n" "$f" 2>&1)
+		check "README policy $n is valid" has "created"
+	done
+	check "the README has its three policies" test $n -eq 3
+	ctl policy attach readme-3 --user $U_BOB >/dev/null
+	OUT=$(as_bob user unlock root 2>&1)
+	check "README helpdesk policy: root refused" has "policy readme-3 v1 Statement[1] (Deny)"
+}
+
 run_tests
