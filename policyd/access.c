@@ -63,13 +63,16 @@ static struct pol *pols; /* in name order (the store's) */
 static size_t npols;
 static struct att *atts;
 static size_t natts, catts;
-static unsigned *seen; /* per policy: the evaluation that took it last */
+static unsigned *seen;	       /* per policy: the evaluation that took it last */
+static bool overflow;	       /* the store holds more than PD_POLICIES_MAX */
+static bool group_attachments; /* some policy is attached to a group */
 static unsigned evaluation;
 static bool stale = true;
 
 struct member {
 	char user[RS_NAME_MAX + 1];
 	int64_t at; /* 0: free */
+	bool incomplete;
 	size_t n;
 	char group[GROUPS_MAX][RS_NAME_MAX + 1];
 	unsigned hash[GROUPS_MAX];
@@ -180,6 +183,7 @@ static void drop(void)
 	seen = NULL;
 	npols = 0;
 	natts = 0;
+	overflow = group_attachments = false;
 }
 
 static int load_policy(void *ctx, const struct pd_policy *p)
@@ -190,8 +194,11 @@ static int load_policy(void *ctx, const struct pd_policy *p)
 
 	(void)ctx;
 	if (npols == PD_POLICIES_MAX) {
-		pd_log(LOG_ERR, "more than %d policies: %s and those after it are ignored",
-		       PD_POLICIES_MAX, p->name);
+		pd_log(LOG_ERR,
+		       "more than %d policies in the store: every request a policy could "
+		       "decide is refused until some are deleted",
+		       PD_POLICIES_MAX);
+		overflow = true;
 		return 1;
 	}
 	x = &pols[npols++];
@@ -235,6 +242,7 @@ static int load_attachment(void *ctx, const struct pd_attachment *a)
 	x = &atts[natts++];
 	x->pol = (size_t)(p - pols);
 	x->group = a->group;
+	group_attachments |= a->group;
 	x->hash = hash(a->principal);
 	snprintf(x->principal, sizeof(x->principal), "%s", a->principal);
 	return 0;
@@ -252,6 +260,8 @@ static int load(struct pd_daemon *d)
 		return -EIO;
 	}
 	r = pd_store_policy_each(d->store, load_policy, NULL);
+	if (r > 0)
+		r = 0; /* stopped at the limit: overflow says so */
 	if (r >= 0)
 		r = pd_store_attachment_each(d->store, NULL, load_attachment, NULL);
 	if (r < 0) {
@@ -276,33 +286,42 @@ void pd_access_groups_changed(void)
 /* ---- group membership ---- */
 
 /* user's groups (primary and supplementary, by name), from the cache. */
-static const struct member *groups_of(const char *user, uint32_t gid, int64_t now)
+/* user's groups (primary and supplementary, by name) into *ret, from the
+ * cache (a copy: a second lookup may reuse the slot).  Groups that cannot
+ * all be known - more than GROUPS_MAX, a lookup that failed, a name longer
+ * than RS_NAME_MAX - leave ret->incomplete set, and whatever depends on
+ * them is refused. */
+static void groups_of(const char *user, uint32_t gid, int64_t now, struct member *ret)
 {
 	struct member *m = &members[hash(user) % GROUP_CACHE];
 	gid_t gids[GROUPS_MAX];
 	int ng = GROUPS_MAX;
 
-	if (m->at && now - m->at < GROUP_TTL && !strcmp(m->user, user))
-		return m;
-	memset(m, 0, sizeof(*m));
-	snprintf(m->user, sizeof(m->user), "%s", user);
-	m->at = now;
-	if (getgrouplist(user, (gid_t)gid, gids, &ng) < 0) {
-		ng = GROUPS_MAX; /* more than we look at: the first ones */
-		pd_log(LOG_WARNING, "user=\"%.32s\" is in more than %d groups; policies see %d",
-		       user, GROUPS_MAX, GROUPS_MAX);
-	}
-	for (int i = 0; i < ng; i++) {
-		struct group gr, *res = NULL;
-		char buf[4096];
-
-		if (getgrgid_r(gids[i], &gr, buf, sizeof(buf), &res) == 0 && res &&
-		    strlen(gr.gr_name) <= RS_NAME_MAX) {
-			m->hash[m->n] = hash(gr.gr_name);
-			snprintf(m->group[m->n++], sizeof(m->group[0]), "%s", gr.gr_name);
+	if (!(m->at && now - m->at < GROUP_TTL && !strcmp(m->user, user))) {
+		memset(m, 0, sizeof(*m));
+		snprintf(m->user, sizeof(m->user), "%s", user);
+		if (getgrouplist(user, (gid_t)gid, gids, &ng) < 0) {
+			ng = GROUPS_MAX;
+			m->incomplete = true;
 		}
+		for (int i = 0; i < ng; i++) {
+			int r =
+			    pd_group_name((uint32_t)gids[i], m->group[m->n], sizeof(m->group[0]));
+
+			if (r == 0)
+				m->hash[m->n] = hash(m->group[m->n]), m->n++;
+			else if (r != -ENOENT) /* a gid without a name matches no name */
+				m->incomplete = true;
+		}
+		if (m->incomplete)
+			pd_log(LOG_WARNING,
+			       "user=\"%.32s\": its groups cannot all be read (more than %d, a "
+			       "lookup failed or a name over %d characters); policies that could "
+			       "depend on them refuse",
+			       user, GROUPS_MAX, RS_NAME_MAX);
+		m->at = now;
 	}
-	return m;
+	*ret = *m;
 }
 
 /* ---- evaluation ---- */
@@ -316,6 +335,16 @@ static bool in(const struct member *m, const struct att *a)
 	return false;
 }
 
+/* A refusal that no statement made: what is in force cannot all be known. */
+static int refuse(struct pd_access_result *ret, size_t attached, const char *why)
+{
+	ret->result = RS_DOC_DENIED;
+	ret->attached = attached ? attached : 1;
+	ret->why = RS_WHY_OTHER;
+	snprintf(ret->explain, sizeof(ret->explain), "%s", why);
+	return 0;
+}
+
 int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_access_req *req,
 		   struct pd_access_result *ret)
 {
@@ -325,13 +354,13 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 	char group_res[GROUPS_MAX][RS_NAME_MAX + 8];
 	struct rs_doc_request r = {0};
 	struct rs_doc_decision dec;
-	const struct member *mine, *target;
+	static struct member mine, target; /* one loop thread; too big for the stack */
 	size_t n = 0;
 
 	memset(ret, 0, sizeof(*ret));
 	if (stale && load(d) < 0)
 		return -EIO;
-	mine = groups_of(w->name, w->gid, req->now);
+	groups_of(w->name, w->gid, req->now, &mine);
 	if (++evaluation == 0) { /* wrapped: no stamp may look current */
 		memset(seen, 0, PD_POLICIES_MAX * sizeof(*seen));
 		evaluation = 1;
@@ -341,7 +370,7 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 		const struct pol *p = &pols[a->pol];
 
 		if (seen[a->pol] == evaluation || /* own and through a group: once */
-		    (a->group ? !in(mine, a) : strcmp(a->principal, w->key)))
+		    (a->group ? !in(&mine, a) : strcmp(a->principal, w->key)))
 			continue;
 		seen[a->pol] = evaluation;
 		if (!p->doc) {
@@ -356,6 +385,10 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 		which[n] = p;
 		docs[n++] = p->doc;
 	}
+	if (overflow)
+		return refuse(ret, n, "more policies in the store than policyd holds: refused");
+	if (mine.incomplete && (n > 0 || group_attachments))
+		return refuse(ret, n, "the user's groups cannot all be read: refused");
 	ret->attached = n;
 	if (n == 0) {
 		snprintf(ret->explain, sizeof(ret->explain), "implicit deny (no policy attached)");
@@ -364,11 +397,14 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 	r.action = req->action;
 	resources[r.nres++] = req->resource;
 	if (req->target) {
-		target = !strcmp(req->target, w->name)
-			     ? mine
-			     : groups_of(req->target, req->target_gid, req->now);
-		for (size_t i = 0; i < target->n; i++) {
-			snprintf(group_res[i], sizeof(group_res[i]), "group/%s", target->group[i]);
+		if (strcmp(req->target, w->name))
+			groups_of(req->target, req->target_gid, req->now, &target);
+		else
+			target = mine;
+		if (target.incomplete)
+			return refuse(ret, n, "the groups of the target cannot all be read");
+		for (size_t i = 0; i < target.n; i++) {
+			snprintf(group_res[i], sizeof(group_res[i]), "group/%s", target.group[i]);
 			resources[r.nres++] = group_res[i];
 		}
 	}
@@ -378,10 +414,10 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 	r.mfa_present = req->mfa_present;
 	r.service = req->service;
 	r.auth_method = req->method;
-	for (size_t i = 0; i < mine->n; i++)
-		groups[i] = mine->group[i];
+	for (size_t i = 0; i < mine.n; i++)
+		groups[i] = mine.group[i];
 	r.groups = groups;
-	r.ngroups = mine->n;
+	r.ngroups = mine.n;
 	r.tz = &tz;
 	rs_doc_eval(docs, n, &r, &dec);
 	ret->result = dec.result;
@@ -411,5 +447,34 @@ int pd_access_logon(struct pd_daemon *d, const struct pd_who *w, const struct pd
 	if (ret->attached == 0)
 		snprintf(ret->explain, sizeof(ret->explain),
 			 "implicit deny (no policy attached; policies.default_deny)");
+	return 0;
+}
+
+int pd_access_member(struct pd_daemon *d, const struct pd_who *w, const char *group)
+{
+	static struct member m;
+
+	(void)d;
+	groups_of(w->name, w->gid, pd_now(), &m);
+	if (m.incomplete)
+		return 1;
+	for (size_t i = 0; i < m.n; i++)
+		if (!strcmp(m.group[i], group))
+			return 1;
+	return 0;
+}
+
+int pd_access_in_force(struct pd_daemon *d, const struct pd_who *w, const char *name)
+{
+	if (stale && load(d) < 0)
+		return -EIO;
+	for (size_t i = 0; i < natts; i++) {
+		const struct att *a = &atts[i];
+
+		if (strcmp(pols[a->pol].name, name))
+			continue;
+		if (a->group ? pd_access_member(d, w, a->principal) : !strcmp(a->principal, w->key))
+			return 1;
+	}
 	return 0;
 }

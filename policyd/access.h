@@ -71,6 +71,13 @@ struct pd_access_result {
 int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_access_req *req,
 		   struct pd_access_result *ret);
 
+/* Whether policy name is in force for w (attached to it or one of its
+ * groups): 1, 0, or -EIO.  Groups that cannot all be read count as yes. */
+int pd_access_in_force(struct pd_daemon *d, const struct pd_who *w, const char *name);
+/* Whether w is a member of group: 1, 0 (groups that cannot all be read:
+ * 1). */
+int pd_access_member(struct pd_daemon *d, const struct pd_who *w, const char *group);
+
 /* ramsec:Login for w (req->resource "service/<PAM service>"): 1 when the
  * policies let the logon go on (an Allow; or, with no policy attached to w
  * and policies.default_deny off, the settings alone decide), 0 when they

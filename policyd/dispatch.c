@@ -227,56 +227,154 @@ static const char *self_refusal(const struct pd_verb *v)
 		     "(allow_user_to_manage_access_keys = false)";
 }
 
+/* Accounts no delegate administers, whatever a policy says: uid 0 and
+ * the break-glass users (a policy on all users must not reach root). */
+static bool protected_account(const struct pd_daemon *d, const struct pd_who *w)
+{
+	return w->facts.known && (w->facts.is_root ||
+				  rs_name_list_contains(&d->policy.pam.break_glass_users, w->name));
+}
+
+/* The caller of a users'-socket request as an account: 0, -ENOENT (no
+ * account NSS knows by a name we accept: nothing is delegated to it), -EIO. */
+static int caller_of(struct pd_daemon *d, const struct pd_conn *c, struct pd_who *ret)
+{
+	struct passwd pw, *res = NULL;
+	static struct rs_msg as; /* one loop thread */
+	char buf[4096];
+
+	if (getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) || !res ||
+	    strlen(pw.pw_name) > RS_USER_MAX)
+		return -ENOENT;
+	memset(&as, 0, sizeof(as));
+	snprintf(as.user, sizeof(as.user), "%s", pw.pw_name);
+	if (pd_who_resolve(d, &as, ret) < 0)
+		return -EIO;
+	return ret->facts.known && ret->uid == (uint32_t)c->uid ? 0 : -ENOENT;
+}
+
+/* Asks the caller's policies: action on resource, about target (NULL:
+ * none; else its groups are resources too). */
+static int ask(struct pd_daemon *d, const struct pd_who *caller, const struct pd_verb *v,
+	       const char *resource, const struct pd_who *target, bool mfa,
+	       struct pd_access_result *ar)
+{
+	struct pd_access_req q = {
+	    .action = pd_actions[v->action],
+	    .resource = resource,
+	    .target = target && target->facts.known ? target->name : NULL,
+	    .target_gid = target ? target->gid : 0,
+	    .now = pd_now(),
+	    .mfa_present = mfa,
+	};
+
+	return pd_access_eval(d, caller, &q, ar);
+}
+
+/* A delegate who may change policies must not raise itself: not a policy
+ * in force for itself, not an attachment to itself or its groups, and the
+ * principal of an attachment must be one it may administer.  NULL when
+ * allowed, else why not (*ret_io: the store failed). */
+static const char *policy_change_refused(struct pd_daemon *d, struct pd_conn *c,
+					 const struct pd_verb *v, const struct pd_who *caller,
+					 bool mfa, bool *ret_io)
+{
+	static struct pd_who principal;
+	static struct rs_msg as;
+	struct pd_access_result ar;
+	char resource[RS_USER_MAX + 8];
+	int r;
+
+	*ret_io = false;
+	r = pd_access_in_force(d, caller, c->req.name);
+	if (r != 0) {
+		*ret_io = r < 0;
+		return "a delegated administrator may not change a policy in force for itself";
+	}
+	if (c->req.type != RS_MSG_POLICY_ATTACH && c->req.type != RS_MSG_POLICY_DETACH)
+		return NULL;
+	if (rs_msg_has(&c->req, RS_TAG_GROUP)) {
+		r = pd_access_member(d, caller, c->req.group);
+		if (r != 0) {
+			*ret_io = r < 0;
+			return "a delegated administrator may not attach policies to its own "
+			       "groups";
+		}
+		snprintf(resource, sizeof(resource), "group/%s", c->req.group);
+		r = ask(d, caller, v, resource, NULL, mfa, &ar);
+	} else {
+		memset(&as, 0, sizeof(as));
+		snprintf(as.user, sizeof(as.user), "%s", c->req.user);
+		if (pd_who_resolve(d, &as, &principal) < 0) {
+			*ret_io = true;
+			return "";
+		}
+		if (protected_account(d, &principal) || principal.uid == caller->uid)
+			return "a delegated administrator may not attach policies to root, the "
+			       "break-glass users or itself";
+		snprintf(resource, sizeof(resource), "user/%s",
+			 principal.facts.known ? principal.name : c->req.user);
+		r = ask(d, caller, v, resource, &principal, mfa, &ar);
+	}
+	*ret_io = r < 0;
+	return r < 0			     ? ""
+	       : ar.result == RS_DOC_ALLOWED ? NULL
+					     : "the principal is not one the caller may administer";
+}
+
 /* A caller on the users' socket whom no preference lets in: an attached
  * policy may.  True when allowed (logged), false with the refusal sent. */
 static bool policy_allows(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb *v,
 			  const char *resource, const char *refusal)
 {
-	struct passwd pw, *res = NULL;
+	static struct pd_who caller;
 	struct pd_access_result ar;
-	struct pd_who caller;
-	struct rs_msg as = {0};
-	char buf[4096], msg[RS_MESSAGE_MAX];
-	bool code = rs_msg_has(&c->req, RS_TAG_CODE);
-	struct pd_access_req q = {
-	    .action = pd_actions[v->action],
-	    .resource = resource,
-	    .target = c->who.facts.known ? c->who.name : NULL,
-	    .target_gid = c->who.gid,
-	    .now = pd_now(),
-	};
+	char msg[RS_MESSAGE_MAX];
+	bool code = rs_msg_has(&c->req, RS_TAG_CODE), io = false;
+	const char *no;
+	int r;
 
-	if (!(v->callers & PD_POLICY) || getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) || !res ||
-	    strlen(pw.pw_name) > RS_USER_MAX)
+	if (!(v->callers & PD_POLICY) || (r = caller_of(d, c, &caller)) == -ENOENT)
 		goto refuse;
-	snprintf(as.user, sizeof(as.user), "%s", pw.pw_name);
-	if (pd_who_resolve(d, &as, &caller) < 0) {
-		pd_reply_error(c, RS_R_STORE);
-		return false;
+	if (r < 0 || (code && pd_mfa_caller_code(d, c, &caller) < 0)) {
+		if (r < 0)
+			pd_reply_error(c, RS_R_STORE);
+		return false; /* a wrong code: refused and counted */
 	}
-	/* a code given is checked first, counted like any code */
-	if (code && pd_mfa_caller_code(d, c, &caller) < 0)
-		return false;
-	q.mfa_present = code;
-	if (pd_access_eval(d, &caller, &q, &ar) < 0) {
+	if (protected_account(d, &c->who)) {
+		refusal = "root and the break-glass users are administered by root only";
+		goto refuse;
+	}
+	if (ask(d, &caller, v, resource, &c->who, code, &ar) < 0) {
 		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}
 	if (ar.result == RS_DOC_ALLOWED) {
-		pd_log(LOG_NOTICE, "%s on %s by uid %u (%s): allowed by %s", q.action, resource,
-		       (unsigned)c->uid, caller.name, ar.explain);
-		return true;
+		no = v->action == PD_A_MANAGE_POLICY
+			 ? policy_change_refused(d, c, v, &caller, code, &io)
+			 : NULL;
+		if (io) {
+			pd_reply_error(c, RS_R_STORE);
+			return false;
+		}
+		pd_log(LOG_NOTICE, "%s on %s by uid %u (%s): %s by %s%s%s", pd_actions[v->action],
+		       resource, (unsigned)c->uid, caller.name, no ? "refused" : "allowed",
+		       ar.explain, no ? ", but " : "", no ? no : "");
+		if (!no)
+			return true;
+		refusal = no;
+		goto refuse;
 	}
 	if (ar.attached > 0) {
-		pd_log(LOG_NOTICE, "%s on %s by uid %u (%s): refused, %s", q.action, resource,
-		       (unsigned)c->uid, caller.name, ar.explain);
+		pd_log(LOG_NOTICE, "%s on %s by uid %u (%s): refused, %s", pd_actions[v->action],
+		       resource, (unsigned)c->uid, caller.name, ar.explain);
 		if (!code && ar.result == RS_DOC_IMPLICIT && (ar.why & RS_WHY_MFA)) {
 			pd_reply(c, RS_V_ERROR, RS_R_MFA_NEEDED,
 				 "a verification code is needed for this", 0, NULL, false);
 			return false;
 		}
-		snprintf(msg, sizeof(msg), "%s on %s is not allowed: %s", q.action, resource,
-			 ar.explain);
+		snprintf(msg, sizeof(msg), "%s on %s is not allowed: %s", pd_actions[v->action],
+			 resource, ar.explain);
 		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, msg, 0, NULL, false);
 		return false;
 	}

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <shadow.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pd.h"
@@ -27,18 +28,61 @@ static void hex(const uint8_t *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+#define GROUP_BUF_MAX (1 << 22) /* a group entry (its member list) of up to 4 MiB */
+
+/* Looks a group up by name (name != NULL) or gid, with a buffer that grows
+ * for groups with long member lists: 0 with its gid and name, -ENOENT,
+ * -ERANGE (a name longer than len - 1), -EIO. */
+static int group_get(const char *name, uint32_t gid, uint32_t *ret_gid, char *out, size_t len)
+{
+	struct group gr, *res = NULL;
+	size_t cap = 4096;
+	char *buf = NULL;
+	int r;
+
+	do {
+		char *b = realloc(buf, cap);
+
+		if (!b) {
+			r = ENOMEM;
+			break;
+		}
+		buf = b;
+		r = name ? getgrnam_r(name, &gr, buf, cap, &res)
+			 : getgrgid_r(gid, &gr, buf, cap, &res);
+		cap *= 2;
+	} while (r == ERANGE && cap <= GROUP_BUF_MAX);
+	if (r == 0 && res) {
+		*ret_gid = (uint32_t)gr.gr_gid;
+		r = snprintf(out, len, "%s", gr.gr_name) >= (int)len ? -ERANGE : 0;
+	} else {
+		r = r == 0 || r == ENOENT || r == ESRCH ? -ENOENT : -EIO;
+	}
+	free(buf);
+	return r;
+}
+
+int pd_group_name(uint32_t gid, char *out, size_t len)
+{
+	uint32_t g;
+
+	return group_get(NULL, gid, &g, out, len);
+}
+
+int pd_group_by_name(const char *name, uint32_t *ret_gid, char *out, size_t len)
+{
+	return group_get(name, 0, ret_gid, out, len);
+}
+
 /* The gids of scope.groups that exist now. */
 static size_t scope_gids(const struct rs_policy *p, uint32_t *out, size_t max)
 {
+	char name[RS_NAME_MAX + 1];
 	size_t n = 0;
 
-	for (size_t i = 0; i < p->scope.groups.n && n < max; i++) {
-		struct group gr, *res = NULL;
-		char buf[4096];
-
-		if (getgrnam_r(p->scope.groups.name[i], &gr, buf, sizeof(buf), &res) == 0 && res)
-			out[n++] = (uint32_t)gr.gr_gid;
-	}
+	for (size_t i = 0; i < p->scope.groups.n && n < max; i++)
+		if (pd_group_by_name(p->scope.groups.name[i], &out[n], name, sizeof(name)) == 0)
+			n++;
 	return n;
 }
 

@@ -332,14 +332,14 @@ static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_
  * code was right; otherwise -1, and the reply is sent.  The secret is
  * wiped either way. */
 static int64_t code_checked(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
-			    struct pd_mfa_rec *m, bool bind, const char *verb, char *code,
-			    size_t codelen)
+			    struct pd_mfa_rec *m, bool bind, bool self, const char *verb,
+			    char *code, size_t codelen)
 {
 	struct rs_pending p = {.password_ok = true, .bind = bind};
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	int64_t now = pd_now(), step = -1;
-	bool self = c->self, replay, gated = true;
+	bool replay, gated = true;
 	char line[160];
 	struct rs_buf b;
 
@@ -364,11 +364,13 @@ static int64_t code_checked(struct pd_daemon *d, struct pd_conn *c, const struct
 		return -1;
 	}
 	d->stats.failures++;
-	rs_eval_secret_wrong(
-	    &d->policy, &rec.lock, self, now, RS_R_MFA_WRONG,
-	    bind ? "those are not two consecutive codes of this device"
-		 : "a current verification code of the device is needed to remove it",
-	    &dec);
+	rs_eval_secret_wrong(&d->policy, &rec.lock, self, now, RS_R_MFA_WRONG,
+			     bind ? "those are not two consecutive codes of this device"
+			     : !strcmp(verb, "disable")
+				 ? "a current verification code of the device is needed to "
+				   "remove it"
+				 : "that is not a current verification code of your device",
+			     &dec);
 	if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return -1;
@@ -393,7 +395,8 @@ static void verb_bind(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 			 0, NULL, false);
 		return;
 	}
-	step = code_checked(d, c, w, m, true, "bind", c->req.secret, sizeof(c->req.secret));
+	step =
+	    code_checked(d, c, w, m, true, c->self, "bind", c->req.secret, sizeof(c->req.secret));
 	if (step < 0)
 		return;
 	m->bound = true;
@@ -421,7 +424,8 @@ static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd
 	/* a user proves the device first: a shell (say, through a key that
 	 * skipped MFA) must not be enough to remove it, nor guessing */
 	if (c->self && m->bound &&
-	    code_checked(d, c, w, m, false, "disable", c->req.secret, sizeof(c->req.secret)) < 0)
+	    code_checked(d, c, w, m, false, true, "disable", c->req.secret, sizeof(c->req.secret)) <
+		0)
 		return;
 	rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
 	if (pd_store_mfa_delete(d->store, w->key) < 0) {
@@ -489,8 +493,10 @@ int pd_mfa_caller_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *ca
 		pd_reply(c, RS_V_ERROR, RS_R_MFA_NO_DEVICE,
 			 "this needs a verification code, and you have no bound MFA device", 0,
 			 NULL, false);
-	} else if ((step = code_checked(d, c, caller, &m, false, "admin", c->req.code,
+	} else if ((step = code_checked(d, c, caller, &m, false, true, "admin", c->req.code,
 					sizeof(c->req.code))) >= 0) {
+		/* the caller's own code, whoever the request is about: the
+		 * self-service cap applies as to any code one checks oneself */
 		/* a code is used once: the step is recorded as any logon's */
 		m.last_step = step;
 		r = pd_store_mfa_put(d->store, caller->key, &m) < 0 ? -EIO : 0;

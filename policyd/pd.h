@@ -90,6 +90,12 @@ struct rs_buf;
 size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool json,
 				  struct rs_buf *b);
 
+/* A group's name by gid, or a group by name (its gid and the name NSS
+ * returns), however long its member list: 0, -ENOENT, -ERANGE (a name
+ * longer than len - 1), -EIO (the lookup failed). */
+int pd_group_name(uint32_t gid, char *out, size_t len);
+int pd_group_by_name(const char *name, uint32_t *ret_gid, char *out, size_t len);
+
 /* A user's shadow entry: the hash when it is one we accept (not "", "!",
  * "*"), and the last-change day (-1 when the field is empty). */
 struct pd_shadow {

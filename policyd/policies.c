@@ -5,7 +5,6 @@
  * logged with the uid that made it; access.c rereads the store after one.
  */
 #include <errno.h>
-#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +45,13 @@ static bool stored(struct pd_conn *c, int r)
 	return false;
 }
 
+static int count_policy(void *ctx, const struct pd_policy *p)
+{
+	(void)p;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
 static bool write_version(struct pd_daemon *d, struct pd_conn *c, bool create)
 {
 	static char doc[RS_DOC_BYTES + 1];
@@ -74,6 +80,19 @@ static bool write_version(struct pd_daemon *d, struct pd_conn *c, bool create)
 	}
 	if ((r != -ENOENT || create) && !stored(c, r == -ENOENT ? 0 : r))
 		return false;
+	if (create) {
+		size_t n = 0;
+
+		if (!stored(c, pd_store_policy_each(d->store, count_policy, &n)))
+			return false;
+		if (n >= PD_POLICIES_MAX) {
+			snprintf(msg, sizeof(msg),
+				 "at most %d policies on a host; delete one first",
+				 PD_POLICIES_MAX);
+			pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, msg, 0, NULL, false);
+			return false;
+		}
+	}
 	if (!stored(c, pd_store_policy_add(d->store, c->req.name, doc, pd_now(), c->uid, &v)))
 		return false;
 	pd_access_invalidate();
@@ -166,6 +185,11 @@ bool pd_policy_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		return false;
 	if (l.json)
 		rs_buf_put(&b, "]\n", 2);
+	if (b.overflow) { /* never cut a list short without a word */
+		pd_reply(c, RS_V_ERROR, RS_R_INTERNAL, "the list does not fit in one reply", 0,
+			 NULL, false);
+		return false;
+	}
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
 	return false;
 }
@@ -252,16 +276,21 @@ static bool attachment_of(struct pd_daemon *d, struct pd_conn *c, struct pd_atta
 	a->created = pd_now();
 	a->by = c->uid;
 	if (rs_msg_has(&c->req, RS_TAG_GROUP)) {
-		struct group gr, *res = NULL;
-		char buf[4096];
+		char name[RS_NAME_MAX + 1];
+		uint32_t gid;
+		int r = pd_group_by_name(c->req.group, &gid, name, sizeof(name));
 
-		if (getgrnam_r(c->req.group, &gr, buf, sizeof(buf), &res) != 0 || !res) {
-			pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such group", 0, NULL, false);
+		if (r < 0) {
+			pd_reply(c, RS_V_ERROR, r == -EIO ? RS_R_INTERNAL : RS_R_NO_SUCH_USER,
+				 r == -ENOENT	? "no such group"
+				 : r == -ERANGE ? "group names over 32 characters are not supported"
+						: "the group cannot be looked up",
+				 0, NULL, false);
 			return false;
 		}
 		a->group = true;
-		snprintf(a->principal, sizeof(a->principal), "%s", gr.gr_name);
-		snprintf(a->label, sizeof(a->label), "%s", gr.gr_name);
+		snprintf(a->principal, sizeof(a->principal), "%s", name);
+		snprintf(a->label, sizeof(a->label), "%s", name);
 		return true;
 	}
 	struct pd_who u;
@@ -323,24 +352,15 @@ struct list_for {
 	bool json;
 	size_t n;
 	const struct pd_who *w;
-	gid_t groups[64];
-	int ngroups;
+	struct pd_daemon *d;
 };
 
 static int for_row(void *ctx, const struct pd_attachment *a)
 {
 	struct list_for *l = ctx;
-	bool mine = !a->group && !strcmp(a->principal, l->w->key), member = false;
+	bool mine = !a->group && !strcmp(a->principal, l->w->key);
 
-	if (a->group) {
-		struct group gr, *res = NULL;
-		char buf[4096];
-
-		for (int i = 0; i < l->ngroups && !member; i++)
-			member = getgrgid_r(l->groups[i], &gr, buf, sizeof(buf), &res) == 0 &&
-				 res && !strcmp(gr.gr_name, a->principal);
-	}
-	if (!mine && !member)
+	if (!mine && !(a->group && pd_access_member(l->d, l->w, a->principal)))
 		return 0;
 	if (l->json) {
 		rs_buf_printf(l->b, "%s{\"policy\":\"%s\",\"through\":", l->n ? "," : "",
@@ -359,11 +379,8 @@ bool pd_policy_list_for(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w
 {
 	static char body[RS_BODY_MAX];
 	struct rs_buf b;
-	struct list_for l = {.b = &b, .json = c->req.flags & RS_FLAG_JSON, .w = w};
+	struct list_for l = {.b = &b, .json = c->req.flags & RS_FLAG_JSON, .w = w, .d = d};
 
-	l.ngroups = 64;
-	if (getgrouplist(w->name, (gid_t)w->gid, l.groups, &l.ngroups) < 0)
-		l.ngroups = 64;
 	rs_buf_init(&b, body, sizeof(body));
 	if (l.json)
 		rs_buf_put(&b, "[", 1);

@@ -47,6 +47,7 @@ cleanup() {
 	wait 2>/dev/null
 	for ns in rs_srv rs_c1 rs_c2; do ip netns del $ns 2>/dev/null; done
 	for u in $USERS; do userdel "$u" 2>/dev/null; done
+	groupdel rse_ops 2>/dev/null
 	[ -n "${E2E_KEEP:-}" ] && cp -r "$T" /tmp/e2e-kept
 	rm -rf "$T"
 }

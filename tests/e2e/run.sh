@@ -72,15 +72,44 @@ check "MFA: password and code log on" has "E2E-OK"
 ssh_pw rs_c1 rse_dave@192.0.2.1 --answer "Password:=$PW" --answer "Verification code:=$C"
 check "MFA: the same code again is refused" hasnt "E2E-OK"
 
+# a RAM policy on a group: sshd only from the admin network, and only with a code
+groupdel rse_ops 2>/dev/null; groupadd rse_ops && usermod -a -G rse_ops rse_dave
+cat >"$T/ops.json" <<'JSON'
+{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ramsec:Login",
+ "Resource": "service/sshd",
+ "Condition": {"IpAddress": {"acs:SourceIp": "192.0.2.0/24"}, "Bool": {"acs:MFAPresent": "true"}}}]}
+JSON
+ctl policy create ops-ssh "$T/ops.json" >/dev/null && ctl policy attach ops-ssh --group rse_ops >/dev/null
+echo "+60" >"$T/faketime"
+ssh_pw rs_c1 rse_dave@192.0.2.1 --answer "Password:=$PW" --answer "Verification code:=$(code "$SEED")"
+check "policy: from the admin network with a code, sshd logs on" has "E2E-OK"
+OUT=$(ctl policy simulate rse_dave --service sshd --source 192.0.2.10 --mfa yes --method password)
+check "policy: simulate agrees (allow, the statement)" has "allow: policy ops-ssh v1 Statement[0] (Allow)"
+echo "+90" >"$T/faketime"
+ssh_pw rs_c1 rse_dave@2001:db8:1::1 --answer "Password:=$PW" --answer "Verification code:=$(code "$SEED")"
+check "policy: another network (inside the masks) is refused" hasnt "E2E-OK"
+check "policy: refused in the account phase, with the explanation" grep -q 'account user="rse_dave" service="sshd" rhost="2001:db8:1::10" by="implicit deny" verdict=deny' "$T/policyd.log"
+OUT=$(ctl policy simulate rse_dave --service sshd --source 2001:db8:1::10 --mfa yes --method password)
+check "policy: simulate agrees (deny, from this address)" has "the user is told: Logon not allowed from this address."
+OUT=$(ctl accesskey create rse_dave)
+sed -n '/BEGIN OPENSSH/,/END OPENSSH/p' <<<"$OUT" >"$T/dave.key"; chmod 600 "$T/dave.key"
+ssh_key rs_c1 "$T/dave.key" rse_dave@192.0.2.1
+check "policy: a key logon gives no code, refused" hasnt "E2E-OK"
+OUT=$(ctl policy simulate rse_dave --service sshd --source 192.0.2.10 --method publickey)
+check "policy: simulate agrees (deny without a code)" has "Logon not allowed without a verification code."
+ctl policy detach ops-ssh --group rse_ops >/dev/null
+ssh_key rs_c1 "$T/dave.key" rse_dave@192.0.2.1
+check "policy detached: the key logs on again" has "E2E-OK"
+
 # a session outliving login_session_duration (1 h) is ended, warned first
 timeout 90 ip netns exec rs_c1 python3 "$HERE/sshdrive.py" --answer "Password:=$PW" -- \
 	ssh $SSHOPT -tt -o PreferredAuthentications=keyboard-interactive rse_alice@192.0.2.1 \
 	'echo SESSION-UP; sleep 80; echo SESSION-SURVIVED' >"$T/session.out" 2>&1 &
 S=$!
 for _ in $(seq 1 50); do grep -q SESSION-UP "$T/session.out" 2>/dev/null && break; sleep 0.2; done
-echo "+$((30 + 3600 - 200))" >"$T/faketime"
+echo "+$((90 + 3600 - 200))" >"$T/faketime"
 sleep 7
-echo "+$((30 + 3600 + 10))" >"$T/faketime"
+echo "+$((90 + 3600 + 10))" >"$T/faketime"
 wait $S
 OUT=$(cat "$T/session.out")
 check "the session's terminal was warned before the end" has "this session ends in 4 minutes"

@@ -195,7 +195,7 @@ test_helpdesk_unlocks_but_not_root() {
 	check "and the user logs on again" has "acct: PAM_SUCCESS"
 	OUT=$(as_bob user unlock root 2>&1); rc=$?
 	check "helpdesk: root is denied" test $rc -ne 0
-	check "helpdesk: the Deny is named" has "policy helpdesk v1 Statement[1] (Deny)"
+	check "helpdesk: root is administered by root only" has "administered by root only"
 	OUT=$(echo 'Another-Pass-42x' | as_bob user reset-password root 2>&1); rc=$?
 	check "helpdesk: cannot reset root's password" test $rc -ne 0
 	OUT=$(as_bob user set $U_ALICE --console-logon off 2>&1); rc=$?
@@ -250,6 +250,165 @@ test_forgetting_an_account_detaches() {
 	check "attach to an unknown group: refused" has "no such group"
 }
 
+# --- the outside review of the policies (each a regression test) ---------
+
+DENY_ALL='{"Version":"1","Statement":[{"Effect":"Deny","Action":"ramsec:*","Resource":"*"}]}'
+ALLOW_ALL='{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:*","Resource":"*"}]}'
+
+test_review_big_groups_fail_closed() {
+	groups_make
+	fresh
+	# a member list far over 4 KiB (names need not be users)
+	python3 - "$G_OPS" <<'PY'
+import sys
+g = sys.argv[1]
+lines = open("/etc/group").read().splitlines()
+out = []
+for l in lines:
+    f = l.split(":")
+    if f[0] == g:
+        f[3] = ",".join([m for m in f[3].split(",") if m] + ["rst_fake%04d" % i for i in range(900)])
+        l = ":".join(f)
+    out.append(l)
+open("/etc/group", "w").write("\n".join(out) + "\n")
+PY
+	doc "$DENY_ALL"
+	ctl policy create nologin "$T/doc.json" >/dev/null
+	OUT=$(ctl policy attach nologin --group $G_OPS 2>&1)
+	check "a group with a long member list can be attached" has "attached to group $G_OPS"
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "its Deny applies to its members (no 4 KiB limit)" has "acct: PAM_PERM_DENIED"
+	OUT=$(ctl policy list-for $U_ALICE)
+	check "list-for sees it" has "group $G_OPS"
+	groups_remove
+	fresh
+	local extra="" i
+	for i in $(seq -w 1 66); do groupadd "rst_many$i" && extra="$extra,rst_many$i"; done
+	usermod -a -G "${extra#,}" $U_ALICE
+	doc "$ALLOW_ALL"
+	ctl policy create all "$T/doc.json" >/dev/null
+	ctl policy attach all --group rst_many66 >/dev/null
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "more groups than policyd reads: refused, not guessed" has "acct: PAM_PERM_DENIED"
+	check "and logged" grep -q 'its groups cannot all be read' "$T/policyd.log"
+	for i in $(seq -w 1 66); do groupdel "rst_many$i"; done
+}
+
+test_review_delegates_never_reach_root() {
+	groups_make
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":["ramsec:ResetPassword","ramsec:ManageMFA","ramsec:ManageAccessKeys","ramsec:UnlockUser"],"Resource":"user/*"}]}'
+	ctl policy create wide "$T/doc.json" >/dev/null
+	ctl policy attach wide --group $G_HELP >/dev/null
+	local before
+	before=$(getent shadow root | cut -d: -f2)
+	OUT=$(echo 'Another-Pass-42x' | as_bob user reset-password root 2>&1); rc=$?
+	check "user/* does not reach root's password" test $rc -ne 0
+	check "says why" has "administered by root only"
+	check "root's shadow entry is untouched" test "$(getent shadow root | cut -d: -f2)" = "$before"
+	OUT=$(as_bob mfa create root 2>&1); rc=$?
+	check "nor root's MFA device" test $rc -ne 0
+	usermod -L $U_ALICE
+	OUT=$(echo 'Another-Pass-42x' | as_bob user reset-password $U_ALICE 2>&1); rc=$?
+	check "a locked account is not unlocked by a delegated reset" test $rc -ne 0
+	check "says why" has "no password or is locked"
+	check "still locked" bash -c "getent shadow $U_ALICE | cut -d: -f2 | grep -q '^!'"
+	usermod -U $U_ALICE
+	groups_remove
+}
+
+test_review_caller_code_is_capped() {
+	groups_make
+	fresh # max_login_attempts = 0: no lockout, only the self-service cap
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:GetUser","Resource":"user/*","Condition":{"Bool":{"acs:MFAPresent":"true"}}}]}'
+	ctl policy create mfa-show "$T/doc.json" >/dev/null
+	ctl policy attach mfa-show --user $U_BOB >/dev/null
+	enroll $U_BOB
+	for i in 1 2 3 4 5; do echo 00000$i | as_bob user show $U_ALICE >/dev/null 2>&1; done
+	OUT=$(code | as_bob user show $U_ALICE 2>&1); rc=$?
+	check "after 5 wrong codes the right one is refused too" test $rc -ne 0
+	check "every wrong code logged" bash -c "[ \$(grep -c 'mfa admin user=\"$U_BOB\" by uid' '$T/policyd.log') -ge 5 ]"
+	groups_remove
+}
+
+test_review_group_cache_slot_is_not_shared() {
+	groups_make
+	fresh
+	# a user whose name falls in the group cache slot of bob's
+	local twin
+	twin=$(python3 -c '
+def h(s):
+    x = 2166136261
+    for c in s.encode():
+        x = ((x ^ c) * 16777619) & 0xffffffff
+    return x % 256
+want = h("rst_bob")
+print(next("rst_t%d" % i for i in range(100000) if h("rst_t%d" % i) == want))')
+	useradd -M -N -s /usr/sbin/nologin -K UID_MIN=20000 "$twin"
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:UnlockUser","Resource":"user/*"},{"Effect":"Deny","Action":"ramsec:*","Resource":"*","Condition":{"StringEquals":{"ramsec:UserGroup":"'$G_HELP'"}}}]}'
+	ctl policy create contract "$T/doc.json" >/dev/null
+	ctl policy attach contract --user $U_BOB >/dev/null
+	OUT=$(as_bob user unlock "$twin" 2>&1); rc=$?
+	check "the caller's groups stay the caller's whoever the target ($twin)" test $rc -ne 0
+	check "the Deny on the caller's group decides" has "Statement[1] (Deny)"
+	userdel "$twin"
+	groups_remove
+}
+
+test_review_no_silent_limits() {
+	fresh
+	doc "$ALLOW_ALL"
+	local i
+	for i in $(seq 1 70); do ctl policy create "a$i" "$T/doc.json" >/dev/null && ctl policy attach "a$i" --user $U_ALICE >/dev/null; done
+	doc "$DENY_ALL"
+	ctl policy create zz-deny "$T/doc.json" >/dev/null
+	ctl policy attach zz-deny --user $U_ALICE >/dev/null
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "a Deny after 70 Allows still wins" has "acct: PAM_PERM_DENIED"
+	for i in $(seq 72 256); do ctl policy create "b$i" "$T/doc.json" >/dev/null; done
+	OUT=$(ctl policy create one-too-many "$T/doc.json" 2>&1); rc=$?
+	check "policy 257: refused" test $rc -ne 0
+	check "says the limit" has "at most 256 policies"
+	OUT=$(ctl policy list)
+	check "policy list shows all 256" test "$(($(wc -l <<<"$OUT") - 1))" -eq 256
+}
+
+test_review_unknown_caller_gets_nothing() {
+	fresh
+	useradd --badname -M -N -s /usr/sbin/nologin -K UID_MIN=20000 'rst@corp' || return
+	doc "$ALLOW_ALL"
+	ctl policy create all "$T/doc.json" >/dev/null
+	ctl policy attach all --group root >/dev/null
+	OUT=$(runuser -u 'rst@corp' -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" user unlock $U_ALICE 2>&1); rc=$?
+	check "a caller whose name policyd does not accept gets no policy" test $rc -ne 0
+	userdel 'rst@corp'
+}
+
+test_review_policy_managers_cannot_raise_themselves() {
+	groups_make
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:ManagePolicy","Resource":["policy/team-bob","user/'$U_SYS'"]}]}'
+	ctl policy create bob-manages "$T/doc.json" >/dev/null
+	ctl policy attach bob-manages --user $U_BOB >/dev/null
+	doc "$ALLOW_ALL"
+	ctl policy create team-bob "$T/doc.json" >/dev/null
+	OUT=$(as_bob policy attach team-bob --user root 2>&1); rc=$?
+	check "not to root" test $rc -ne 0
+	OUT=$(as_bob policy attach team-bob --user $U_BOB 2>&1); rc=$?
+	check "not to itself" test $rc -ne 0
+	OUT=$(as_bob policy attach team-bob --group $G_HELP 2>&1); rc=$?
+	check "not to its own group" test $rc -ne 0
+	OUT=$(as_bob policy attach team-bob --user $U_ALICE 2>&1); rc=$?
+	check "not to a user its policy does not name" test $rc -ne 0
+	OUT=$(as_bob policy attach team-bob --user $U_SYS 2>&1)
+	check "to a user it may administer: yes" has "attached to user $U_SYS"
+	ctl policy attach team-bob --user $U_BOB >/dev/null
+	OUT=$(as_bob policy update team-bob "$T/doc.json" 2>&1); rc=$?
+	check "a policy in force for itself: not changed by it" test $rc -ne 0
+	check "says why" has "in force for itself"
+	groups_remove
+}
+
 test_readme_tutorial_policies_are_valid() {
 	fresh
 	# the JSON heredocs of the README's tutorial, stored as written there
@@ -264,7 +423,9 @@ test_readme_tutorial_policies_are_valid() {
 	check "the README has its three policies" test $n -eq 3
 	ctl policy attach readme-3 --user $U_BOB >/dev/null
 	OUT=$(as_bob user unlock root 2>&1)
-	check "README helpdesk policy: root refused" has "policy readme-3 v1 Statement[1] (Deny)"
+	check "README helpdesk policy: root refused" has "administered by root only"
+	OUT=$(as_bob user unlock $U_ALICE 2>&1)
+	check "README helpdesk policy: a user unlocked" has "$U_ALICE unlocked"
 }
 
 run_tests
