@@ -11,9 +11,11 @@
  * Exit status: 0 done, 1 refused or failed (the reason is printed),
  * 2 usage, 3 policyd unreachable.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/config.h"
@@ -43,6 +45,38 @@ static int cmd_status(struct ctl *c, int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	return simple(c, RS_MSG_STATUS, NULL);
+}
+
+/* metrics [--output FILE]: FILE is replaced at once (a temporary file
+ * renamed), as node_exporter's textfile collector wants. */
+static int cmd_metrics(struct ctl *c, int argc, char **argv)
+{
+	struct rs_msg req, rep;
+	char tmp[4096];
+	bool ok;
+	FILE *f;
+	int r;
+
+	if (argc == 2 || (argc == 3 && strcmp(argv[1], "--output")))
+		return CTL_USAGE;
+	if (ctl_request(c, &req, RS_MSG_METRICS, NULL) != CTL_OK)
+		return CTL_REFUSED;
+	r = ctl_exchange(c, &req, &rep, argc == 1);
+	if (r != CTL_OK || argc == 1)
+		return r;
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", argv[2], (int)getpid()) >= (int)sizeof(tmp))
+		return CTL_USAGE;
+	f = fopen(tmp, "wxe");
+	ok = f && fwrite(rep.body, 1, rep.body_len, f) == rep.body_len &&
+	     fchmod(fileno(f), 0644) == 0 && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (ok && rename(tmp, argv[2]) == 0)
+		return CTL_OK;
+	fprintf(stderr, "ramsecctl: %s: %s\n", argv[2], strerror(errno));
+	if (f)
+		unlink(tmp);
+	return CTL_REFUSED;
 }
 
 static int cmd_reload(struct ctl *c, int argc, char **argv)
@@ -175,6 +209,9 @@ static int cmd_mfa(struct ctl *c, int argc, char **argv)
 static const struct ctl_cmd cmds[] = {
 	{"status", "[--json]", "daemon, store and settings summary", 0, 0, cmd_status, NULL},
 	{"reload", "", "re-read the settings file", 0, 0, cmd_reload, NULL},
+	{"metrics", "[--output FILE]",
+	 "counters and a latency histogram as OpenMetrics text (node_exporter textfile)", 0, 2,
+	 cmd_metrics, NULL},
 	{"settings show", "[--json]", "the effective settings, defaults filled in", 0, 0,
 	 cmd_settings_show, NULL},
 	{"settings check", "[FILE]", "validate a settings file", 0, 1, cmd_settings_check, NULL},

@@ -73,6 +73,7 @@ static const struct type_rule request_rules[] = {
      BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE) | BIT(RS_TAG_RHOST) | BIT(RS_TAG_NUMBER) |
 	 BIT(RS_TAG_OP) | BIT(RS_TAG_FLAGS),
      BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE)},
+    {RS_MSG_METRICS, 0, 0},
 };
 
 /* Every administrative request may carry the caller's verification code:

@@ -19,7 +19,7 @@ have_systemd() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2
 stop_daemon() {
 	if have_systemd; then
 		systemctl disable --now ramsec-policyd.service ramsec-policyd.socket \
-			ramsec-policyd-user.socket >/dev/null 2>&1 || true
+			ramsec-policyd-user.socket ramsec-metrics.timer >/dev/null 2>&1 || true
 	elif [ -f /run/ramsec/policyd.pid ]; then
 		kill "$(cat /run/ramsec/policyd.pid)" 2>/dev/null || true
 		sleep 0.5
@@ -34,7 +34,8 @@ if [ $uninstall = 1 ]; then
 		"$DESTDIR$PREFIX/share/bash-completion/completions/ramsecctl"
 	rm -f "$DESTDIR$PAMDIR/pam_ramsec.so" "$DESTDIR$SBIN/ramsec-policyd" \
 		"$DESTDIR$BIN/ramsecctl" "$DESTDIR$UNITDIR/ramsec-policyd.service" \
-		"$DESTDIR$UNITDIR/ramsec-policyd.socket" "$DESTDIR$UNITDIR/ramsec-policyd-user.socket"
+		"$DESTDIR$UNITDIR/ramsec-policyd.socket" "$DESTDIR$UNITDIR/ramsec-policyd-user.socket" \
+		"$DESTDIR$UNITDIR/ramsec-metrics.service" "$DESTDIR$UNITDIR/ramsec-metrics.timer"
 	[ $live = 1 ] && have_systemd && systemctl daemon-reload
 	echo "ramsec removed; $CONF and $STATE are kept (remove them by hand to purge)."
 	exit 0
@@ -62,7 +63,11 @@ sed -e "s|@SBINDIR@|$SBIN|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
 	packaging/systemd/ramsec-policyd.service >"$B/ramsec-policyd.service"
 install -D -m 0644 "$B/ramsec-policyd.service" "$DESTDIR$UNITDIR/ramsec-policyd.service"
 install -m 0644 packaging/systemd/ramsec-policyd.socket packaging/systemd/ramsec-policyd-user.socket \
-	"$DESTDIR$UNITDIR/"
+	packaging/systemd/ramsec-metrics.timer "$DESTDIR$UNITDIR/"
+# the metrics timer is installed, not enabled: README, "Metrics"
+sed -e "s|@BINDIR@|$BIN|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
+	packaging/systemd/ramsec-metrics.service >"$B/ramsec-metrics.service"
+install -m 0644 "$B/ramsec-metrics.service" "$DESTDIR$UNITDIR/ramsec-metrics.service"
 
 [ $live = 1 ] || exit 0
 chown root:root "$CONF" && chmod 0644 "$CONF"

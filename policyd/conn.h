@@ -39,7 +39,8 @@ struct pd_conn {
 	bool needs_commit;  /* the reply reports a write */
 	int64_t not_before; /* the reply leaves no earlier (ms), 0: at once */
 	enum pd_conn_state state;
-	int64_t deadline; /* monotonic ms */
+	int64_t deadline;   /* monotonic ms */
+	int64_t arrived_us; /* when its request was read (monotonic), 0: none */
 	struct pd_outq *outq;
 	uint8_t *in; /* the frame being read: header, then its payload */
 	size_t in_len, in_need, in_cap;
@@ -83,7 +84,7 @@ void pd_note_decision(struct pd_conn *c, const char *what, const struct pd_who *
 		      const struct rs_decision *dec);
 /* Logs c's noted decision (once): as decided, or refused when its write
  * failed. */
-void pd_log_note(struct pd_conn *c, bool refused);
+void pd_log_note(struct pd_conn *c, bool refused, struct pd_stats *stats);
 
 /* ---- jobs.c: password hashes for a connection ---- */
 /* What the jobs are for (pd_job.kind). */

@@ -76,6 +76,7 @@ static const struct pd_verb verbs[] = {
 	/* administration */
 	{RS_MSG_STATUS,		PD_A_GET_STATUS, PD_T_NONE, RP, 0, pd_status},
 	{RS_MSG_RELOAD,		PD_A_RELOAD, PD_T_NONE, RP, 0, pd_reload_verb},
+	{RS_MSG_METRICS,	PD_A_GET_STATUS, PD_T_NONE, RP, 0, pd_metrics},
 	{RS_MSG_USER_SHOW,	PD_A_GET_USER, PD_T_NAME, RS, PD_SELF_ALWAYS, pd_user_show},
 	{RS_MSG_USER_SET,	PD_A_SET_USER, PD_T_USER, RP, 0, pd_user_set},
 	{RS_MSG_USER_UNLOCK,	PD_A_UNLOCK_USER, PD_T_USER, RP, 0, pd_user_unlock},

@@ -23,7 +23,14 @@ void pd_log_init(bool to_stderr);
 void pd_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- the daemon's state (main.c owns it) ---- */
+/* Request latency buckets (status.c renders them, server.c counts). */
+#define PD_LATENCY_BUCKETS 14
+extern const int64_t pd_latency_le_us[PD_LATENCY_BUCKETS];
+
 struct pd_stats {
+	uint64_t decisions[RS_V__MAX + 1][RS_R__MAX]; /* as logged: by verdict, reason */
+	uint64_t latency[PD_LATENCY_BUCKETS + 1];     /* requests by time to reply; +Inf */
+	int64_t latency_sum_us;
 	uint64_t requests;
 	uint64_t verifications; /* real password checks against /etc/shadow */
 	uint64_t dummy_hashes;	/* unknown users, equalising time */

@@ -136,11 +136,15 @@ void pd_note_decision(struct pd_conn *c, const char *what, const struct pd_who *
 	c->noted = true;
 }
 
-void pd_log_note(struct pd_conn *c, bool refused)
+void pd_log_note(struct pd_conn *c, bool refused, struct pd_stats *stats)
 {
 	if (!c->noted)
 		return;
 	c->noted = false;
+	if (refused)
+		stats->decisions[RS_V_ERROR][RS_R_STORE]++;
+	else if (c->note_verdict <= RS_V__MAX && c->note_reason < RS_R__MAX)
+		stats->decisions[c->note_verdict][c->note_reason]++;
 	if (refused)
 		pd_log(LOG_ERR,
 		       "%s verdict=error reason=\"%s\" (decided %s; not recorded, refused)",

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/client.h"
@@ -139,6 +140,14 @@ static void conn_reset_input(struct pd_conn *c, int64_t timeout)
 	c->not_before = 0;
 }
 
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void conn_close(struct loop *l, struct pd_conn *c)
 {
 	if (c->fd >= 0) {
@@ -151,8 +160,8 @@ static void conn_close(struct loop *l, struct pd_conn *c)
 		return;
 	}
 	if (c->job)
-		c->job->owner = NULL; /* stopping: the worker's result is dropped */
-	pd_log_note(c, false);	      /* the peer left before the reply */
+		c->job->owner = NULL;	     /* stopping: the worker's result is dropped */
+	pd_log_note(c, false, &l->d->stats); /* the peer left before the reply */
 	pd_dispatch_forget(c);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -299,8 +308,24 @@ static void conn_read(struct loop *l, struct pd_conn *c)
 		c->state = PD_BUSY;
 		ep_mod(l->ep, c->fd, EPOLLRDHUP, c);
 		l->d->stats.requests++;
+		c->arrived_us = now_us();
 		pd_dispatch(l->d, c);
 	}
+}
+
+/* A reply leaves: the time since its request arrived, for the metrics. */
+static void observe(struct pd_stats *st, struct pd_conn *c)
+{
+	int64_t us = now_us() - c->arrived_us;
+	int b = 0;
+
+	if (!c->arrived_us)
+		return; /* a refusal of a frame that never was a request */
+	while (b < PD_LATENCY_BUCKETS && us > pd_latency_le_us[b])
+		b++;
+	st->latency[b]++;
+	st->latency_sum_us += us;
+	c->arrived_us = 0;
 }
 
 /* Writes the queued reply; back to reading when done. */
@@ -343,7 +368,7 @@ static void settle(struct loop *l, bool failed)
 		c->needs_commit = false;
 		if (!failed)
 			continue;
-		pd_log_note(c, true);
+		pd_log_note(c, true, &l->d->stats);
 		pd_reply_refusal(c, c->req.type, RS_R_STORE);
 	}
 }
@@ -363,7 +388,8 @@ static void send_ready(struct loop *l)
 			held = c;
 			continue;
 		}
-		pd_log_note(c, false);
+		pd_log_note(c, false, &l->d->stats);
+		observe(&l->d->stats, c);
 		conn_write(l, c); /* may queue a pipelined request's reply */
 	}
 	while ((c = held)) {

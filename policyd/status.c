@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The daemon verbs: ping, status, the settings, reload. */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ramsec/buf.h"
@@ -87,5 +88,85 @@ bool pd_reload_verb(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		pd_reply(c, RS_V_ERROR, RS_R_CONFIG, err, 0, NULL, false);
 	else
 		pd_reply(c, RS_V_ALLOW, RS_R_NONE, "settings reloaded", 0, NULL, false);
+	return false;
+}
+
+const int64_t pd_latency_le_us[PD_LATENCY_BUCKETS] = {
+    100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 5000000,
+};
+
+/* One OpenMetrics metric family with one sample. */
+static void metric(struct rs_buf *b, const char *name, const char *type, const char *help,
+		   long long v)
+{
+	rs_buf_printf(b, "# TYPE %s %s\n# HELP %s %s\n%s%s %lld\n", name, type, name, help, name,
+		      strcmp(type, "counter") ? "" : "_total", v);
+}
+
+bool pd_metrics(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	static char body[RS_BODY_MAX];
+	const struct pd_stats *st = &d->stats;
+	struct pd_store_info info;
+	bool read_ok = pd_store_info(d->store, pd_now(), &info) == 0;
+	uint64_t n = 0;
+	struct rs_buf b;
+
+	(void)w;
+	rs_buf_init(&b, body, sizeof(body));
+	rs_buf_printf(
+	    &b, "# TYPE ramsec_decisions counter\n"
+		"# HELP ramsec_decisions Logon decisions as logged, by verdict and reason.\n");
+	for (int v = 1; v <= RS_V__MAX; v++)
+		for (int r = 0; r < RS_R__MAX; r++)
+			if (st->decisions[v][r])
+				rs_buf_printf(
+				    &b,
+				    "ramsec_decisions_total{verdict=\"%s\",reason=\"%s\"} "
+				    "%llu\n",
+				    rs_verdict_str((unsigned)v), rs_reason_str((unsigned)r),
+				    (unsigned long long)st->decisions[v][r]);
+	metric(&b, "ramsec_requests", "counter", "Requests served.", (long long)st->requests);
+	metric(&b, "ramsec_password_verifications", "counter",
+	       "Passwords checked against a real hash.", (long long)st->verifications);
+	metric(&b, "ramsec_dummy_hashes", "counter",
+	       "Hashes of a dummy, for unknown names and unusable entries.",
+	       (long long)st->dummy_hashes);
+	metric(&b, "ramsec_failures_recorded", "counter",
+	       "Wrong secrets counted on a user's attempts.", (long long)st->failures);
+	metric(&b, "ramsec_locked_users", "gauge",
+	       "Users locked now (-1: the store cannot be read).", read_ok ? info.locked : -1);
+	metric(&b, "ramsec_store_commits", "counter", "Store commits.", (long long)st->commits);
+	metric(&b, "ramsec_store_errors", "counter", "Store commits that failed.",
+	       (long long)st->commit_failures);
+	metric(&b, "ramsec_store_up", "gauge", "1 when the store works.",
+	       read_ok && !pd_store_failing(d->store));
+	metric(&b, "ramsec_bad_frames", "counter", "Frames refused as malformed.",
+	       (long long)st->bad_frames);
+	metric(&b, "ramsec_pending_mfa_evicted", "counter",
+	       "Pending MFA steps pushed out to make room.", (long long)pd_mfa_evicted());
+	metric(&b, "ramsec_workers", "gauge", "Password worker threads alive.",
+	       pd_workers_alive(d->workers));
+	rs_buf_printf(&b, "# TYPE ramsec_request_duration_seconds histogram\n"
+			  "# HELP ramsec_request_duration_seconds From a request read to its reply "
+			  "sent.\n");
+	for (int i = 0; i <= PD_LATENCY_BUCKETS; i++) {
+		n += st->latency[i];
+		if (i < PD_LATENCY_BUCKETS)
+			rs_buf_printf(&b,
+				      "ramsec_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+				      (double)pd_latency_le_us[i] / 1e6, (unsigned long long)n);
+	}
+	rs_buf_printf(&b,
+		      "ramsec_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+		      "ramsec_request_duration_seconds_sum %.6f\n"
+		      "ramsec_request_duration_seconds_count %llu\n",
+		      (unsigned long long)n, (double)st->latency_sum_us / 1e6,
+		      (unsigned long long)n);
+	metric(&b, "ramsec_uptime_seconds", "gauge", "Seconds since policyd started.",
+	       (long long)(pd_now() - d->started));
+	rs_buf_printf(&b, "# EOF\n");
+	pd_reply(c, b.overflow ? RS_V_ERROR : RS_V_ALLOW, b.overflow ? RS_R_INTERNAL : RS_R_NONE,
+		 NULL, 0, b.overflow ? NULL : &b, false);
 	return false;
 }

@@ -94,6 +94,8 @@ bool pd_ping(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_status(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_settings_show(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_reload_verb(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+/* METRICS: OpenMetrics text for node_exporter's textfile collector. */
+bool pd_metrics(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 
 /* ---- policies.c: the policy documents ---- */
 bool pd_policy_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);

@@ -21,7 +21,7 @@ files=$(dpkg-deb -c "$deb")
 for f in ./usr/sbin/ramsec-policyd ./usr/bin/ramsecctl security/pam_ramsec.so ./etc/ramsec/ramsec.conf \
 	./usr/share/man/man8/ramsecctl.8 ./usr/share/man/man5/ramsec.conf.5 ramsec-policyd.service \
 	ramsec-policyd.socket ./usr/share/pam-configs/ramsec \
-	./usr/share/bash-completion/completions/ramsecctl; do
+	./usr/share/bash-completion/completions/ramsecctl ramsec-metrics.timer ramsec-metrics.service; do
 	check "the package holds $f" 'grep -qF -- "$f" <<<"$files"'
 done
 check "the config is a conffile" 'dpkg-deb -e "$deb" "$W/ctl" && grep -q "^/etc/ramsec/ramsec.conf$" "$W/ctl/conffiles"'

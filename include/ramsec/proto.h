@@ -98,6 +98,7 @@ enum rs_msg_type {
 	RS_MSG_POLICY_DETACH = 42,   /* NAME, USER or GROUP */
 	RS_MSG_POLICY_LIST_FOR = 43, /* USER: own and inherited */
 	RS_MSG_POLICY_SIMULATE = 44, /* USER SERVICE [RHOST] [NUMBER: time] OP: method */
+	RS_MSG_METRICS = 45,	     /* BODY: OpenMetrics text */
 	RS_MSG_ERROR = 0x7f,	     /* only as a reply: the request was refused */
 };
 

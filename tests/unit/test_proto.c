@@ -93,6 +93,7 @@ static const struct type_spec specs[] = {
      ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE) | BIT(RS_TAG_RHOST) | BIT(RS_TAG_NUMBER) |
 	 BIT(RS_TAG_OP) | BIT(RS_TAG_FLAGS),
      BIT(RS_TAG_USER) | BIT(RS_TAG_SERVICE)},
+    {RS_MSG_METRICS, ADM, 0},
 };
 
 /* The string fields, by tag. */
@@ -407,11 +408,11 @@ static const struct header_case header_cases[] = {
     {"type 0", 0x5253, 1, 0, 0, 0, MAXP, -EPROTO},
     {"type 11", 0x5253, 1, 11, 0, 0, MAXP, -EPROTO},
     {"type 15", 0x5253, 1, 15, 0, 0, MAXP, -EPROTO},
-    {"type 45", 0x5253, 1, 45, 0, 0, MAXP, -EPROTO},
+    {"type 46", 0x5253, 1, 46, 0, 0, MAXP, -EPROTO},
     {"error as a request", 0x5253, 1, RS_MSG_ERROR, 0, 0, MAXP, -EPROTO},
     {"reply of type 0", 0x5253, 1, 0x80, 0, 0, MAXP, -EPROTO},
     {"reply of type 11", 0x5253, 1, 0x8b, 0, 0, MAXP, -EPROTO},
-    {"reply of type 45", 0x5253, 1, 0xad, 0, 0, MAXP, -EPROTO},
+    {"reply of type 46", 0x5253, 1, 0xae, 0, 0, MAXP, -EPROTO},
     {"max payload", 0x5253, 1, 1, 0, MAXP, MAXP, 0},
     {"max payload + 1", 0x5253, 1, 1, 0, MAXP + 1, MAXP, -EMSGSIZE},
     {"4 GB", 0x5253, 1, 1, 0, 0xffffffff, MAXP, -EMSGSIZE},
