@@ -50,8 +50,10 @@ struct pol {
 	struct rs_doc *doc; /* NULL: stored but no longer valid (refuses) */
 };
 
-/* An attachment, resolved when loaded: its policy's index and, for a
- * group, the hash of the name (compared before the name). */
+#define UNLOADED SIZE_MAX /* an attachment's policy was not loaded */
+
+/* An attachment, resolved when loaded: its policy's index (UNLOADED) and,
+ * for a group, the hash of the name (compared before the name). */
 struct att {
 	size_t pol;
 	bool group;
@@ -64,15 +66,15 @@ static size_t npols;
 static struct att *atts;
 static size_t natts, catts;
 static unsigned *seen;	       /* per policy: the evaluation that took it last */
-static bool overflow;	       /* the store holds more than PD_POLICIES_MAX */
 static bool group_attachments; /* some policy is attached to a group */
 static unsigned evaluation;
 static bool stale = true;
 
 struct member {
 	char user[RS_NAME_MAX + 1];
-	int64_t at; /* 0: free */
-	bool incomplete;
+	int64_t at;	 /* 0: free */
+	bool incomplete; /* more groups than GROUPS_MAX, or a lookup failed */
+	bool long_names; /* a group's name is longer than RS_NAME_MAX */
 	size_t n;
 	char group[GROUPS_MAX][RS_NAME_MAX + 1];
 	unsigned hash[GROUPS_MAX];
@@ -183,7 +185,7 @@ static void drop(void)
 	seen = NULL;
 	npols = 0;
 	natts = 0;
-	overflow = group_attachments = false;
+	group_attachments = false;
 }
 
 static int load_policy(void *ctx, const struct pd_policy *p)
@@ -198,7 +200,6 @@ static int load_policy(void *ctx, const struct pd_policy *p)
 		       "more than %d policies in the store: every request a policy could "
 		       "decide is refused until some are deleted",
 		       PD_POLICIES_MAX);
-		overflow = true;
 		return 1;
 	}
 	x = &pols[npols++];
@@ -228,8 +229,6 @@ static int load_attachment(void *ctx, const struct pd_attachment *a)
 	struct att *x;
 
 	(void)ctx;
-	if (!p)
-		return 0; /* of a policy past PD_POLICIES_MAX (logged) */
 	if (natts == catts) {
 		size_t n = catts ? 2 * catts : 64;
 		struct att *q = realloc(atts, n * sizeof(*q));
@@ -240,7 +239,7 @@ static int load_attachment(void *ctx, const struct pd_attachment *a)
 		catts = n;
 	}
 	x = &atts[natts++];
-	x->pol = (size_t)(p - pols);
+	x->pol = p ? (size_t)(p - pols) : UNLOADED; /* past PD_POLICIES_MAX (logged) */
 	x->group = a->group;
 	group_attachments |= a->group;
 	x->hash = hash(a->principal);
@@ -261,7 +260,7 @@ static int load(struct pd_daemon *d)
 	}
 	r = pd_store_policy_each(d->store, load_policy, NULL);
 	if (r > 0)
-		r = 0; /* stopped at the limit: overflow says so */
+		r = 0; /* stopped at the limit: attachments past it refuse */
 	if (r >= 0)
 		r = pd_store_attachment_each(d->store, NULL, load_attachment, NULL);
 	if (r < 0) {
@@ -310,10 +309,12 @@ static void groups_of(const char *user, uint32_t gid, int64_t now, struct member
 
 			if (r == 0)
 				m->hash[m->n] = hash(m->group[m->n]), m->n++;
+			else if (r == -ERANGE)
+				m->long_names = true;
 			else if (r != -ENOENT) /* a gid without a name matches no name */
 				m->incomplete = true;
 		}
-		if (m->incomplete)
+		if (m->incomplete || m->long_names)
 			pd_log(LOG_WARNING,
 			       "user=\"%.32s\": its groups cannot all be read (more than %d, a "
 			       "lookup failed or a name over %d characters); policies that could "
@@ -367,12 +368,17 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 	}
 	for (size_t i = 0; i < natts && n < ATTACHED_MAX; i++) {
 		const struct att *a = &atts[i];
-		const struct pol *p = &pols[a->pol];
+		const struct pol *p;
 
-		if (seen[a->pol] == evaluation || /* own and through a group: once */
-		    (a->group ? !in(&mine, a) : strcmp(a->principal, w->key)))
+		if (a->group ? !in(&mine, a) : strcmp(a->principal, w->key))
+			continue;
+		if (a->pol == UNLOADED)
+			return refuse(ret, n,
+				      "a policy in force is past the 256 policyd holds: refused");
+		if (seen[a->pol] == evaluation) /* own and through a group: once */
 			continue;
 		seen[a->pol] = evaluation;
+		p = &pols[a->pol];
 		if (!p->doc) {
 			ret->result = RS_DOC_DENIED;
 			ret->attached = n + 1;
@@ -385,9 +391,9 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 		which[n] = p;
 		docs[n++] = p->doc;
 	}
-	if (overflow)
-		return refuse(ret, n, "more policies in the store than policyd holds: refused");
-	if (mine.incomplete && (n > 0 || group_attachments))
+	/* groups not all read: an attachment to one may be missed; a name too
+	 * long to attach matters only to the conditions of attached policies */
+	if ((mine.incomplete && (n > 0 || group_attachments)) || (mine.long_names && n > 0))
 		return refuse(ret, n, "the user's groups cannot all be read: refused");
 	ret->attached = n;
 	if (n == 0) {
@@ -471,10 +477,71 @@ int pd_access_in_force(struct pd_daemon *d, const struct pd_who *w, const char *
 	for (size_t i = 0; i < natts; i++) {
 		const struct att *a = &atts[i];
 
-		if (strcmp(pols[a->pol].name, name))
+		if (a->pol == UNLOADED || strcmp(pols[a->pol].name, name))
 			continue;
 		if (a->group ? pd_access_member(d, w, a->principal) : !strcmp(a->principal, w->key))
 			return 1;
+	}
+	return 0;
+}
+
+bool pd_access_protected(const struct pd_daemon *d, const char *name, int64_t uid)
+{
+	return uid == 0 || rs_name_list_contains(&d->policy.pam.break_glass_users, name);
+}
+
+/* Is pw a protected account in group?  1, 0. */
+static int protected_member(struct pd_daemon *d, const struct passwd *pw, const char *group)
+{
+	struct pd_who w = {.gid = (uint32_t)pw->pw_gid};
+
+	if (!pd_access_protected(d, pw->pw_name, (int64_t)pw->pw_uid) ||
+	    strlen(pw->pw_name) > RS_NAME_MAX)
+		return 0;
+	snprintf(w.name, sizeof(w.name), "%s", pw->pw_name);
+	return pd_access_member(d, &w, group);
+}
+
+int pd_access_group_protected(struct pd_daemon *d, const char *group)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int r = 0;
+
+	/* every uid 0 account (root's aliases too), then the break-glass names */
+	setpwent();
+	while (!r && getpwent_r(&pw, buf, sizeof(buf), &res) == 0 && res)
+		r = protected_member(d, &pw, group);
+	endpwent();
+	for (size_t i = 0; !r && i < d->policy.pam.break_glass_users.n; i++)
+		if (getpwnam_r(d->policy.pam.break_glass_users.name[i], &pw, buf, sizeof(buf),
+			       &res) == 0 &&
+		    res)
+			r = protected_member(d, &pw, group);
+	return r;
+}
+
+int pd_access_protects(struct pd_daemon *d, const char *name)
+{
+	if (stale && load(d) < 0)
+		return -EIO;
+	for (size_t i = 0; i < natts; i++) {
+		const struct att *a = &atts[i];
+		struct pd_account acct;
+		int r;
+
+		if (a->pol == UNLOADED || strcmp(pols[a->pol].name, name))
+			continue;
+		if (a->group)
+			r = pd_access_group_protected(d, a->principal);
+		else if (strncmp(a->principal, "a:", 2) ||
+			 pd_store_account_get(d->store, strtoll(a->principal + 2, NULL, 10),
+					      &acct) < 0)
+			r = 1; /* cannot tell whose: as if root's */
+		else
+			r = pd_access_protected(d, acct.name, acct.uid);
+		if (r)
+			return r;
 	}
 	return 0;
 }

@@ -78,6 +78,14 @@ int pd_access_in_force(struct pd_daemon *d, const struct pd_who *w, const char *
  * 1). */
 int pd_access_member(struct pd_daemon *d, const struct pd_who *w, const char *group);
 
+/* Accounts no policy delegates: uid 0 (root and its aliases) and the
+ * pam.break_glass_users. */
+bool pd_access_protected(const struct pd_daemon *d, const char *name, int64_t uid);
+/* Whether a protected account is a member of group (1, 0); whether policy
+ * name is attached to one, directly or through a group (1, 0, -EIO). */
+int pd_access_group_protected(struct pd_daemon *d, const char *group);
+int pd_access_protects(struct pd_daemon *d, const char *name);
+
 /* ramsec:Login for w (req->resource "service/<PAM service>"): 1 when the
  * policies let the logon go on (an Allow; or, with no policy attached to w
  * and policies.default_deny off, the settings alone decide), 0 when they

@@ -228,12 +228,39 @@ static const char *self_refusal(const struct pd_verb *v)
 		     "(allow_user_to_manage_access_keys = false)";
 }
 
-/* Accounts no delegate administers, whatever a policy says: uid 0 and
- * the break-glass users (a policy on all users must not reach root). */
-static bool protected_account(const struct pd_daemon *d, const struct pd_who *w)
+/* The target of c's request is one no delegate administers, whatever a
+ * policy says: uid 0 and the break-glass users (a policy on all users must
+ * not reach root), by name too when NSS no longer knows it. */
+static bool protected_target(const struct pd_daemon *d, const struct pd_conn *c)
 {
-	return w->facts.known && (w->facts.is_root ||
-				  rs_name_list_contains(&d->policy.pam.break_glass_users, w->name));
+	const struct pd_who *w = &c->who;
+
+	return w->facts.known
+		   ? pd_access_protected(d, w->name, w->uid)
+		   : rs_name_list_contains(&d->policy.pam.break_glass_users, c->req.user);
+}
+
+/* Actions that change nothing: a delegate may ask them about anyone. */
+static bool reads_only(enum pd_action a)
+{
+	return a == PD_A_GET_STATUS || a == PD_A_GET_USER || a == PD_A_LIST_ACCESS_KEYS ||
+	       a == PD_A_LIST_SESSIONS || a == PD_A_GET_REPORT || a == PD_A_GET_POLICY;
+}
+
+/* A delegate sets credentials (password, access keys, MFA) only for
+ * accounts ramsec governs that have a password root has not locked. */
+static const char *credentials_refused(const struct pd_conn *c, enum pd_action a)
+{
+	struct pd_shadow sh;
+	bool usable;
+
+	if (a != PD_A_RESET_PASSWORD && a != PD_A_MANAGE_ACCESS_KEYS && a != PD_A_MANAGE_MFA)
+		return NULL;
+	if (!c->who.facts.governed)
+		return "ramsec does not govern this account; its credentials are root's to set";
+	usable = pd_shadow_get(c->who.name, &sh) == 0 && sh.usable;
+	rs_secret_wipe(&sh, sizeof(sh));
+	return usable ? NULL : "the account has no password or is locked; only root may change it";
 }
 
 /* The caller of a users'-socket request as an account: 0, -ENOENT (no
@@ -283,25 +310,37 @@ static const char *policy_change_refused(struct pd_daemon *d, struct pd_conn *c,
 	static struct pd_who principal;
 	static struct rs_msg as;
 	struct pd_access_result ar;
-	char resource[RS_USER_MAX + 8];
+	char resource[RS_USER_MAX + 8], group[RS_NAME_MAX + 1];
+	uint32_t gid;
 	int r;
 
 	*ret_io = false;
 	r = pd_access_in_force(d, caller, c->req.name);
+	if (r == 0)
+		r = pd_access_protects(d, c->req.name) ? 2 : 0;
 	if (r != 0) {
 		*ret_io = r < 0;
-		return "a delegated administrator may not change a policy in force for itself";
+		return r == 1
+			   ? "a delegated administrator may not change a policy in force for "
+			     "itself"
+			   : "a policy in force for root or a break-glass user is root's to change";
 	}
 	if (c->req.type != RS_MSG_POLICY_ATTACH && c->req.type != RS_MSG_POLICY_DETACH)
 		return NULL;
 	if (rs_msg_has(&c->req, RS_TAG_GROUP)) {
-		r = pd_access_member(d, caller, c->req.group);
-		if (r != 0) {
-			*ret_io = r < 0;
+		/* the name NSS returns: another spelling is the same group */
+		r = pd_group_by_name(c->req.group, &gid, group, sizeof(group));
+		if (r < 0) {
+			*ret_io = r == -EIO;
+			return "no such group";
+		}
+		if (pd_access_member(d, caller, group))
 			return "a delegated administrator may not attach policies to its own "
 			       "groups";
-		}
-		snprintf(resource, sizeof(resource), "group/%s", c->req.group);
+		if (pd_access_group_protected(d, group))
+			return "a group of root or a break-glass user is root's to attach policies "
+			       "to";
+		snprintf(resource, sizeof(resource), "group/%s", group);
 		r = ask(d, caller, v, resource, NULL, mfa, &ar);
 	} else {
 		memset(&as, 0, sizeof(as));
@@ -310,7 +349,9 @@ static const char *policy_change_refused(struct pd_daemon *d, struct pd_conn *c,
 			*ret_io = true;
 			return "";
 		}
-		if (protected_account(d, &principal) || principal.uid == caller->uid)
+		if ((principal.facts.known &&
+		     pd_access_protected(d, principal.name, principal.uid)) ||
+		    principal.uid == caller->uid)
 			return "a delegated administrator may not attach policies to root, the "
 			       "break-glass users or itself";
 		snprintf(resource, sizeof(resource), "user/%s",
@@ -342,8 +383,12 @@ static bool policy_allows(struct pd_daemon *d, struct pd_conn *c, const struct p
 			pd_reply_error(c, RS_R_STORE);
 		return false; /* a wrong code: refused and counted */
 	}
-	if (protected_account(d, &c->who)) {
+	if (!reads_only(v->action) && v->target != PD_T_POLICY && protected_target(d, c)) {
 		refusal = "root and the break-glass users are administered by root only";
+		goto refuse;
+	}
+	if ((no = credentials_refused(c, v->action))) {
+		refusal = no;
 		goto refuse;
 	}
 	if (ask(d, &caller, v, resource, &c->who, code, &ar) < 0) {

@@ -251,21 +251,6 @@ bool pd_password_reset(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 			 NULL, false);
 		return false;
 	}
-	if (!c->admin) {
-		/* a delegate resets a password; it does not give one to an
-		 * account that has none or that root locked (usermod -L) */
-		struct pd_shadow sh;
-		bool usable = pd_shadow_get(w->name, &sh) == 0 && sh.usable;
-
-		rs_secret_wipe(&sh, sizeof(sh));
-		if (!usable) {
-			rs_secret_wipe(c->req.secret, sizeof(c->req.secret));
-			pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
-				 "the account has no password or is locked; only root may set one",
-				 0, NULL, false);
-			return false;
-		}
-	}
 	rs_eval_new_password(&d->policy, &w->facts, c->req.secret, &dec);
 	if (dec.verdict != RS_V_ALLOW || pd_store_user_get(d->store, w->key, &rec) < 0) {
 		rs_secret_wipe(c->req.secret, sizeof(c->req.secret));

@@ -11,7 +11,7 @@ fi
 
 [ -f "$BUILD/tests/libnss_rscase.so.2" ] || { echo "t_casefold.sh: 0 passed, 1 failed"; exit 1; }
 NSW=$(mktemp /tmp/ramsec-nsswitch.XXXXXX)
-sed 's/^passwd:.*/passwd: files rscase/' /etc/nsswitch.conf >"$NSW"
+sed 's/^passwd:.*/passwd: files rscase/; s/^group:.*/group: files rscase/' /etc/nsswitch.conf >"$NSW"
 chmod 0644 "$NSW"
 mount --bind "$NSW" /etc/nsswitch.conf
 export LD_LIBRARY_PATH="$BUILD/tests"
@@ -33,6 +33,19 @@ test_one_counter_for_every_spelling() {
 	drive Rst_Alice --resp "$PW_ALICE" auth
 	check "unlocked by any spelling; the right password logs on" has "auth: PAM_SUCCESS"
 	check "the log names the account as NSS spells it" grep -q "auth user=\"$U_ALICE\".*verdict=allow" "$T/policyd.log"
+}
+
+test_policy_managers_see_groups_as_nss_spells_them() {
+	groupdel rst_help 2>/dev/null; groupadd rst_help && usermod -a -G rst_help $U_BOB
+	fresh
+	printf '%s' '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:ManagePolicy","Resource":["policy/*","group/*"]}]}' >"$T/doc.json"
+	ctl policy create bob-manages "$T/doc.json" >/dev/null
+	ctl policy attach bob-manages --user $U_BOB >/dev/null
+	ctl policy create team "$T/doc.json" >/dev/null
+	check "the test NSS folds group names" test "$(getent group RST_HELP | cut -d: -f1)" = rst_help
+	OUT=$(runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" policy attach team --group RST_HELP 2>&1)
+	check "another spelling of its own group is still its own group" has "may not attach policies to its own groups"
+	groupdel rst_help
 }
 
 run_tests

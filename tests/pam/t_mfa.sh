@@ -52,10 +52,12 @@ test_logon_with_code() {
 	fresh 'password_policy = { max_login_attempts = 3; };'
 	enroll $U_ALICE
 	next_step
-	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth acct
+	local c
+	c=$(code) # one code for both logons: a 30 s step may pass between them
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$c" auth acct
 	check "password then code: prompted for the code" has "prompt: Verification code: "
 	check "right code: logon succeeds" has "acct: PAM_SUCCESS"
-	drive $U_ALICE --resp "$PW_ALICE" --resp "$(code)" auth
+	drive $U_ALICE --resp "$PW_ALICE" --resp "$c" auth
 	check "the same code again: refused" has "auth: PAM_AUTH_ERR"
 	check "a replay is logged as such" grep -q 'mfa replay user="rst_alice"' "$T/policyd.log"
 	next_step

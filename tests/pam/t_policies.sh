@@ -386,27 +386,108 @@ test_review_unknown_caller_gets_nothing() {
 
 test_review_policy_managers_cannot_raise_themselves() {
 	groups_make
-	fresh
-	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:ManagePolicy","Resource":["policy/team-bob","user/'$U_SYS'"]}]}'
+	useradd -o -u 0 -g 0 -M -N -s /usr/sbin/nologin rst_toor # a uid-0 alias
+	groupadd rst_adm && usermod -a -G rst_adm rst_toor
+	PAM_GROUP='pam = { timeout_ms = 3000; fail_delay_ms = 0; break_glass_users = ["root", "'$U_SYS'"]; };' fresh
+	# bob may manage every policy, user and group: only the rules below stop him
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:ManagePolicy","Resource":["policy/*","user/*","group/*"]}]}'
 	ctl policy create bob-manages "$T/doc.json" >/dev/null
 	ctl policy attach bob-manages --user $U_BOB >/dev/null
 	doc "$ALLOW_ALL"
 	ctl policy create team-bob "$T/doc.json" >/dev/null
-	OUT=$(as_bob policy attach team-bob --user root 2>&1); rc=$?
-	check "not to root" test $rc -ne 0
-	OUT=$(as_bob policy attach team-bob --user $U_BOB 2>&1); rc=$?
-	check "not to itself" test $rc -ne 0
-	OUT=$(as_bob policy attach team-bob --group $G_HELP 2>&1); rc=$?
-	check "not to its own group" test $rc -ne 0
-	OUT=$(as_bob policy attach team-bob --user $U_ALICE 2>&1); rc=$?
-	check "not to a user its policy does not name" test $rc -ne 0
+	OUT=$(as_bob policy attach team-bob --user root 2>&1)
+	check "not to root" has "may not attach policies to root, the break-glass users or itself"
+	OUT=$(as_bob policy attach team-bob --user rst_toor 2>&1)
+	check "not to a uid-0 alias" has "may not attach policies to root"
 	OUT=$(as_bob policy attach team-bob --user $U_SYS 2>&1)
-	check "to a user it may administer: yes" has "attached to user $U_SYS"
+	check "not to a break-glass user" has "may not attach policies to root"
+	OUT=$(as_bob policy attach team-bob --user $U_BOB 2>&1)
+	check "not to itself" has "may not attach policies to root, the break-glass users or itself"
+	OUT=$(as_bob policy attach team-bob --group $G_HELP 2>&1)
+	check "not to its own group" has "may not attach policies to its own groups"
+	OUT=$(as_bob policy attach team-bob --group rst_adm 2>&1)
+	check "not to a group of a uid-0 account" has "a group of root or a break-glass user"
+	OUT=$(as_bob policy attach team-bob --group root 2>&1)
+	check "not to group root" has "a group of root or a break-glass user"
+	OUT=$(as_bob policy attach team-bob --user $U_ALICE 2>&1)
+	check "to another user: yes" has "attached to user $U_ALICE"
+	doc "$DENY_ALL"
+	ctl policy create root-net "$T/doc.json" >/dev/null
+	ctl policy attach root-net --user root >/dev/null
+	OUT=$(as_bob policy update root-net "$T/doc.json" 2>&1)
+	check "a policy in force for root: not updated by a delegate" has "root's to change"
+	OUT=$(as_bob policy detach root-net --user root 2>&1)
+	check "nor detached" has "root's to change"
+	OUT=$(as_bob policy delete root-net 2>&1)
+	check "nor deleted" has "root's to change"
 	ctl policy attach team-bob --user $U_BOB >/dev/null
-	OUT=$(as_bob policy update team-bob "$T/doc.json" 2>&1); rc=$?
-	check "a policy in force for itself: not changed by it" test $rc -ne 0
-	check "says why" has "in force for itself"
+	OUT=$(as_bob policy update team-bob "$T/doc.json" 2>&1)
+	check "a policy in force for itself: not changed by it" has "in force for itself"
+	userdel -f rst_toor; groupdel rst_adm # -f: uid 0 always has processes
 	groups_remove
+}
+
+test_review2_credentials_only_for_usable_accounts() {
+	groups_make
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":["ramsec:ManageAccessKeys","ramsec:ManageMFA","ramsec:GetUser","ramsec:ListAccessKeys"],"Resource":"user/*"}]}'
+	ctl policy create keys "$T/doc.json" >/dev/null
+	ctl policy attach keys --user $U_BOB >/dev/null
+	ssh-keygen -q -t ed25519 -N '' -f "$T/k" -C test
+	usermod -L $U_ALICE
+	OUT=$(as_bob accesskey import $U_ALICE "$(cat "$T/k.pub")" 2>&1); rc=$?
+	check "no access key for a locked account" test $rc -ne 0
+	check "says why" has "no password or is locked"
+	OUT=$(as_bob mfa create $U_ALICE 2>&1); rc=$?
+	check "no MFA device for a locked account" test $rc -ne 0
+	usermod -U $U_ALICE
+	OUT=$(as_bob accesskey import $U_SYS "$(cat "$T/k.pub")" 2>&1)
+	check "none for an account ramsec does not govern" has "does not govern this account"
+	OUT=$(as_bob accesskey import $U_ALICE "$(cat "$T/k.pub")" 2>&1)
+	check "a usable account: yes" has "imported for $U_ALICE"
+	OUT=$(as_bob user show root 2>&1)
+	check "reading root is no change: allowed" has "user                   root"
+	groups_remove
+}
+
+test_review2_limits_refuse_only_whom_they_touch() {
+	fresh
+	doc "$DENY_ALL"
+	ctl policy create deny-alice "$T/doc.json" >/dev/null
+	ctl policy attach deny-alice --user $U_ALICE >/dev/null
+	pd_stop
+	# a store from elsewhere with more policies than policyd holds
+	python3 - "$T/state/state.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+doc = '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"*"}]}'
+for i in range(300):
+    db.execute("INSERT INTO policies(name, current, created, updated) VALUES(?, 1, 0, 0)", ("a%03d" % i,))
+    db.execute("INSERT INTO policy_versions(name, version, doc, created, created_by) VALUES(?, 1, ?, 0, 0)", ("a%03d" % i, doc))
+db.commit()
+PY
+	pd_start
+	drive $U_BOB --resp "$PW_BOB" auth acct
+	check "past the limit: a user with no policy still logs on" has "acct: PAM_SUCCESS"
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "a user whose policy was not loaded is refused" has "acct: PAM_PERM_DENIED"
+	check "and the log says why" grep -q 'past the 256 policyd holds' "$T/policyd.log"
+	fresh
+	groupadd rst_a_group_name_longer_than_thirty_two && usermod -a -G rst_a_group_name_longer_than_thirty_two $U_ALICE
+	doc "$ALLOW_ALL"
+	ctl policy create all "$T/doc.json" >/dev/null
+	ctl policy attach all --user $U_BOB >/dev/null
+	drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "a long group name does not refuse a user with no policy" has "acct: PAM_SUCCESS"
+	groupdel rst_a_group_name_longer_than_thirty_two
+	OUT=$(ctl user forget rst_nobody_knows 2>&1)
+	sed -i 's/^pam = .*/pam = { timeout_ms = 3000; fail_delay_ms = 0; break_glass_users = ["root", "rst_gone"]; };/' "$T/ramsec.conf"
+	ctl reload >/dev/null
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:ForgetUser","Resource":"user/*"}]}'
+	ctl policy create forget "$T/doc.json" >/dev/null
+	ctl policy attach forget --user $U_BOB >/dev/null
+	OUT=$(as_bob user forget rst_gone 2>&1)
+	check "a break-glass name NSS does not know: root's to forget" has "administered by root only"
 }
 
 test_readme_tutorial_policies_are_valid() {
