@@ -147,7 +147,7 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		struct pd_job *job;
+		struct pd_job *job = NULL;
 		uint64_t one = 1;
 
 		while (!w->stopping && !(job = take(w, true)))
