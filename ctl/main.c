@@ -28,23 +28,19 @@ struct ctl_cmd {
 	const char *words; /* "user unlock" */
 	const char *args;  /* "USER" */
 	const char *help;
-	int min, max; /* arguments after the words */
-	ctl_handler *fn;
+	int min, max;	 /* arguments after the words */
+	ctl_handler *fn; /* NULL: send type, about the USER argument if any */
+	uint8_t type;
 	const char *now; /* an old spelling: the words to use now */
 };
 
+/* A request of type about user (NULL: none), its reply printed. */
 static int simple(struct ctl *c, uint8_t type, const char *user)
 {
 	struct rs_msg req;
 	int r = ctl_request(c, &req, type, user);
 
 	return r != CTL_OK ? r : ctl_call(c, &req, false);
-}
-
-static int cmd_status(struct ctl *c, int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return simple(c, RS_MSG_STATUS, NULL);
 }
 
 /* metrics [--output FILE]: FILE is replaced at once (a temporary file
@@ -79,18 +75,6 @@ static int cmd_metrics(struct ctl *c, int argc, char **argv)
 	return CTL_REFUSED;
 }
 
-static int cmd_reload(struct ctl *c, int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return simple(c, RS_MSG_RELOAD, NULL);
-}
-
-static int cmd_settings_show(struct ctl *c, int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return simple(c, RS_MSG_POLICY_SHOW, NULL);
-}
-
 static int cmd_settings_check(struct ctl *c, int argc, char **argv)
 {
 	const char *file = argc > 1 ? argv[1] : c->config;
@@ -105,19 +89,6 @@ static int cmd_settings_check(struct ctl *c, int argc, char **argv)
 	return CTL_OK;
 }
 
-static int cmd_report(struct ctl *c, int argc, char **argv)
-{
-	(void)argc;
-	return simple(c, strcmp(argv[0], "report") ? RS_MSG_CREDENTIAL_REPORT : RS_MSG_REPORT,
-		      NULL);
-}
-
-static int cmd_session_list(struct ctl *c, int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	return simple(c, RS_MSG_SESSION_LIST, NULL);
-}
-
 static int cmd_session_kill(struct ctl *c, int argc, char **argv)
 {
 	struct rs_msg req;
@@ -129,22 +100,6 @@ static int cmd_session_kill(struct ctl *c, int argc, char **argv)
 		return CTL_USAGE;
 	rs_msg_set_number(&req, id);
 	return ctl_call(c, &req, false);
-}
-
-static int cmd_user(struct ctl *c, int argc, char **argv)
-{
-	static const struct {
-		const char *verb;
-		uint8_t type;
-	} verbs[] = {{"show", RS_MSG_USER_SHOW},
-		     {"unlock", RS_MSG_USER_UNLOCK},
-		     {"forget", RS_MSG_USER_FORGET}};
-
-	(void)argc;
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(argv[0], verbs[i].verb))
-			return simple(c, verbs[i].type, argv[1]);
-	return CTL_USAGE;
 }
 
 /* user set USER --password-reset-required on|off, ... */
@@ -207,79 +162,81 @@ static int cmd_mfa(struct ctl *c, int argc, char **argv)
 
 /* clang-format off */
 static const struct ctl_cmd cmds[] = {
-	{"status", "[--json]", "daemon, store and settings summary", 0, 0, cmd_status, NULL},
-	{"reload", "", "re-read the settings file", 0, 0, cmd_reload, NULL},
+	{"status", "[--json]", "daemon, store and settings summary", 0, 0, NULL, RS_MSG_STATUS, NULL},
+	{"reload", "", "re-read the settings file", 0, 0, NULL, RS_MSG_RELOAD, NULL},
 	{"metrics", "[--output FILE]",
 	 "counters and a latency histogram as OpenMetrics text (node_exporter textfile)", 0, 2,
-	 cmd_metrics, NULL},
+	 cmd_metrics, 0, NULL},
 	{"settings show", "[--json]", "the effective settings, defaults filled in", 0, 0,
-	 cmd_settings_show, NULL},
-	{"settings check", "[FILE]", "validate a settings file", 0, 1, cmd_settings_check, NULL},
-	{"user show", "USER [--json]", "lock state, failures, last logon, MFA", 1, 1, cmd_user,
-	 NULL},
-	{"user unlock", "USER", "clear failures and lock", 1, 1, cmd_user, NULL},
-	{"user forget", "USER", "delete what a deleted account left", 1, 1, cmd_user, NULL},
+	 NULL, RS_MSG_POLICY_SHOW, NULL},
+	{"settings check", "[FILE]", "validate a settings file", 0, 1, cmd_settings_check, 0, NULL},
+	{"user show", "USER [--json]", "lock state, failures, last logon, MFA", 1, 1, NULL,
+	 RS_MSG_USER_SHOW, NULL},
+	{"user unlock", "USER", "clear failures and lock", 1, 1, NULL, RS_MSG_USER_UNLOCK, NULL},
+	{"user forget", "USER", "delete what a deleted account left", 1, 1, NULL,
+	 RS_MSG_USER_FORGET, NULL},
 	{"user set", "USER --password-reset-required|--mfa-bind-required|--console-logon on|off",
 	 "per-user login settings (console logon: password logons; keys unaffected)", 3, 3,
-	 cmd_user_set, NULL},
+	 cmd_user_set, 0, NULL},
 	{"user set", "USER --forget-mfa", "forget the user's remembered MFA logons", 2, 2,
-	 cmd_user_set, NULL},
+	 cmd_user_set, 0, NULL},
 	{"user reset-password", "USER [--generate]",
 	 "set a password (read from stdin, or generated and printed once) the user must change "
-	 "within initial_password_age days", 1, 2, cmd_reset_password, NULL},
+	 "within initial_password_age days", 1, 2, cmd_reset_password, 0, NULL},
 	{"user check-password", "USER",
 	 "check a password read from stdin against the rules and USER's history", 1, 1,
-	 cmd_check_password, NULL},
+	 cmd_check_password, 0, NULL},
 	{"policy create", "NAME FILE", "a RAM policy document (FILE: JSON, - for stdin)", 2, 2,
-	 ctl_policy, NULL},
-	{"policy update", "NAME FILE", "a new version, made the current one", 2, 2, ctl_policy,
+	 ctl_policy, 0, NULL},
+	{"policy update", "NAME FILE", "a new version, made the current one", 2, 2, ctl_policy, 0,
 	 NULL},
 	{"policy rollback", "NAME VERSION", "make a kept version the current one", 2, 2,
-	 ctl_policy, NULL},
+	 ctl_policy, 0, NULL},
 	{"policy list", "[--json]", "the policies, their versions and attachments", 0, 0,
-	 ctl_policy, NULL},
-	{"policy get", "NAME [VERSION] [--json]", "a policy's document", 1, 2, ctl_policy, NULL},
-	{"policy delete", "NAME", "delete a policy (refused while attached)", 1, 1, ctl_policy,
+	 ctl_policy, 0, NULL},
+	{"policy get", "NAME [VERSION] [--json]", "a policy's document", 1, 2, ctl_policy, 0, NULL},
+	{"policy delete", "NAME", "delete a policy (refused while attached)", 1, 1, ctl_policy, 0,
 	 NULL},
-	{"policy attach", "NAME --user USER|--group GROUP", "attach a policy", 3, 3, ctl_policy,
+	{"policy attach", "NAME --user USER|--group GROUP", "attach a policy", 3, 3, ctl_policy, 0,
 	 NULL},
-	{"policy detach", "NAME --user USER|--group GROUP", "detach a policy", 3, 3, ctl_policy,
+	{"policy detach", "NAME --user USER|--group GROUP", "detach a policy", 3, 3, ctl_policy, 0,
 	 NULL},
 	{"policy list-for", "USER [--json]", "the policies in force for USER, own and inherited",
-	 1, 1, ctl_policy, NULL},
+	 1, 1, ctl_policy, 0, NULL},
 	{"policy simulate",
 	 "USER --service SERVICE [--source IP] [--time ISO8601] [--mfa yes|no] "
 	 "[--method password|publickey|none] [--json]",
 	 "what the policies decide for such a logon, and which statement decided", 3, 11,
-	 ctl_policy, NULL},
+	 ctl_policy, 0, NULL},
 	{"accesskey create", "USER", "an Ed25519 key; prints the private key once", 1, 1,
-	 cmd_akey, NULL},
-	{"accesskey import", "USER PUBKEY|-", "add an existing public key", 2, 2, cmd_akey, NULL},
+	 cmd_akey, 0, NULL},
+	{"accesskey import", "USER PUBKEY|-", "add an existing public key", 2, 2, cmd_akey, 0, NULL},
 	{"accesskey list", "USER [--json]", "id, status, created, last used and from where", 1, 1,
-	 cmd_akey, NULL},
-	{"accesskey enable", "USER ID", "turn a key on", 2, 2, cmd_akey, NULL},
-	{"accesskey disable", "USER ID", "turn a key off", 2, 2, cmd_akey, NULL},
-	{"accesskey delete", "USER ID", "delete a key", 2, 2, cmd_akey, NULL},
+	 cmd_akey, 0, NULL},
+	{"accesskey enable", "USER ID", "turn a key on", 2, 2, cmd_akey, 0, NULL},
+	{"accesskey disable", "USER ID", "turn a key off", 2, 2, cmd_akey, 0, NULL},
+	{"accesskey delete", "USER ID", "delete a key", 2, 2, cmd_akey, 0, NULL},
 	{"authorized-keys", "USER", "the active keys (sshd AuthorizedKeysCommand)", 1, 1,
-	 cmd_authorized_keys, NULL},
-	{"session list", "[--json]", "open sessions with the time left", 0, 0, cmd_session_list,
+	 cmd_authorized_keys, 0, NULL},
+	{"session list", "[--json]", "open sessions with the time left", 0, 0, NULL,
+	 RS_MSG_SESSION_LIST, NULL},
+	{"session kill", "ID", "end a session now", 1, 1, cmd_session_kill, 0, NULL},
+	{"report", "[--json]", "security report: counts, findings, score", 0, 0, NULL, RS_MSG_REPORT,
 	 NULL},
-	{"session kill", "ID", "end a session now", 1, 1, cmd_session_kill, NULL},
-	{"report", "[--json]", "security report: counts, findings, score", 0, 0, cmd_report, NULL},
-	{"credential-report", "", "one CSV row per governed user and root", 0, 0, cmd_report,
-	 NULL},
+	{"credential-report", "", "one CSV row per governed user and root", 0, 0, NULL,
+	 RS_MSG_CREDENTIAL_REPORT, NULL},
 	{"mfa create", "[USER] [--qr-png FILE]", "a pending device: key, URI, QR code", 0, 3,
-	 cmd_mfa, NULL},
-	{"mfa bind", "[USER] CODE1 CODE2", "bind it with two consecutive codes", 2, 3, cmd_mfa,
+	 cmd_mfa, 0, NULL},
+	{"mfa bind", "[USER] CODE1 CODE2", "bind it with two consecutive codes", 2, 3, cmd_mfa, 0,
 	 NULL},
 	{"mfa enable", "[USER] [--qr-png FILE]", "create and bind, asking for the codes", 0, 3,
-	 cmd_mfa, NULL},
-	{"mfa disable", "[USER] [CODE]", "unbind (users give a current code)", 0, 2, cmd_mfa,
+	 cmd_mfa, 0, NULL},
+	{"mfa disable", "[USER] [CODE]", "unbind (users give a current code)", 0, 2, cmd_mfa, 0,
 	 NULL},
 	/* old spellings, kept working */
-	{"policy show", "[--json]", NULL, 0, 0, cmd_settings_show, "settings show"},
-	{"policy check", "[FILE]", NULL, 0, 1, cmd_settings_check, "settings check"},
-	{"policy check-password", "USER", NULL, 1, 1, cmd_check_password, "user check-password"},
+	{"policy show", "[--json]", NULL, 0, 0, NULL, RS_MSG_POLICY_SHOW, "settings show"},
+	{"policy check", "[FILE]", NULL, 0, 1, cmd_settings_check, 0, "settings check"},
+	{"policy check-password", "USER", NULL, 1, 1, cmd_check_password, 0, "user check-password"},
 };
 /* clang-format on */
 
@@ -370,7 +327,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ramsecctl: warning: %s\n", err);
 			rs_config_sockets(c.config, &c.policy);
 		}
-		r = cmd->fn(&c, argc - n + 1, argv + n - 1);
+		r = cmd->fn ? cmd->fn(&c, argc - n + 1, argv + n - 1)
+			    : simple(&c, cmd->type, argc > n ? argv[n] : NULL);
 		return r == CTL_USAGE ? usage(stderr) : r;
 	}
 	if (matched)

@@ -301,7 +301,7 @@ bool pd_mfa_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 }
 
 static void verb_create(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
-			const struct pd_mfa_rec *m)
+			struct pd_mfa_rec *m)
 {
 	char seed[2 * RS_TOTP_SEED_LEN], uribuf[1024], out[1200];
 	struct rs_buf uri, b;
@@ -437,44 +437,35 @@ static void verb_disable(struct pd_daemon *d, struct pd_conn *c, const struct pd
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, "MFA device removed", 0, NULL, true);
 }
 
-/* Loads w's device for a device verb: true, or false with the error sent. */
-static bool device_of(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
-		      struct pd_mfa_rec *m)
+/* Loads w's device and runs verb on it (the error replied when the store
+ * fails); the record, which holds the sealed seed, is wiped after. */
+static bool with_device(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w,
+			void (*verb)(struct pd_daemon *, struct pd_conn *, const struct pd_who *,
+				     struct pd_mfa_rec *))
 {
-	if (pd_store_mfa_get(d->store, w->key, m) == 0)
-		return true;
-	pd_reply_error(c, RS_R_STORE);
+	struct pd_mfa_rec m;
+
+	if (pd_store_mfa_get(d->store, w->key, &m) == 0)
+		verb(d, c, w, &m);
+	else
+		pd_reply_error(c, RS_R_STORE);
+	rs_secret_wipe(&m, sizeof(m));
 	return false;
 }
 
 bool pd_mfa_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
-	struct pd_mfa_rec m;
-
-	if (device_of(d, c, w, &m))
-		verb_create(d, c, w, &m);
-	rs_secret_wipe(&m, sizeof(m));
-	return false;
+	return with_device(d, c, w, verb_create);
 }
 
 bool pd_mfa_bind(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
-	struct pd_mfa_rec m;
-
-	if (device_of(d, c, w, &m))
-		verb_bind(d, c, w, &m);
-	rs_secret_wipe(&m, sizeof(m));
-	return false;
+	return with_device(d, c, w, verb_bind);
 }
 
 bool pd_mfa_disable(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
-	struct pd_mfa_rec m;
-
-	if (device_of(d, c, w, &m))
-		verb_disable(d, c, w, &m);
-	rs_secret_wipe(&m, sizeof(m));
-	return false;
+	return with_device(d, c, w, verb_disable);
 }
 
 int pd_mfa_caller_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *caller)
