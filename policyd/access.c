@@ -407,7 +407,7 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 			groups_of(req->target, req->target_gid, req->now, &target);
 		else
 			target = mine;
-		if (target.incomplete)
+		if (target.incomplete || target.long_names) /* a Deny on one could be missed */
 			return refuse(ret, n, "the groups of the target cannot all be read");
 		for (size_t i = 0; i < target.n; i++) {
 			snprintf(group_res[i], sizeof(group_res[i]), "group/%s", target.group[i]);
@@ -504,20 +504,26 @@ static int protected_member(struct pd_daemon *d, const struct passwd *pw, const 
 
 int pd_access_group_protected(struct pd_daemon *d, const char *group)
 {
+	static char buf[1 << 16]; /* one loop thread; an entry larger refuses */
 	struct passwd pw, *res = NULL;
-	char buf[4096];
-	int r = 0;
+	int r = 0, e;
 
-	/* every uid 0 account (root's aliases too), then the break-glass names */
+	/* every uid 0 account (root's aliases too), then the break-glass
+	 * names; an entry that cannot be read counts as protected */
 	setpwent();
-	while (!r && getpwent_r(&pw, buf, sizeof(buf), &res) == 0 && res)
+	while (!r && (e = getpwent_r(&pw, buf, sizeof(buf), &res)) == 0 && res)
 		r = protected_member(d, &pw, group);
 	endpwent();
-	for (size_t i = 0; !r && i < d->policy.pam.break_glass_users.n; i++)
-		if (getpwnam_r(d->policy.pam.break_glass_users.name[i], &pw, buf, sizeof(buf),
-			       &res) == 0 &&
-		    res)
+	if (!r && e != 0 && e != ENOENT)
+		r = 1;
+	for (size_t i = 0; !r && i < d->policy.pam.break_glass_users.n; i++) {
+		e = getpwnam_r(d->policy.pam.break_glass_users.name[i], &pw, buf, sizeof(buf),
+			       &res);
+		if (e == 0 && res)
 			r = protected_member(d, &pw, group);
+		else if (e != 0 && e != ENOENT)
+			r = 1;
+	}
 	return r;
 }
 

@@ -299,6 +299,27 @@ static int ask(struct pd_daemon *d, const struct pd_who *caller, const struct pd
 	return pd_access_eval(d, caller, &q, ar);
 }
 
+struct principals {
+	struct pd_daemon *d;
+	const struct pd_who *caller;
+	const struct pd_verb *v;
+	bool mfa;
+};
+
+/* 0 when the caller may administer the principal of attachment a, 1 when
+ * not, -EIO. */
+static int principal_refused(void *ctx, const struct pd_attachment *a)
+{
+	const struct principals *p = ctx;
+	struct pd_access_result ar;
+	char resource[RS_USER_MAX + 8];
+
+	snprintf(resource, sizeof(resource), "%s/%s", a->group ? "group" : "user", a->label);
+	if (ask(p->d, p->caller, p->v, resource, NULL, p->mfa, &ar) < 0)
+		return -EIO;
+	return ar.result == RS_DOC_ALLOWED ? 0 : 1;
+}
+
 /* A delegate who may change policies must not raise itself: not a policy
  * in force for itself, not an attachment to itself or its groups, and the
  * principal of an attachment must be one it may administer.  NULL when
@@ -325,8 +346,16 @@ static const char *policy_change_refused(struct pd_daemon *d, struct pd_conn *c,
 			     "itself"
 			   : "a policy in force for root or a break-glass user is root's to change";
 	}
-	if (c->req.type != RS_MSG_POLICY_ATTACH && c->req.type != RS_MSG_POLICY_DETACH)
-		return NULL;
+	if (c->req.type != RS_MSG_POLICY_ATTACH && c->req.type != RS_MSG_POLICY_DETACH) {
+		/* a new version reaches every principal the policy is attached to */
+		struct principals p = {.d = d, .caller = caller, .v = v, .mfa = mfa};
+
+		r = pd_store_attachment_each(d->store, c->req.name, principal_refused, &p);
+		*ret_io = r < 0;
+		return r == 0
+			   ? NULL
+			   : "the policy is attached to principals the caller may not administer";
+	}
 	if (rs_msg_has(&c->req, RS_TAG_GROUP)) {
 		/* the name NSS returns: another spelling is the same group */
 		r = pd_group_by_name(c->req.group, &gid, group, sizeof(group));
@@ -395,6 +424,14 @@ static bool policy_allows(struct pd_daemon *d, struct pd_conn *c, const struct p
 		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}
+	if (ar.result == RS_DOC_ALLOWED && !reads_only(v->action) && c->who.facts.known &&
+	    c->who.uid == caller.uid) {
+		/* for itself a user has the allow_user_* settings, not its
+		 * delegated rights: it cannot undo what root set on it */
+		if (!(v->callers & PD_SELF))
+			refusal = "a policy does not let a user administer its own account";
+		goto refuse;
+	}
 	if (ar.result == RS_DOC_ALLOWED) {
 		no = v->action == PD_A_MANAGE_POLICY
 			 ? policy_change_refused(d, c, v, &caller, code, &io)
@@ -429,6 +466,28 @@ refuse:
 	return false;
 }
 
+/* What the settings let a user do for itself, an explicit Deny attached to
+ * it still refuses (RAM: a Deny wins).  True when refused (sent). */
+static bool self_denied(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb *v,
+			const char *resource)
+{
+	struct pd_access_result ar;
+	char msg[RS_MESSAGE_MAX];
+
+	if (ask(d, &c->who, v, resource, &c->who, false, &ar) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return true;
+	}
+	if (ar.result != RS_DOC_DENIED)
+		return false;
+	pd_log(LOG_NOTICE, "%s on %s by uid %u (%s), for itself: refused, %s",
+	       pd_actions[v->action], resource, (unsigned)c->uid, c->who.name, ar.explain);
+	snprintf(msg, sizeof(msg), "%s on %s is not allowed: %s", pd_actions[v->action], resource,
+		 ar.explain);
+	pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN, msg, 0, NULL, false);
+	return true;
+}
+
 /* May c's caller make this request?  True, or false with the refusal sent. */
 static bool permitted(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb *v,
 		      const char *resource)
@@ -443,7 +502,7 @@ static bool permitted(struct pd_daemon *d, struct pd_conn *c, const struct pd_ve
 	if ((v->callers & PD_SELF) && own) {
 		c->self = true;
 		if (self_allowed(d, v))
-			return true;
+			return !self_denied(d, c, v, resource);
 		return policy_allows(d, c, v, resource, self_refusal(v));
 	}
 	return policy_allows(d, c, v, resource,

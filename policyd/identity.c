@@ -74,15 +74,21 @@ int pd_group_by_name(const char *name, uint32_t *ret_gid, char *out, size_t len)
 	return group_get(name, 0, ret_gid, out, len);
 }
 
-/* The gids of scope.groups that exist now. */
-static size_t scope_gids(const struct rs_policy *p, uint32_t *out, size_t max)
+/* The gids of scope.groups that exist now; *ret_unknown when one could not
+ * be looked up (not "no such group": a failure). */
+static size_t scope_gids(const struct rs_policy *p, uint32_t *out, size_t max, bool *ret_unknown)
 {
 	char name[RS_NAME_MAX + 1];
 	size_t n = 0;
 
-	for (size_t i = 0; i < p->scope.groups.n && n < max; i++)
-		if (pd_group_by_name(p->scope.groups.name[i], &out[n], name, sizeof(name)) == 0)
+	for (size_t i = 0; i < p->scope.groups.n && n < max; i++) {
+		int r = pd_group_by_name(p->scope.groups.name[i], &out[n], name, sizeof(name));
+
+		if (r == 0)
 			n++;
+		else if (r != -ENOENT)
+			*ret_unknown = true;
+	}
 	return n;
 }
 
@@ -104,17 +110,20 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 		int ng = 0;
 		struct rs_identity id = {.uid = (uint32_t)pw.pw_uid, .gids = gids};
 		size_t nsg = 0;
+		bool unknown = false; /* the scope's groups cannot all be told */
 
 		/* group lists cost an NSS walk (systemd's too): only when the
 		 * uid range alone does not decide */
 		if (p->scope.groups.n > 0 && pw.pw_uid != 0 &&
 		    ((long)pw.pw_uid < p->scope.min_uid || (long)pw.pw_uid > p->scope.max_uid)) {
 			ng = MAX_GROUPS;
-			if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ng) < 0)
-				ng = 0; /* more than we look at: primary group only */
+			if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ng) < 0) {
+				unknown = true; /* more than we look at */
+				ng = MAX_GROUPS;
+			}
 			if (ng == 0)
 				groups[ng++] = pw.pw_gid;
-			nsg = scope_gids(p, sg, RS_LIST_MAX);
+			nsg = scope_gids(p, sg, RS_LIST_MAX, &unknown);
 		}
 		for (int i = 0; i < ng; i++)
 			gids[i] = (uint32_t)groups[i];
@@ -126,6 +135,15 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 		ret->facts.known = true;
 		ret->facts.is_root = pw.pw_uid == 0;
 		ret->facts.governed = rs_scope_governs(p, ret->name, &id, sg, nsg);
+		if (unknown && !ret->facts.governed &&
+		    !rs_name_list_contains(&p->scope.exclude_users, ret->name)) {
+			/* a scope group we cannot tell about: governed, not let through */
+			ret->facts.governed = true;
+			pd_log(LOG_WARNING,
+			       "user=\"%.32s\": its groups or scope.groups cannot all be read; "
+			       "governed",
+			       ret->name);
+		}
 		if (pd_account_of(d, ret->name, id.uid, pw.pw_dir, &ret->account) < 0)
 			return -EIO;
 		snprintf(ret->key, sizeof(ret->key), "a:%lld", (long long)ret->account);

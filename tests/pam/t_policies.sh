@@ -490,6 +490,82 @@ PY
 	check "a break-glass name NSS does not know: root's to forget" has "administered by root only"
 }
 
+test_review3_deny_and_self() {
+	groups_make
+	local long=rst_a_group_name_well_over_thirty_two_chars
+	# groupadd refuses such names; LDAP and AD do not
+	echo "$long:x:45123:$U_ALICE" >>/etc/group
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":["ramsec:UnlockUser","ramsec:SetUser","ramsec:ManagePolicy"],"Resource":["user/*","policy/*","group/'$G_OPS'"]},{"Effect":"Deny","Action":"ramsec:*","Resource":"group/'$long'"}]}'
+	ctl policy create helper "$T/doc.json" >/dev/null
+	ctl policy attach helper --user $U_BOB >/dev/null
+	OUT=$(as_bob user unlock $U_ALICE 2>&1); rc=$?
+	check "a target in a group with a long name: refused, not its Deny skipped" test $rc -ne 0
+	OUT=$(as_bob user set $U_BOB --console-logon on 2>&1); rc=$?
+	check "delegated rights do not apply to oneself" test $rc -ne 0
+	check "says why" has "does not let a user administer its own account"
+	sed -i "/^$long:/d" /etc/group
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:ManagePolicy","Resource":["policy/*","user/'$U_ALICE'"]}]}'
+	ctl policy create bob-manages "$T/doc.json" >/dev/null
+	ctl policy attach bob-manages --user $U_BOB >/dev/null
+	doc "$ALLOW_ALL"
+	ctl policy create ops-all "$T/doc.json" >/dev/null
+	ctl policy attach ops-all --user $U_SYS >/dev/null
+	OUT=$(as_bob policy update ops-all "$T/doc.json" 2>&1)
+	check "no new version of a policy attached to a principal it may not administer" has "attached to principals the caller may not administer"
+	ctl policy detach ops-all --user $U_SYS >/dev/null
+	ctl policy attach ops-all --user $U_ALICE >/dev/null
+	OUT=$(as_bob policy update ops-all "$T/doc.json" 2>&1)
+	check "one attached to principals it may administer: yes" has "version 2 is now the current one"
+	fresh 'security_preference = { allow_user_to_manage_access_keys = true; };'
+	doc '{"Version":"1","Statement":[{"Effect":"Deny","Action":"ramsec:ManageAccessKeys","Resource":"*"}]}'
+	ctl policy create no-keys "$T/doc.json" >/dev/null
+	ctl policy attach no-keys --user $U_BOB >/dev/null
+	ssh-keygen -q -t ed25519 -N '' -f "$T/k" -C test
+	OUT=$(as_bob accesskey import $U_BOB "$(cat "$T/k.pub")" 2>&1); rc=$?
+	check "an explicit Deny wins over allow_user_to_manage_access_keys" test $rc -ne 0
+	check "names the Deny" has "policy no-keys v1 Statement[0] (Deny)"
+	groups_remove
+}
+
+test_review3_unreadable_accounts_count_as_protected() {
+	groups_make
+	groupadd rst_adm2
+	# an account entry larger than policyd reads, then a uid-0 alias in rst_adm2
+	python3 - "$(getent group rst_adm2 | cut -d: -f3)" <<'PY'
+import sys
+with open("/etc/passwd", "a") as f:
+    f.write("rst_huge:x:45124:45124:%s:/nonexistent:/usr/sbin/nologin\n" % ("g" * 70000))
+    f.write("rst_toor2:x:0:%s::/nonexistent:/usr/sbin/nologin\n" % sys.argv[1])
+PY
+	fresh
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:ManagePolicy","Resource":["policy/*","group/*"]}]}'
+	ctl policy create bob-manages "$T/doc.json" >/dev/null
+	ctl policy attach bob-manages --user $U_BOB >/dev/null
+	ctl policy create team "$T/doc.json" >/dev/null
+	OUT=$(as_bob policy attach team --group rst_adm2 2>&1); rc=$?
+	check "accounts that cannot all be read: a group counts as root's" test $rc -ne 0
+	sed -i '/^rst_huge:/d; /^rst_toor2:/d' /etc/passwd
+	groupdel rst_adm2
+	groups_remove
+}
+
+test_review3_scope_fails_closed() {
+	groupdel rst_scope 2>/dev/null; groupadd rst_scope
+	local i extra=""
+	for i in $(seq -w 1 260); do groupadd "rst_g$i" && extra="$extra,rst_g$i"; done
+	usermod -a -G "${extra#,}" $U_SYS
+	fresh 'scope = { groups = ["rst_scope"]; };'
+	OUT=$(ctl user show $U_SYS)
+	check "groups past what policyd reads: governed, not let through" field governed yes
+	for i in $(seq -w 1 260); do groupdel "rst_g$i"; done
+	groupdel rst_scope
+	fresh 'scope = { groups = ["rst_scope"]; };'
+	OUT=$(ctl user show $U_SYS)
+	check "a scope group that does not exist: the uid range decides" field governed no
+}
+
 test_readme_tutorial_policies_are_valid() {
 	fresh
 	# the JSON heredocs of the README's tutorial, stored as written there
