@@ -189,6 +189,24 @@ static unsigned why_of(enum rs_doc_key key)
 	}
 }
 
+/* n bytes of a and b equal: names are short, and eight at a time inline
+ * beat a call to memcmp for each of a thousand statements. */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	while (n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 /* Does pattern i of d match s, of len bytes (case as it is: actions are
  * lower case on both sides)? */
 static bool pat_matches(const struct rs_doc *d, uint16_t i, const char *s, size_t len)
@@ -197,9 +215,9 @@ static bool pat_matches(const struct rs_doc *d, uint16_t i, const char *s, size_
 
 	switch (d->patkind[i]) {
 	case RS_PAT_EXACT:
-		return d->patlen[i] == len && !memcmp(p, s, len);
+		return d->patlen[i] == len && same(p, s, len);
 	case RS_PAT_PREFIX:
-		return d->patlen[i] <= len && !memcmp(p, s, d->patlen[i]);
+		return d->patlen[i] <= len && same(p, s, d->patlen[i]);
 	default:
 		return rs_doc_match(p, s, false);
 	}
