@@ -6,13 +6,11 @@
  * password, hashes it, writes it with chpasswd(8) (the shadow suite's
  * locking) and records it.
  */
-#include <crypt.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
