@@ -436,7 +436,33 @@ int rs_config_load(const char *path, struct rs_policy *ret, char *err, size_t er
 	r = read_checked(path, &buf, &len, err, errlen);
 	if (r < 0)
 		return r;
-	return rs_config_parse(path, buf, len, ret, err, errlen);
+	r = rs_config_parse(path, buf, len, ret, err, errlen);
+	if (r == 0 && ret->policies.time_zone[0] && !rs_zone_valid(ret->policies.time_zone))
+		return fail(
+		    err, errlen,
+		    "%s: policies.time_zone: \"%s\" is not a time zone of the zone database", path,
+		    ret->policies.time_zone);
+	return r;
+}
+
+bool rs_zone_valid(const char *zone)
+{
+	char path[sizeof(RS_ZONEINFO) + RS_ZONE_MAX + 1], magic[4];
+	FILE *f;
+	bool ok;
+
+	if (!zone[0] || zone[0] == '/' || strlen(zone) > RS_ZONE_MAX || strstr(zone, ".."))
+		return false;
+	for (const char *p = zone; *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-",
+			    *p))
+			return false;
+	snprintf(path, sizeof(path), RS_ZONEINFO "%s", zone);
+	f = fopen(path, "rbe");
+	ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+	if (f)
+		fclose(f);
+	return ok;
 }
 
 void rs_config_sockets(const char *path, struct rs_policy *ret)

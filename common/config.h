@@ -55,4 +55,11 @@ int rs_config_parse(const char *name, const char *text, size_t len, struct rs_po
  */
 void rs_config_sockets(const char *path, struct rs_policy *ret);
 
+#define RS_ZONEINFO "/usr/share/zoneinfo/"
+#define RS_ZONE_MAX 64
+/* True when zone names a time zone of the zone database (a TZif file
+ * under RS_ZONEINFO); rs_config_load refuses a policies.time_zone that
+ * does not. */
+bool rs_zone_valid(const char *zone);
+
 #endif

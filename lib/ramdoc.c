@@ -180,14 +180,14 @@ static int check_pattern(struct parser *p, const char *s, bool action)
 			return fail(p, "%s: no such action", shown(s, q, sizeof(q)));
 		return 0;
 	}
-	if (!strcmp(s, "*"))
+	if (!strcmp(s, "*") || !strcmp(s, "host")) /* host: the daemon's own verbs */
 		return 0;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (!strncmp(s, kinds[i], strlen(kinds[i])) && s[strlen(kinds[i])])
 			return 0;
 	return fail(p,
-		    "%s is not a resource (service/NAME, user/NAME, group/NAME, policy/NAME "
-		    "or *)",
+		    "%s is not a resource (service/NAME, user/NAME, group/NAME, policy/NAME, "
+		    "host or *)",
 		    shown(s, q, sizeof(q)));
 }
 

@@ -128,7 +128,8 @@ static const struct doc docs[] = {
      "alone, and only users with one need an Allow."},
     {"policies.time_zone", NULL,
      "The time zone (a tz database name such as Europe/Berlin) of ramsec:DayOfWeek and "
-     "ramsec:TimeOfDay values that name none; \"\" is the host's."},
+     "ramsec:TimeOfDay values that name none; \"\" is the host's.  A name the zone database "
+     "(/usr/share/zoneinfo) lacks refuses the file, as any bad value does."},
 };
 
 const char *rs_setting_doc(const struct rs_setting *s, const char **ret_ram)

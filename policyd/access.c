@@ -15,13 +15,13 @@
 #include <time.h>
 
 #include "access.h"
+#include "common/config.h"
 #include "store.h"
 
 #define GROUPS_MAX   64		     /* of one user, looked at */
 #define GROUP_CACHE  256	     /* users whose groups are kept */
 #define GROUP_TTL    60		     /* seconds */
 #define ATTACHED_MAX PD_POLICIES_MAX /* each policy at most once: never cut */
-#define ZONEINFO     "/usr/share/zoneinfo/"
 
 const char *const pd_actions[PD_A__COUNT + 1] = {
     [PD_A_NONE] = "ramsec:None",
@@ -96,23 +96,8 @@ static unsigned hash(const char *s)
 
 static bool tz_valid(void *ctx, const char *zone)
 {
-	char path[sizeof(ZONEINFO) + RS_DOC_ZONE_MAX + 1], magic[4];
-	FILE *f;
-	bool ok;
-
 	(void)ctx;
-	if (!zone[0] || zone[0] == '/' || strlen(zone) > RS_DOC_ZONE_MAX || strstr(zone, ".."))
-		return false;
-	for (const char *p = zone; *p; p++)
-		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-",
-			    *p))
-			return false;
-	snprintf(path, sizeof(path), ZONEINFO "%s", zone);
-	f = fopen(path, "rbe");
-	ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
-	if (f)
-		fclose(f);
-	return ok;
+	return rs_zone_valid(zone);
 }
 
 /* Local day and time of t in zone.  libc's zone code works on TZ: the
@@ -158,11 +143,6 @@ static const struct rs_tz tz = {.local = tz_local, .valid = tz_valid};
 void pd_access_set_zone(const char *zone)
 {
 	snprintf(zone_default, sizeof(zone_default), "%s", zone);
-}
-
-bool pd_access_zone_valid(const char *zone)
-{
-	return !zone[0] || tz_valid(NULL, zone);
 }
 
 int pd_access_check_doc(const char *json, size_t len, char *err, size_t errlen)

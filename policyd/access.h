@@ -103,9 +103,8 @@ void pd_access_invalidate(void);
 /* The account databases changed: group memberships are looked up again. */
 void pd_access_groups_changed(void);
 
-/* The time zone of requests (policies.time_zone; "" = the host's), and
- * whether a zone is one the zone database has. */
+/* The time zone of requests (policies.time_zone, checked by
+ * rs_config_load; "" = the host's). */
 void pd_access_set_zone(const char *zone);
-bool pd_access_zone_valid(const char *zone);
 
 #endif

@@ -182,13 +182,6 @@ int main(int argc, char **argv)
 		pd_log(LOG_ERR, "invalid configuration: %s", err);
 		return 1;
 	}
-	if (!pd_access_zone_valid(d.policy.policies.time_zone)) {
-		pd_log(LOG_ERR,
-		       "invalid configuration: policies.time_zone: \"%s\" is not a time "
-		       "zone of the zone database",
-		       d.policy.policies.time_zone);
-		return 1;
-	}
 	pd_access_set_zone(d.policy.policies.time_zone);
 	if (check) {
 		printf("%s: ok\n", d.config_path);

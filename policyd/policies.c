@@ -78,7 +78,12 @@ static bool write_version(struct pd_daemon *d, struct pd_conn *c, bool create)
 			 false);
 		return false;
 	}
-	if ((r != -ENOENT || create) && !stored(c, r == -ENOENT ? 0 : r))
+	if (r == -ENOENT && !create) {
+		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER,
+			 "no such policy; use 'ramsecctl policy create'", 0, NULL, false);
+		return false;
+	}
+	if (!stored(c, r == -ENOENT ? 0 : r))
 		return false;
 	if (create) {
 		size_t n = 0;

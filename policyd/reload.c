@@ -18,12 +18,6 @@ int pd_reload(struct pd_daemon *d, char *err, size_t len)
 	if (!p)
 		return -ENOMEM;
 	r = rs_config_load(d->config_path, p, err, len);
-	if (r == 0 && !pd_access_zone_valid(p->policies.time_zone)) {
-		snprintf(err, len,
-			 "policies.time_zone: \"%s\" is not a time zone of the zone database",
-			 p->policies.time_zone);
-		r = -EINVAL;
-	}
 	if (r == 0) {
 		pd_access_set_zone(p->policies.time_zone);
 		if (memcmp(&p->policyd, &d->policy.policyd, sizeof(p->policyd)))

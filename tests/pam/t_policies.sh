@@ -40,6 +40,9 @@ test_documents_stored_versioned() {
 	doc '{"Version":"1","Statement":[{"Effect":"Deny","Action":"ramsec:Login","Resource":"*"}]}'
 	OUT=$(ctl policy update ops-ssh "$T/doc.json" 2>&1)
 	check "update: version 2 is current" has "version 2 is now the current one"
+	OUT=$(ctl policy update no-such "$T/doc.json" 2>&1); rc=$?
+	check "update of an unknown name: refused, not created" test $rc -ne 0
+	check "says to create it" has "use 'ramsecctl policy create'"
 	OUT=$(ctl policy get ops-ssh)
 	check "get: the current document" has '"Effect":"Deny"'
 	check "get: the versions kept" has "versions kept: 1 2"
@@ -171,6 +174,10 @@ test_weekday_hours_under_faketime() {
 	check "simulate with --time agrees (allow)" has "allow: policy office-hours v1 Statement[0] (Allow)"
 	OUT=$(ctl policy simulate $U_ALICE --service login --time 2026-03-27T07:30:00+01:00)
 	check "simulate with --time agrees (deny)" has "the user is told: Logon not allowed at this time."
+	printf 'policies = { time_zone = "Mars/Olympus"; };\n' >"$T/bad.conf"
+	OUT=$(ctl settings check "$T/bad.conf" 2>&1); rc=$?
+	check "a time zone the zone database lacks: settings check refuses it" test $rc -ne 0
+	check "and says so" has "is not a time zone of the zone database"
 	echo "+0" >"$T/faketime"
 }
 
@@ -204,6 +211,11 @@ test_helpdesk_unlocks_but_not_root() {
 	check "helpdesk: nothing more (policies)" test $rc -ne 0
 	OUT=$(as_bob status 2>&1); rc=$?
 	check "helpdesk: nothing more (status)" test $rc -ne 0
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:GetStatus","Resource":"host"}]}'
+	ctl policy create monitor "$T/doc.json" >/dev/null
+	ctl policy attach monitor --group $G_HELP >/dev/null
+	OUT=$(as_bob metrics 2>&1)
+	check "GetStatus on resource host: metrics for a monitoring user" has "# EOF"
 	OUT=$(echo 'Another-Pass-42x' | as_bob user reset-password $U_ALICE 2>&1)
 	check "helpdesk: resets a user's password" has "Password reset: $U_ALICE must change it within 14 days."
 	drive $U_ALICE --resp 'Another-Pass-42x' auth acct

@@ -105,7 +105,7 @@ static const struct {
      "Statement[0].Action: \"ramsec:Logon\": no such action"},
     {STMT("{\"Effect\":\"Allow\",\"Action\":\"ramsec:Login\",\"Resource\":\"host/x\"}"),
      "Statement[0].Resource: \"host/x\" is not a resource (service/NAME, user/NAME, "
-     "group/NAME, policy/NAME or *)"},
+     "group/NAME, policy/NAME, host or *)"},
     {STMT("{\"Effect\":\"Allow\",\"Action\":\"ramsec:Login\",\"Resource\":\"service/ sshd\"}"),
      "Statement[0].Resource: \"service/ sshd\" must be printable, without spaces"},
     {STMT("{" LOGIN ",\"NotAction\":\"x\"}"),
