@@ -22,7 +22,8 @@ int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const cha
 	return CTL_OK;
 }
 
-const char *ctl_socket(const struct ctl *c)
+/* The socket for this caller: root's, or the self-service one. */
+static const char *ctl_socket(const struct ctl *c)
 {
 	return geteuid() == 0 ? c->policy.policyd.socket : c->policy.policyd.user_socket;
 }

@@ -31,9 +31,6 @@ int ctl_exchange(const struct ctl *c, struct rs_msg *req, struct rs_msg *rep, bo
  * exit code.  With quiet, a successful reply's message is not printed. */
 int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet);
 
-/* The socket for this caller: root's, or the self-service one. */
-const char *ctl_socket(const struct ctl *c);
-
 /* mfa.c: mfa create|bind|enable|disable; argv starts at the verb. */
 int ctl_mfa(const struct ctl *c, int argc, char **argv);
 

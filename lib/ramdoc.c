@@ -57,16 +57,6 @@ static const struct {
 static const char *const days[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 static const char *const auth_methods[] = {"password", "publickey", "none"};
 
-const char *rs_doc_op_name(enum rs_doc_op op)
-{
-	return op < RS_OP__COUNT ? op_names[op] : "?";
-}
-
-const char *rs_doc_key_name(enum rs_doc_key key)
-{
-	return key < RS_KEY__COUNT ? keys[key].name : "?";
-}
-
 /* --- parsing state and errors --------------------------------------------- */
 
 struct parser {

@@ -216,8 +216,4 @@ bool rs_doc_match(const char *pattern, const char *s, bool nocase);
  * optional fractional seconds) into epoch seconds: 0 or -EINVAL. */
 int rs_doc_parse_time(const char *s, int64_t *ret);
 
-/* The text of the names in the enums ("IpAddress", "acs:SourceIp"). */
-const char *rs_doc_op_name(enum rs_doc_op op);
-const char *rs_doc_key_name(enum rs_doc_key key);
-
 #endif
