@@ -57,6 +57,17 @@ static const struct {
 static const char *const days[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 static const char *const auth_methods[] = {"password", "publickey", "none"};
 
+bool rs_doc_name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '-'))
+			return false;
+	return len > 0 && len <= RS_DOC_NAME_MAX;
+}
+
 /* --- parsing state and errors --------------------------------------------- */
 
 struct parser {

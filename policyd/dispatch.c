@@ -194,13 +194,23 @@ static bool resolve(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb
 			pd_reply_error(c, RS_R_STORE);
 			return false;
 		}
-		if (!w->facts.known && (v->target == PD_T_USER || v->target == PD_T_SESSION)) {
+		/* a name no account could have is no one's: it never becomes a
+		 * resource, a log line or a reply (PD_T_LOGON keeps it hashed) */
+		if (!w->facts.known &&
+		    (v->target == PD_T_USER || v->target == PD_T_SESSION ||
+		     (v->target == PD_T_NAME && !rs_policy_name_valid(c->req.user)))) {
 			pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
 			return false;
 		}
 		snprintf(resource, len, "user/%s", w->facts.known ? w->name : c->req.user);
 		return true;
 	case PD_T_POLICY:
+		if (rs_msg_has(&c->req, RS_TAG_NAME) && !rs_doc_name_valid(c->req.name)) {
+			pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST,
+				 "a policy name is 1-128 letters, digits and hyphens", 0, NULL,
+				 false);
+			return false;
+		}
 		snprintf(resource, len, "policy/%s", c->req.name[0] ? c->req.name : "*");
 		return true;
 	case PD_T_ALL:

@@ -14,23 +14,6 @@
 #include "store.h"
 #include "verbs.h"
 
-/* RAM's policy names: 1-128 letters, digits and hyphens. */
-static bool name_ok(struct pd_conn *c)
-{
-	const char *n = c->req.name;
-	size_t len = strlen(n);
-
-	for (size_t i = 0; i < len; i++)
-		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' && n[i] <= 'Z') ||
-		      (n[i] >= '0' && n[i] <= '9') || n[i] == '-'))
-			len = 0;
-	if (len > 0 && len <= RS_NAME_TAG_MAX)
-		return true;
-	pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST,
-		 "a policy name is 1-128 letters, digits and hyphens", 0, NULL, false);
-	return false;
-}
-
 /* The store answered r: true when it was a success, else the reply sent
  * (missing: "no such policy"). */
 static bool stored(struct pd_conn *c, int r)
@@ -60,8 +43,6 @@ static bool write_version(struct pd_daemon *d, struct pd_conn *c, bool create)
 	int64_t v;
 	int r;
 
-	if (!name_ok(c))
-		return false;
 	memcpy(doc, c->req.doc, c->req.doc_len);
 	doc[c->req.doc_len] = '\0';
 	if (strlen(doc) != c->req.doc_len ||
@@ -126,8 +107,8 @@ bool pd_policy_rollback(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w
 	char msg[192];
 
 	(void)w;
-	if (!name_ok(c) || !stored(c, pd_store_policy_set_current(
-					  d->store, c->req.name, (int64_t)c->req.number, pd_now())))
+	if (!stored(c, pd_store_policy_set_current(d->store, c->req.name, (int64_t)c->req.number,
+						   pd_now())))
 		return false;
 	pd_access_invalidate();
 	pd_log(LOG_NOTICE, "policy rollback name=%s version=%llu by uid %u", c->req.name,
@@ -208,8 +189,7 @@ bool pd_policy_get(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	char t[32];
 
 	(void)w;
-	if (!name_ok(c) ||
-	    !stored(c, pd_store_policy_get(d->store, c->req.name, (int64_t)c->req.number, &p)))
+	if (!stored(c, pd_store_policy_get(d->store, c->req.name, (int64_t)c->req.number, &p)))
 		return false;
 	rs_buf_init(&b, body, sizeof(body));
 	pd_iso_time(p.updated, t, sizeof(t));
@@ -253,8 +233,6 @@ bool pd_policy_delete(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	char msg[RS_MESSAGE_MAX];
 
 	(void)w;
-	if (!name_ok(c))
-		return false;
 	rs_buf_init(&h.b, h.text, sizeof(h.text));
 	if (!stored(c, pd_store_attachment_each(d->store, c->req.name, holder, &h)))
 		return false;
@@ -320,7 +298,7 @@ static bool attach(struct pd_daemon *d, struct pd_conn *c, bool on)
 	char msg[RS_MESSAGE_MAX];
 	int r;
 
-	if (!name_ok(c) || !stored(c, pd_store_policy_get(d->store, c->req.name, 0, &p)) ||
+	if (!stored(c, pd_store_policy_get(d->store, c->req.name, 0, &p)) ||
 	    !attachment_of(d, c, &a))
 		return false;
 	r = on ? pd_store_attach(d->store, &a) : pd_store_detach(d->store, &a);

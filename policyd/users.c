@@ -62,21 +62,20 @@ bool pd_user_show(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	char t[32];
 
 	rs_buf_init(b, body, sizeof(body));
-	if (!w->facts.known && rs_policy_name_valid(c->req.user)) {
-		/* a deleted account: what the store still holds of it */
+	if (!w->facts.known) {
+		/* a deleted account (the name is a valid one: dispatch.c): what
+		 * the store still holds of it */
 		if (json)
 			rs_buf_put(b, "{", 1);
 		rs_kv_str(b, json, "user", c->req.user);
 		rs_kv_bool(b, json, "known", false);
-		if (pd_accounts_render_retired(d, c->req.user, json, b) > 0) {
-			if (json)
-				rs_buf_put(b, "}\n", 2);
-			pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, b, false);
+		if (pd_accounts_render_retired(d, c->req.user, json, b) == 0) {
+			pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
 			return false;
 		}
-	}
-	if (!w->facts.known) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+		if (json)
+			rs_buf_put(b, "}\n", 2);
+		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, b, false);
 		return false;
 	}
 	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
@@ -203,10 +202,6 @@ bool pd_user_forget(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	bool known;
 
 	(void)w;
-	if (!rs_policy_name_valid(c->req.user)) {
-		pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "not a user name", 0, NULL, false);
-		return false;
-	}
 	/* a name NSS still knows keeps its current account */
 	known = getpwnam_r(c->req.user, &pw, buf, sizeof(buf), &res) == 0 && res;
 	if (pd_store_account_list(d->store, c->req.user, list, PD_RETIRED_SHOWN, &n) < 0) {

@@ -209,6 +209,10 @@ struct rs_doc_decision {
 void rs_doc_eval(const struct rs_doc *const *docs, size_t n, const struct rs_doc_request *req,
 		 struct rs_doc_decision *ret);
 
+/* RAM's policy names: 1 to RS_DOC_NAME_MAX letters, digits and hyphens. */
+#define RS_DOC_NAME_MAX 128
+bool rs_doc_name_valid(const char *name);
+
 /* True when the pattern (`*`, `?`) matches s; nocase for actions. */
 bool rs_doc_match(const char *pattern, const char *s, bool nocase);
 

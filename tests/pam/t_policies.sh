@@ -83,6 +83,14 @@ test_errors_name_the_place() {
 	check "a bad policy name: refused" has "letters, digits and hyphens"
 	OUT=$(ctl policy list)
 	check "nothing bad was stored" bash -c "[ \$(wc -l <<<\"\$0\") -eq 1 ]" "$OUT"
+	doc '{"Version":"1","Statement":[{"Effect":"Allow","Action":["ramsec:GetPolicy","ramsec:ForgetUser"],"Resource":"*"}]}'
+	ctl policy create reader "$T/doc.json" >/dev/null
+	ctl policy attach reader --user $U_BOB >/dev/null
+	OUT=$(as_bob policy get "$(printf 'x\033[31mred')" 2>&1)
+	check "a policy name with control characters: refused before anything" has "letters, digits and hyphens"
+	OUT=$(as_bob user forget "$(printf 'ghost\033[31m')" 2>&1)
+	check "a user name no account could have: no such user" has "no such user"
+	check "neither reaches the log" bash -c "! grep -q \$'\033' '$T/policyd.log'"
 }
 
 test_group_policy_one_network_with_mfa() {

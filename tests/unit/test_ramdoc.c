@@ -181,6 +181,29 @@ static void test_malformed(void **state)
 	}
 }
 
+/* Policy names as RAM has them: they become resources, log lines and
+ * replies, so nothing else passes. */
+static void test_policy_names(void **state)
+{
+	char long_name[RS_DOC_NAME_MAX + 2];
+
+	(void)state;
+	assert_true(rs_doc_name_valid("helpdesk-2026"));
+	assert_true(rs_doc_name_valid("A"));
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_false(rs_doc_name_valid(long_name));
+	long_name[RS_DOC_NAME_MAX] = '\0';
+	assert_true(rs_doc_name_valid(long_name));
+	assert_false(rs_doc_name_valid(""));
+	assert_false(rs_doc_name_valid("ops ssh"));
+	assert_false(rs_doc_name_valid("ops/ssh"));
+	assert_false(rs_doc_name_valid("ops*"));
+	assert_false(rs_doc_name_valid("ops_ssh"));
+	assert_false(rs_doc_name_valid("ops\x1b[31m"));
+	assert_false(rs_doc_name_valid("\xc3\xa9t\xc3\xa9"));
+}
+
 static void test_size_limit(void **state)
 {
 	static char json[RS_DOC_MAX + 200];
@@ -601,15 +624,11 @@ static void test_times(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_size_limit),
-	    cmocka_unit_test(test_deny_wins),
-	    cmocka_unit_test(test_wildcards),
-	    cmocka_unit_test(test_operators),
-	    cmocka_unit_test(test_dst),
-	    cmocka_unit_test(test_unknown_zone_fails_closed),
-	    cmocka_unit_test(test_why),
-	    cmocka_unit_test(test_deny_never_allows),
+	    cmocka_unit_test(test_malformed),	 cmocka_unit_test(test_size_limit),
+	    cmocka_unit_test(test_policy_names), cmocka_unit_test(test_deny_wins),
+	    cmocka_unit_test(test_wildcards),	 cmocka_unit_test(test_operators),
+	    cmocka_unit_test(test_dst),		 cmocka_unit_test(test_unknown_zone_fails_closed),
+	    cmocka_unit_test(test_why),		 cmocka_unit_test(test_deny_never_allows),
 	    cmocka_unit_test(test_times),
 	};
 
