@@ -116,7 +116,7 @@ static int simple(const struct ctl *c, uint8_t type, const char *user, bool quie
 	return r != CTL_OK ? r : ctl_call(c, &req, quiet);
 }
 
-int ctl_akey(const struct ctl *c, int argc, char **argv)
+int ctl_akey(struct ctl *c, int argc, char **argv)
 {
 	char line[RS_ARG_MAX + 2], id[32];
 	const char *verb = argc > 0 ? argv[0] : "";

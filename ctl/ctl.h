@@ -32,10 +32,10 @@ int ctl_exchange(const struct ctl *c, struct rs_msg *req, struct rs_msg *rep, bo
 int ctl_call(const struct ctl *c, struct rs_msg *req, bool quiet);
 
 /* mfa.c: mfa create|bind|enable|disable; argv starts at the verb. */
-int ctl_mfa(const struct ctl *c, int argc, char **argv);
+int ctl_mfa(struct ctl *c, int argc, char **argv);
 
 /* akey.c: accesskey ...; argv starts at the verb.  authorized-keys. */
-int ctl_akey(const struct ctl *c, int argc, char **argv);
+int ctl_akey(struct ctl *c, int argc, char **argv);
 int ctl_authorized_keys(const struct ctl *c, const char *user);
 
 /* password.c: the password verbs; argv starts after the verb. */

@@ -144,20 +144,10 @@ static int cmd_check_password(struct ctl *c, int argc, char **argv)
 	return ctl_check_password(c, argv[1]);
 }
 
-static int cmd_akey(struct ctl *c, int argc, char **argv)
-{
-	return ctl_akey(c, argc, argv);
-}
-
 static int cmd_authorized_keys(struct ctl *c, int argc, char **argv)
 {
 	(void)argc;
 	return ctl_authorized_keys(c, argv[1]);
-}
-
-static int cmd_mfa(struct ctl *c, int argc, char **argv)
-{
-	return ctl_mfa(c, argc, argv);
 }
 
 /* clang-format off */
@@ -209,13 +199,13 @@ static const struct ctl_cmd cmds[] = {
 	 "what the policies decide for such a logon, and which statement decided", 3, 11,
 	 ctl_policy, 0, NULL},
 	{"accesskey create", "USER", "an Ed25519 key; prints the private key once", 1, 1,
-	 cmd_akey, 0, NULL},
-	{"accesskey import", "USER PUBKEY|-", "add an existing public key", 2, 2, cmd_akey, 0, NULL},
+	 ctl_akey, 0, NULL},
+	{"accesskey import", "USER PUBKEY|-", "add an existing public key", 2, 2, ctl_akey, 0, NULL},
 	{"accesskey list", "USER [--json]", "id, status, created, last used and from where", 1, 1,
-	 cmd_akey, 0, NULL},
-	{"accesskey enable", "USER ID", "turn a key on", 2, 2, cmd_akey, 0, NULL},
-	{"accesskey disable", "USER ID", "turn a key off", 2, 2, cmd_akey, 0, NULL},
-	{"accesskey delete", "USER ID", "delete a key", 2, 2, cmd_akey, 0, NULL},
+	 ctl_akey, 0, NULL},
+	{"accesskey enable", "USER ID", "turn a key on", 2, 2, ctl_akey, 0, NULL},
+	{"accesskey disable", "USER ID", "turn a key off", 2, 2, ctl_akey, 0, NULL},
+	{"accesskey delete", "USER ID", "delete a key", 2, 2, ctl_akey, 0, NULL},
 	{"authorized-keys", "USER", "the active keys (sshd AuthorizedKeysCommand)", 1, 1,
 	 cmd_authorized_keys, 0, NULL},
 	{"session list", "[--json]", "open sessions with the time left", 0, 0, NULL,
@@ -226,12 +216,12 @@ static const struct ctl_cmd cmds[] = {
 	{"credential-report", "", "one CSV row per governed user and root", 0, 0, NULL,
 	 RS_MSG_CREDENTIAL_REPORT, NULL},
 	{"mfa create", "[USER] [--qr-png FILE]", "a pending device: key, URI, QR code", 0, 3,
-	 cmd_mfa, 0, NULL},
-	{"mfa bind", "[USER] CODE1 CODE2", "bind it with two consecutive codes", 2, 3, cmd_mfa, 0,
+	 ctl_mfa, 0, NULL},
+	{"mfa bind", "[USER] CODE1 CODE2", "bind it with two consecutive codes", 2, 3, ctl_mfa, 0,
 	 NULL},
 	{"mfa enable", "[USER] [--qr-png FILE]", "create and bind, asking for the codes", 0, 3,
-	 cmd_mfa, 0, NULL},
-	{"mfa disable", "[USER] [CODE]", "unbind (users give a current code)", 0, 2, cmd_mfa, 0,
+	 ctl_mfa, 0, NULL},
+	{"mfa disable", "[USER] [CODE]", "unbind (users give a current code)", 0, 2, ctl_mfa, 0,
 	 NULL},
 	/* old spellings, kept working */
 	{"policy show", "[--json]", NULL, 0, 0, NULL, RS_MSG_POLICY_SHOW, "settings show"},

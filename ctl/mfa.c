@@ -154,7 +154,7 @@ static int disable(const struct ctl *c, const char *user, const char *code)
 	return ctl_call(c, &req, false);
 }
 
-int ctl_mfa(const struct ctl *c, int argc, char **argv)
+int ctl_mfa(struct ctl *c, int argc, char **argv)
 {
 	const char *verb = argc > 0 ? argv[0] : "", *png = NULL, *user = NULL, *pos[3];
 	const char *code = NULL;
