@@ -25,7 +25,7 @@ WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototype
 	  -Wstack-usage=65536 \
 	  -Wno-missing-field-initializers $(WERROR)
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
-CFLAGS	+= -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -I. -D_GNU_SOURCE \
+CFLAGS	+= -I/usr/include/postgresql -std=gnu11 $(OPT) $(WARN) $(HARDEN) $(SAN) -Iinclude -I. -D_GNU_SOURCE \
 	  -DRS_CONFIG_PATH='"$(SYSCONFDIR)/ramsec/ramsec.conf"'
 LDFLAGS	+= -Wl,-z,relro,-z,now $(SAN)
 
@@ -40,7 +40,7 @@ obj	= $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIB_OBJ	= $(call obj,$(LIB_SRC))
 COM_OBJ	= $(call obj,$(COM_SRC))
 
-LIBS_PD	= -lsqlite3 -lcrypt -lconfig -lcrypto -lpthread -loath -lqrencode -ljansson
+LIBS_PD	= -lsqlite3 -lpq -lcrypt -lconfig -lcrypto -lpthread -loath -lqrencode -ljansson
 LIBS_CTL = -lconfig -lcrypt -loath -lqrencode -lpng -ljansson
 LIBS_PAM = -lpam -lconfig
 

@@ -442,6 +442,23 @@ int rs_config_load(const char *path, struct rs_policy *ret, char *err, size_t er
 		    err, errlen,
 		    "%s: policies.time_zone: \"%s\" is not a time zone of the zone database", path,
 		    ret->policies.time_zone);
+	if (r == 0 && strcmp(ret->policyd.store, "sqlite") &&
+	    strcmp(ret->policyd.store, "postgresql"))
+		return fail(err, errlen,
+			    "%s: policyd.store: must be \"sqlite\" or \"postgresql\" (got \"%s\")",
+			    path, ret->policyd.store);
+	if (r == 0 && !strcmp(ret->policyd.store, "postgresql") && !ret->policyd.postgresql[0])
+		return fail(err, errlen,
+			    "%s: policyd.store is \"postgresql\": policyd.postgresql must give the "
+			    "connection string",
+			    path);
+	if (r == 0 &&
+	    strspn(ret->policyd.host_id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+					 "vwxyz0123456789.-_") != strlen(ret->policyd.host_id))
+		return fail(
+		    err, errlen,
+		    "%s: policyd.host_id: letters, digits, '.', '-' and '_' only (got \"%s\")",
+		    path, ret->policyd.host_id);
 	return r;
 }
 

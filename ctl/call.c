@@ -17,8 +17,9 @@ int ctl_request(const struct ctl *c, struct rs_msg *req, uint8_t type, const cha
 		fprintf(stderr, "ramsecctl: user name too long\n");
 		return CTL_USAGE;
 	}
-	if (c->json && rs_proto_allows(type, RS_TAG_FLAGS))
-		rs_msg_set_flags(req, RS_FLAG_JSON);
+	if ((c->json || c->all_hosts) && rs_proto_allows(type, RS_TAG_FLAGS))
+		rs_msg_set_flags(req, (c->json ? RS_FLAG_JSON : 0) |
+					  (c->all_hosts ? RS_FLAG_ALL_HOSTS : 0));
 	return CTL_OK;
 }
 

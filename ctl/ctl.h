@@ -16,6 +16,7 @@ enum { CTL_OK = 0, CTL_REFUSED = 1, CTL_USAGE = 2, CTL_UNREACHABLE = 3 };
 struct ctl {
 	const char *config;
 	bool json;
+	bool all_hosts; /* --all-hosts */
 	struct rs_policy policy;
 };
 

@@ -208,7 +208,8 @@ static const struct ctl_cmd cmds[] = {
 	{"accesskey delete", "USER ID", "delete a key", 2, 2, ctl_akey, 0, NULL},
 	{"authorized-keys", "USER", "the active keys (sshd AuthorizedKeysCommand)", 1, 1,
 	 cmd_authorized_keys, 0, NULL},
-	{"session list", "[--json]", "open sessions with the time left", 0, 0, NULL,
+	{"session list", "[--all-hosts] [--json]",
+	 "open sessions with the time left (of every host of the fleet)", 0, 0, NULL,
 	 RS_MSG_SESSION_LIST, NULL},
 	{"session kill", "ID", "end a session now", 1, 1, cmd_session_kill, 0, NULL},
 	{"report", "[--json]", "security report: counts, findings, score", 0, 0, NULL, RS_MSG_REPORT,
@@ -264,7 +265,7 @@ static int words_match(const struct ctl_cmd *cmd, int argc, char **argv)
 	return n;
 }
 
-/* Takes --json out of argv wherever it stands. */
+/* Takes --json and --all-hosts out of argv wherever they stand. */
 static int strip_json(struct ctl *c, int argc, char **argv)
 {
 	int n = 0;
@@ -272,6 +273,8 @@ static int strip_json(struct ctl *c, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			c->json = true;
+		else if (!strcmp(argv[i], "--all-hosts"))
+			c->all_hosts = true;
 		else
 			argv[n++] = argv[i];
 	}

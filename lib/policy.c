@@ -43,6 +43,7 @@
 #define PATH(g, m, f, d)  { AT(g, m, f), .type = RS_SETTING_PATH, .def_str = d }
 #define NAMES(g, m, f, d) { AT(g, m, f), .type = RS_SETTING_NAMES, .def_str = d }
 #define TEXT(g, m, f, d)  { AT(g, m, f), .type = RS_SETTING_TEXT, .def_str = d }
+#define CONNINFO(g, m, f) { AT(g, m, f), .type = RS_SETTING_CONNINFO, .def_str = "" }
 /* The key is f; the text lives in f_text and the parsed list in f. */
 #define MASKS(g, m, f)	  { KEY(g, f), .offset = offsetof(struct rs_policy, m.f##_text), \
 			    .type = RS_SETTING_MASKS, .def_str = "", \
@@ -91,6 +92,9 @@ static const struct rs_setting settings[] = {
 	PATH(PD, policyd, key_file, "/var/lib/ramsec/master.key"),
 	PATH(PD, policyd, pid_file, "/run/ramsec/policyd.pid"),
 	INT(PD, policyd, workers, 0, 64, 0),
+	TEXT(PD, policyd, store, "sqlite"),
+	CONNINFO(PD, policyd, postgresql),
+	TEXT(PD, policyd, host_id, ""),
 
 	INT(PAM, pam, timeout_ms, 100, 60000, 3000),
 	INT(PAM, pam, fail_delay_ms, 0, 10000, 2000),
@@ -200,6 +204,7 @@ void rs_setting_expected(const struct rs_setting *s, char *buf, size_t len)
 	    [RS_SETTING_MFA] = "one of \"mandatory\", \"independent\", \"adaptive\"",
 	    [RS_SETTING_DAYS] = "one of 90, 180, 365, 730",
 	    [RS_SETTING_TEXT] = "a string of printable characters without ':'",
+	    [RS_SETTING_CONNINFO] = "a libpq connection string",
 	};
 
 	if (s->type == RS_SETTING_INT)
@@ -282,6 +287,24 @@ bool rs_policy_name_valid(const char *name)
 
 /* 0, or -EINVAL with a reason: absolute, short, no "..", no control bytes. */
 /* 0, or -EINVAL with a reason: printable ASCII, no ':', short. */
+/* A libpq connection string: printable ASCII, at most RS_CONNINFO_MAX. */
+static int check_conninfo(const char *v, char *reason, size_t len)
+{
+	size_t n = strnlen(v, RS_CONNINFO_MAX + 1);
+
+	if (n > RS_CONNINFO_MAX) {
+		say(reason, len, "must be at most %d characters", RS_CONNINFO_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < 0x20 || v[i] > 0x7e) {
+			say(reason, len, "must be printable ASCII");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int check_text(const char *v, char *reason, size_t len)
 {
 	char q[REASON_QUOTE * 4 + 8];
@@ -448,7 +471,9 @@ int rs_setting_set_string(struct rs_policy *p, const struct rs_setting *s, const
 			memcpy(field(p, s), v, strlen(v) + 1);
 		return r;
 	case RS_SETTING_TEXT:
-		r = check_text(v, reason, len);
+	case RS_SETTING_CONNINFO:
+		r = s->type == RS_SETTING_TEXT ? check_text(v, reason, len)
+					       : check_conninfo(v, reason, len);
 		if (r == 0)
 			memcpy(field(p, s), v, strlen(v) + 1);
 		return r;
@@ -514,6 +539,7 @@ void rs_policy_init_defaults(struct rs_policy *p)
 		case RS_SETTING_PATH:
 		case RS_SETTING_MASKS:
 		case RS_SETTING_TEXT:
+		case RS_SETTING_CONNINFO:
 			r = rs_setting_set_string(p, s, d, NULL, 0);
 			break;
 		case RS_SETTING_NAMES:
@@ -574,6 +600,13 @@ static int check_one(const struct rs_policy *p, const struct rs_setting *s, char
 			return -EINVAL;
 		}
 		return check_text(text, reason, len);
+	case RS_SETTING_CONNINFO:
+		text = cfield(p, s);
+		if (!memchr(text, '\0', RS_CONNINFO_MAX + 1)) {
+			say(reason, len, "must be at most %d characters", RS_CONNINFO_MAX);
+			return -EINVAL;
+		}
+		return check_conninfo(text, reason, len);
 	case RS_SETTING_PATH:
 		text = cfield(p, s);
 		if (!memchr(text, '\0', RS_PATH_MAX)) {
@@ -682,6 +715,7 @@ void rs_setting_render_value(const struct rs_policy *p, const struct rs_setting 
 	case RS_SETTING_PATH:
 	case RS_SETTING_MASKS:
 	case RS_SETTING_TEXT:
+	case RS_SETTING_CONNINFO:
 		str(out, cfield(p, s), json);
 
 		break;

@@ -105,11 +105,21 @@ static const struct doc docs[] = {
 
     {"policyd.socket", NULL, "The root-only socket: the PAM module and administration."},
     {"policyd.user_socket", NULL, "The self-service socket, open to every local user."},
-    {"policyd.database", NULL, "The state store (SQLite)."},
+    {"policyd.database", NULL,
+     "The embedded state store (SQLite), with policyd.store = \"sqlite\"."},
     {"policyd.key_file", NULL,
      "32 random bytes made at first start; keys the MFA seeds and unknown names' hashes."},
     {"policyd.pid_file", NULL, "Written by ramsec-policyd --daemon."},
     {"policyd.workers", NULL, "Threads that hash passwords; 0 is one per CPU."},
+    {"policyd.store", NULL,
+     "\"sqlite\": the embedded store at policyd.database (one host); \"postgresql\": the "
+     "fleet's store at policyd.postgresql, shared by every host that names it."},
+    {"policyd.postgresql", NULL,
+     "The libpq connection string of the fleet store, such as \"host=db.example "
+     "dbname=ramsec user=ramsec sslmode=verify-full\".  A password in it is refused unless "
+     "the file is root's with mode 0600; prefer ~root/.pgpass or a client certificate."},
+    {"policyd.host_id", NULL,
+     "This host's name in the fleet (sessions, last logons); \"\" is the host name."},
 
     {"pam.timeout_ms", NULL, "How long the module waits for policyd before it refuses the logon."},
     {"pam.fail_delay_ms", NULL, "Delay after a failed logon."},

@@ -79,13 +79,14 @@ static int run(struct pd_daemon *d, bool detach)
 	}
 	if (pd_block_signals() < 0)
 		return 1;
-	if (ensure_parent(s->database, 0700) < 0 || ensure_parent(s->key_file, 0700) < 0 ||
-	    ensure_parent(s->socket, 0755) < 0 || ensure_parent(s->user_socket, 0755) < 0)
+	if ((strcmp(s->store, "sqlite") == 0 && ensure_parent(s->database, 0700) < 0) ||
+	    ensure_parent(s->key_file, 0700) < 0 || ensure_parent(s->socket, 0755) < 0 ||
+	    ensure_parent(s->user_socket, 0755) < 0)
 		return 1;
 	if (pd_master_key_load(s->key_file, d->master_key) < 0)
 		return 1;
 	pd_hmac(d->master_key, "totp-seed", "", 0, d->seed_key);
-	r = pd_store_open(s->database, &d->store, err, sizeof(err));
+	r = pd_store_open(s, d->config_path, &d->store, err, sizeof(err));
 	if (r < 0) {
 		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
 		return 1;
@@ -116,8 +117,9 @@ static int run(struct pd_daemon *d, bool detach)
 		return 1;
 	}
 	d->started = pd_now();
-	pd_log(LOG_NOTICE, "started: config %s, store %s, %d workers", d->config_path, s->database,
-	       pd_workers_alive(d->workers));
+	pd_log(LOG_NOTICE, "started: config %s, store %s %s, host %s, %d workers", d->config_path,
+	       s->store, !strcmp(s->store, "sqlite") ? s->database : "(fleet)",
+	       pd_store_host(d->store), pd_workers_alive(d->workers));
 	pd_notify("READY=1\nSTATUS=deciding logons");
 	pd_detach_done(ready_fd, true);
 	r = pd_server_run(d, root_fd, user_fd);

@@ -227,7 +227,7 @@ void pd_sessions_tick(struct pd_daemon *d)
 	int64_t now = pd_now();
 	size_t n = 0;
 
-	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0)
+	if (pd_store_session_list(d->store, false, list, SESSIONS_MAX, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct pd_session *s = &list[i];
@@ -292,7 +292,8 @@ bool pd_session_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	size_t n = 0;
 
 	(void)w;
-	if (pd_store_session_list(d->store, list, SESSIONS_MAX, &n) < 0) {
+	if (pd_store_session_list(d->store, c->req.flags & RS_FLAG_ALL_HOSTS, list, SESSIONS_MAX,
+				  &n) < 0) {
 		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}

@@ -39,12 +39,13 @@ bool pd_status(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	rs_kv_num(b, json, "pid", (long long)getpid());
 	rs_kv_num(b, json, "uptime_seconds", (long long)(pd_now() - d->started));
 	rs_kv_str(b, json, "config", d->config_path);
-	snprintf(store, sizeof(store), "sqlite %s%s", ok ? "ok" : "failing: ",
+	snprintf(store, sizeof(store), "%s %s%s", info.kind, ok ? "ok" : "failing: ",
 		 ok	   ? ""
 		 : failing ? failing
 			   : "cannot read");
 	rs_kv_str(b, json, "store", store);
-	rs_kv_str(b, json, "database", d->policy.policyd.database);
+	rs_kv_str(b, json, "database", info.path);
+	rs_kv_str(b, json, "host_id", pd_store_host(d->store));
 	rs_kv_num(b, json, "schema", read_ok ? info.schema : -1);
 	rs_kv_num(b, json, "known_user_records", read_ok ? info.users : -1);
 	rs_kv_num(b, json, "unknown_name_records", read_ok ? info.unknown : -1);

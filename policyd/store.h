@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The state store.  Everything in policyd talks to this interface, so a
- * fleet store (PostgreSQL) can replace the embedded SQLite one.
+ * The state store.  Everything in policyd talks to this interface (store.c)
+ * over one of two drivers (db.h): the embedded SQLite file of one host, or
+ * the PostgreSQL database a fleet of hosts shares.
  *
- * Writes happen inside a transaction that the event loop opens at the first
- * write of an iteration and commits once at its end, before any reply of
- * that iteration leaves: one durable commit for many decisions (group
- * commit), and no reply ever claims what is not on disk.
+ * SQLite: writes happen inside a transaction that the event loop opens at
+ * the first write of an iteration and commits once at its end, before any
+ * reply of that iteration leaves: one durable commit for many decisions
+ * (group commit), and no reply ever claims what is not on disk.
+ *
+ * PostgreSQL: each request is one serializable transaction, committed when
+ * its handler is done (pd_store_request_end) and before its reply leaves;
+ * a request about a user first takes that user's lock (pd_store_lock), so
+ * each user's requests run one at a time across the fleet.  A transaction
+ * the database could not serialize is run again (pd_store_retry).
  */
 #ifndef POLICYD_STORE_H
 #define POLICYD_STORE_H
@@ -18,9 +25,11 @@
 #include "pd.h"
 #include "ramsec/akey.h"
 #include "ramsec/lockout.h"
+#include "ramsec/policy.h"
 #include "ramsec/proto.h"
 
 #define PD_SETTING_MAX 64
+#define PD_HOST_MAX    64
 
 struct pd_store;
 
@@ -38,12 +47,14 @@ struct pd_user_rec {
 	bool console_logon;		   /* status: active (the default) */
 	int64_t first_seen;		   /* when policyd first met the user */
 	int64_t idle_reset_at;		   /* console logon turned back on */
+	char last_host[PD_HOST_MAX + 1];   /* where last_logon was (host_id) */
 };
 
 #define PD_HISTORY_HASH_MAX 160
 
 struct pd_store_info {
-	char path[256];
+	const char *kind; /* "sqlite", "postgresql" */
+	char path[256];	  /* the file, or the database's host */
 	int schema;
 	long long users;   /* rows for known users */
 	long long unknown; /* rows for unknown names (hashed) */
@@ -51,12 +62,32 @@ struct pd_store_info {
 };
 
 /*
- * Opens (creating when absent) the database at path: WAL, synchronous=FULL,
- * schema migrated to the current version, integrity checked.  Returns 0, or
- * -errno with a reason in err (-EBADMSG: the integrity check failed).
+ * Opens the store the settings name: the SQLite file (created when absent:
+ * WAL, synchronous=FULL, integrity checked) or the PostgreSQL database;
+ * the schema created or migrated to the current version.  config_path:
+ * the file the settings came from.  Returns 0, or -errno with a reason in
+ * err (-EBADMSG: the integrity check failed).
  */
-int pd_store_open(const char *path, struct pd_store **ret, char *err, size_t errlen);
+int pd_store_open(const struct rs_policyd_settings *set, const char *config_path,
+		  struct pd_store **ret, char *err, size_t errlen);
 void pd_store_close(struct pd_store *s);
+
+/* True when other hosts share this store (PostgreSQL). */
+bool pd_store_shared(const struct pd_store *s);
+/* This host's name in the store (policyd.host_id or the host name). */
+const char *pd_store_host(const struct pd_store *s);
+
+/* A request starts: its retry mark cleared. */
+void pd_store_request_begin(struct pd_store *s);
+/* The request's handler is done: PostgreSQL commits its transaction (0,
+ * -EAGAIN, -EIO); SQLite leaves it to the loop's group commit (0). */
+int pd_store_request_end(struct pd_store *s);
+/* True when a statement or the commit of this request hit a conflict the
+ * request is to be run again for (everything it wrote rolled back). */
+bool pd_store_retry(const struct pd_store *s);
+/* Takes the lock of the user with store key key for this transaction
+ * (PostgreSQL; nothing to do with one writer): 0 or -EIO. */
+int pd_store_lock(struct pd_store *s, const char *key);
 
 /* Opens the write transaction of this iteration when none is open. */
 int pd_store_begin(struct pd_store *s);
@@ -145,13 +176,16 @@ struct pd_session {
 	char rhost[RS_RHOST_MAX + 1];
 	int64_t pid, starttime; /* the process that opened it, and when it started */
 	int64_t opened, deadline;
-	int64_t warned, killed; /* when (0 = not yet) */
+	int64_t warned, killed;	    /* when (0 = not yet) */
+	char host[PD_HOST_MAX + 1]; /* the host it is on */
 };
 
 /* Adds a session; 0 with *ret_id, or -EIO. */
 int pd_store_session_add(struct pd_store *s, const struct pd_session *ss, int64_t *ret_id);
-/* Every session (at most max, oldest first): 0 or -EIO. */
-int pd_store_session_list(struct pd_store *s, struct pd_session *out, size_t max, size_t *ret_n);
+/* The sessions of this host, or of every host (all_hosts), at most max,
+ * oldest first: 0 or -EIO. */
+int pd_store_session_list(struct pd_store *s, bool all_hosts, struct pd_session *out, size_t max,
+			  size_t *ret_n);
 /* The session id: 0, -ENOENT or -EIO. */
 int pd_store_session_get(struct pd_store *s, int64_t id, struct pd_session *ret);
 /* Writes warned and killed of a session. */

@@ -20,7 +20,9 @@ LAYERS = [
      "users.c", "status.c", "policies.c"],
     ["reply.c", "jobs.c", "access.c", "reload.c", "costs.c", "identity.c",
      "accounts.c"],
-    ["store_sqlite.c", "workers.c", "keys.c", "log.c", "sdnotify.c", "detach.c"],
+    ["store.c", "workers.c", "keys.c", "sdnotify.c", "detach.c"],
+    ["db_sqlite.c", "db_pg.c", "tables.c"],
+    ["log.c"],
 ]
 layer = {f: i for i, files in enumerate(LAYERS) for f in files}
 objdir = sys.argv[1]

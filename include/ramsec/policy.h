@@ -17,6 +17,8 @@
 #include "ramsec/cidr.h"
 
 #define RS_PATH_MAX		  256
+#define RS_TEXT_MAX		  64
+#define RS_CONNINFO_MAX		  511
 #define RS_NAME_MAX		  32 /* longest user or group name we accept */
 #define RS_LIST_MAX		  32 /* entries in a user or group list */
 #define RS_MASKS_TEXT_MAX	  512
@@ -83,12 +85,15 @@ struct rs_scope {
 };
 
 struct rs_policyd_settings {
-	char socket[RS_PATH_MAX];      /* /run/ramsec/policyd.sock */
-	char user_socket[RS_PATH_MAX]; /* /run/ramsec/user.sock */
-	char database[RS_PATH_MAX];    /* /var/lib/ramsec/state.db */
-	char key_file[RS_PATH_MAX];    /* /var/lib/ramsec/master.key */
-	char pid_file[RS_PATH_MAX];    /* /run/ramsec/policyd.pid */
-	int workers;		       /* 0 = one per CPU, max 64 */
+	char socket[RS_PATH_MAX];	      /* /run/ramsec/policyd.sock */
+	char user_socket[RS_PATH_MAX];	      /* /run/ramsec/user.sock */
+	char database[RS_PATH_MAX];	      /* /var/lib/ramsec/state.db */
+	char key_file[RS_PATH_MAX];	      /* /var/lib/ramsec/master.key */
+	char pid_file[RS_PATH_MAX];	      /* /run/ramsec/policyd.pid */
+	int workers;			      /* 0 = one per CPU, max 64 */
+	char store[RS_TEXT_MAX + 1];	      /* "sqlite" (default) or "postgresql" */
+	char postgresql[RS_CONNINFO_MAX + 1]; /* libpq connection string */
+	char host_id[RS_TEXT_MAX + 1];	      /* this host in a fleet; "" = the host name */
 };
 
 struct rs_pam_settings {
@@ -96,8 +101,6 @@ struct rs_pam_settings {
 	int fail_delay_ms;		       /* 0-10000, default 2000 */
 	struct rs_name_list break_glass_users; /* default: root */
 };
-
-#define RS_TEXT_MAX 64
 
 struct rs_mfa_settings {
 	int code_window;	      /* steps accepted either side, 0-10, default 1 */
@@ -156,14 +159,15 @@ void rs_policy_summary(const struct rs_policy *p, char *buf, size_t len);
 struct rs_buf;
 
 enum rs_setting_type {
-	RS_SETTING_INT,	  /* integer in [min, max] (int or long field) */
-	RS_SETTING_BOOL,  /* true or false */
-	RS_SETTING_PATH,  /* absolute path, char[RS_PATH_MAX] */
-	RS_SETTING_MASKS, /* login_network_masks: text + parsed list */
-	RS_SETTING_NAMES, /* struct rs_name_list of user or group names */
-	RS_SETTING_MFA,	  /* enum rs_mfa_operation, by name */
-	RS_SETTING_DAYS,  /* one of 90, 180, 365, 730 */
-	RS_SETTING_TEXT,  /* printable ASCII without ':', char[RS_TEXT_MAX + 1] */
+	RS_SETTING_INT,	     /* integer in [min, max] (int or long field) */
+	RS_SETTING_BOOL,     /* true or false */
+	RS_SETTING_PATH,     /* absolute path, char[RS_PATH_MAX] */
+	RS_SETTING_MASKS,    /* login_network_masks: text + parsed list */
+	RS_SETTING_NAMES,    /* struct rs_name_list of user or group names */
+	RS_SETTING_MFA,	     /* enum rs_mfa_operation, by name */
+	RS_SETTING_DAYS,     /* one of 90, 180, 365, 730 */
+	RS_SETTING_TEXT,     /* printable ASCII without ':', char[RS_TEXT_MAX + 1] */
+	RS_SETTING_CONNINFO, /* printable ASCII, char[RS_CONNINFO_MAX + 1] */
 };
 
 struct rs_setting {

@@ -135,8 +135,9 @@ enum rs_flag {
 	RS_FLAG_PASSWORD_LOGON = 1u << 4, /* account: our auth checked a password in
 					   * this PAM transaction */
 	RS_FLAG_MFA_PRESENT = 1u << 5,	  /* account, simulate: a code was given */
+	RS_FLAG_ALL_HOSTS = 1u << 6,	  /* session list: every host of the fleet */
 	RS_FLAG__ALL = RS_FLAG_JSON | RS_FLAG_TOO_LONG | RS_FLAG_BY_ROOT | RS_FLAG_ADMIN_RESET |
-		       RS_FLAG_PASSWORD_LOGON | RS_FLAG_MFA_PRESENT,
+		       RS_FLAG_PASSWORD_LOGON | RS_FLAG_MFA_PRESENT | RS_FLAG_ALL_HOSTS,
 };
 
 /* RS_TAG_OP values, by the message they go with. */

@@ -538,7 +538,7 @@ static const struct bad_case bad_cases[] = {
     {"reason 1 byte", 0x82, P("\x07\x00\x01\x01\x08\x00\x01\x01"), 0, 0, -EBADMSG},
     {"reason 4 bytes", 0x82, P("\x07\x00\x01\x01\x08\x00\x04\0\0\0\x01"), 0, 0, -EBADMSG},
     {"flags all", RS_MSG_STATUS, P("\x06\x00\x04\x00\x00\x00\x3f"), 0, 0, 0},
-    {"flags bit 6", RS_MSG_STATUS, P("\x06\x00\x04\x00\x00\x00\x40"), 0, 0, -EBADMSG},
+    {"flags bit 7", RS_MSG_STATUS, P("\x06\x00\x04\x00\x00\x00\x80"), 0, 0, -EBADMSG},
     {"op 0", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x00"), 0, 0, -EBADMSG},
     {"op 15", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x0f"), 0, 0, 0},
     {"op 16", RS_MSG_USER_SET, P("\x01\x00\x01u\x0f\x00\x01\x10"), 0, 0, -EBADMSG},

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The PostgreSQL driver (see db.h): the fleet's one state, on libpq.
+ *
+ * Every transaction is SERIALIZABLE, as PostgreSQL-compatible distributed
+ * engines run them; what the database cannot serialize (SQLSTATE 40001),
+ * a deadlock (40P01) or a unique row another host made first (23505) is
+ * -EAGAIN: a conflict on the first statement of a transaction is retried
+ * here (nothing was read yet), a later one by running the request again
+ * (dispatch.c).  Statements are parameterised ($1..$N, text; blobs binary).
+ *
+ * Without a connection every query fails at once (-ENOTCONN) and the
+ * connection is tried again with a backoff from 100 ms to 5 s: logons are
+ * refused (fail closed) until it is back, without a restart.
+ */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "pd.h"
+#include "tables.h"
+
+#define LOCK_SLOTS    1024
+#define FIRST_RETRIES 32
+#define BACKOFF_MIN   100
+#define BACKOFF_MAX   5000
+
+struct pd_db {
+	PGconn *conn;
+	char *conninfo;
+	bool in_tx;
+	int nstmt;	     /* statements run in the open transaction */
+	int doomed;	     /* the open transaction failed: -EAGAIN or -EIO */
+	int64_t next_try_ms; /* the next connection attempt, when down */
+	int backoff_ms;
+	bool down_logged;
+	char last_error[256];
+	char where[256];
+	uint8_t blob[512]; /* a blob read, unescaped */
+};
+
+struct pd_row {
+	struct pd_db *db;
+	PGresult *res;
+	int i;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void set_error(struct pd_db *db, const char *what, const char *msg)
+{
+	size_t n;
+
+	snprintf(db->last_error, sizeof(db->last_error), "%s: %s", what, msg ? msg : "error");
+	n = strlen(db->last_error);
+	while (n > 0 && (db->last_error[n - 1] == '\n' || db->last_error[n - 1] == ' '))
+		db->last_error[--n] = '\0';
+}
+
+static void disconnect(struct pd_db *db)
+{
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->in_tx = false;
+	db->nstmt = 0;
+	db->doomed = 0;
+	db->backoff_ms = db->backoff_ms ? db->backoff_ms * 2 : BACKOFF_MIN;
+	if (db->backoff_ms > BACKOFF_MAX)
+		db->backoff_ms = BACKOFF_MAX;
+	db->next_try_ms = now_ms() + db->backoff_ms;
+}
+
+/* Runs a statement without parameters or rows: 0 or -1 (db->last_error). */
+static int simple(struct pd_db *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	if (!ok)
+		set_error(db, sql, PQresultErrorMessage(res));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* Connected (connecting when the backoff allows): true or false. */
+static bool ensure(struct pd_db *db)
+{
+	static const char *const keys[] = {"dbname", "application_name", NULL};
+	const char *values[] = {db->conninfo, "ramsec-policyd", NULL};
+
+	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+		return true;
+	if (db->conn) {
+		set_error(db, "connection lost", PQerrorMessage(db->conn));
+		disconnect(db);
+	}
+	if (now_ms() < db->next_try_ms)
+		return false;
+	db->conn = PQconnectdbParams(keys, values, 1);
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK ||
+	    simple(db, "SET default_transaction_isolation = 'serializable'") < 0 ||
+	    simple(db, "SET statement_timeout = 2000") < 0 ||
+	    simple(db, "SET idle_in_transaction_session_timeout = 10000") < 0) {
+		if (db->conn && PQstatus(db->conn) != CONNECTION_OK)
+			set_error(db, "cannot connect", PQerrorMessage(db->conn));
+		if (!db->down_logged)
+			pd_log(LOG_ERR,
+			       "store postgresql %s: %s; governed logons are refused "
+			       "until it is back",
+			       db->where, db->last_error);
+		db->down_logged = true;
+		disconnect(db);
+		return false;
+	}
+	if (db->down_logged)
+		pd_log(LOG_NOTICE, "store postgresql %s: connected again", db->where);
+	db->down_logged = false;
+	db->backoff_ms = 0;
+	return true;
+}
+
+/* What a failed result means: -EAGAIN (run again), -ENOTCONN, -EIO. */
+static int classify(struct pd_db *db, PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	set_error(db, "statement", PQresultErrorMessage(res));
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
+		return -ENOTCONN;
+	if (state &&
+	    (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "23505")))
+		return -EAGAIN;
+	return -EIO;
+}
+
+static int pg_begin(struct pd_db *db)
+{
+	if (db->in_tx)
+		return db->doomed;
+	if (!ensure(db))
+		return -ENOTCONN;
+	if (simple(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") < 0) {
+		if (PQstatus(db->conn) != CONNECTION_OK) {
+			disconnect(db);
+			return -ENOTCONN;
+		}
+		return -EIO;
+	}
+	db->in_tx = true;
+	db->nstmt = 0;
+	db->doomed = 0;
+	return 0;
+}
+
+static void pg_rollback(struct pd_db *db)
+{
+	if (db->in_tx && db->conn)
+		simple(db, "ROLLBACK");
+	db->in_tx = false;
+	db->nstmt = 0;
+	db->doomed = 0;
+	if (db->conn && PQstatus(db->conn) != CONNECTION_OK)
+		disconnect(db);
+}
+
+static int pg_commit(struct pd_db *db)
+{
+	PGresult *res;
+	int r = 0;
+
+	if (!db->in_tx)
+		return 0;
+	if (db->doomed) {
+		r = db->doomed;
+		pg_rollback(db);
+		return r;
+	}
+	res = PQexec(db->conn, "COMMIT");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		r = classify(db, res);
+	else if (strcmp(PQcmdStatus(res), "COMMIT"))
+		r = -EIO; /* rolled back */
+	PQclear(res);
+	db->in_tx = false;
+	db->nstmt = 0;
+	if (r == -ENOTCONN)
+		disconnect(db);
+	return r;
+}
+
+static void backoff_sleep(int attempt)
+{
+	/* a few ms, growing, with jitter: the other host's transaction ends */
+	usleep((useconds_t)(500 + (rand() % 1000) * (attempt + 1)));
+}
+
+static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p, size_t n,
+		    pd_row_fn *fn, void *ctx, int64_t *ret_changes)
+{
+	const char *values[32];
+	int lengths[32], formats[32];
+	char nums[32][24];
+
+	if (n > 32)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		lengths[i] = 0;
+		formats[i] = 0;
+		switch (p[i].type) {
+		case PD_P_NULL:
+			values[i] = NULL;
+			break;
+		case PD_P_INT:
+			snprintf(nums[i], sizeof(nums[i]), "%lld", (long long)p[i].i);
+			values[i] = nums[i];
+			break;
+		case PD_P_TEXT:
+			values[i] = p[i].t;
+			break;
+		case PD_P_BLOB:
+			values[i] = p[i].b;
+			lengths[i] = (int)p[i].len;
+			formats[i] = 1;
+			break;
+		}
+	}
+	for (int attempt = 0;; attempt++) {
+		PGresult *res;
+		int r = pg_begin(db), stop = 0, st;
+
+		if (r < 0)
+			return r;
+		res = PQexecParams(db->conn, sql, (int)n, NULL, values, lengths, formats, 0);
+		st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			struct pd_row row = {.db = db, .res = res};
+			int rows = PQntuples(res);
+
+			for (row.i = 0; row.i < rows && !stop && fn; row.i++)
+				stop = fn(ctx, &row);
+			if (ret_changes)
+				*ret_changes = strtoll(PQcmdTuples(res), NULL, 10);
+			PQclear(res);
+			db->nstmt++;
+			return stop;
+		}
+		r = classify(db, res);
+		PQclear(res);
+		if (r == -EAGAIN && db->nstmt == 0 && attempt < FIRST_RETRIES) {
+			pg_rollback(db); /* nothing read yet: a new snapshot */
+			backoff_sleep(attempt);
+			continue;
+		}
+		if (r == -ENOTCONN) {
+			disconnect(db);
+			return r;
+		}
+		db->doomed = r;
+		return r;
+	}
+}
+
+static int64_t pg_col_int(const struct pd_row *row, int col)
+{
+	const char *v = PQgetvalue(row->res, row->i, col);
+
+	if (!v)
+		return 0;
+	if (v[0] == 't' || v[0] == 'f') /* a boolean */
+		return v[0] == 't';
+	return strtoll(v, NULL, 10);
+}
+
+static const char *pg_col_text(const struct pd_row *row, int col)
+{
+	const char *v = PQgetvalue(row->res, row->i, col);
+
+	return v ? v : "";
+}
+
+static const void *pg_col_blob(const struct pd_row *row, int col, size_t max, size_t *len)
+{
+	size_t n = 0;
+	unsigned char *b = PQunescapeBytea((const unsigned char *)pg_col_text(row, col), &n);
+
+	*len = 0;
+	if (!b)
+		return NULL;
+	if (n == 0 || n > max || n > sizeof(row->db->blob)) {
+		PQfreemem(b);
+		return NULL;
+	}
+	memcpy(row->db->blob, b, n);
+	PQfreemem(b);
+	*len = n;
+	return row->db->blob;
+}
+
+static bool pg_in_transaction(const struct pd_db *db)
+{
+	return db->in_tx;
+}
+
+static int pg_lock(struct pd_db *db, uint32_t slot)
+{
+	struct pd_param p[] = {P_INT(slot % LOCK_SLOTS)};
+
+	/* an update, not only FOR UPDATE: a snapshot taken while another
+	 * host held the row is then refused (40001) and taken again */
+	return pg_query(db, "UPDATE ramsec_locks SET n = n + 1 WHERE slot = $1", p, 1, NULL, NULL,
+			NULL);
+}
+
+struct int_ctx {
+	int64_t v;
+};
+
+static int one_int(void *ctx, const struct pd_row *row)
+{
+	((struct int_ctx *)ctx)->v = pg_col_int(row, 0);
+	return 1;
+}
+
+static int pg_schema(struct pd_db *db, int *ret)
+{
+	struct int_ctx c = {0};
+	int r = pg_query(db, "SELECT version FROM ramsec_schema WHERE id = 1", NULL, 0, one_int, &c,
+			 NULL);
+
+	*ret = (int)c.v;
+	return r < 0 ? r : 0;
+}
+
+/* Creates or migrates the schema; hosts that start together wait for the
+ * first one's migration on the version row's lock. */
+static int migrate(struct pd_db *db, char *err, size_t errlen)
+{
+	for (int attempt = 0; attempt < 50; attempt++) {
+		struct int_ctx c = {0};
+		char *ddl = NULL;
+		int r;
+
+		if (attempt)
+			usleep(20000);
+		if (!ensure(db))
+			break;
+		r = simple(db, "CREATE TABLE IF NOT EXISTS ramsec_schema(id BIGINT PRIMARY KEY, "
+			       "version BIGINT NOT NULL)");
+		if (r == 0)
+			r = simple(db,
+				   "INSERT INTO ramsec_schema VALUES(1, 0) ON CONFLICT DO NOTHING");
+		if (r < 0)
+			continue; /* two hosts made it at once: look again */
+		r = pg_query(db, "SELECT version FROM ramsec_schema WHERE id = 1 FOR UPDATE", NULL,
+			     0, one_int, &c, NULL);
+		if (r >= 0 && c.v > PD_SCHEMA_VERSION) {
+			pg_rollback(db);
+			snprintf(err, errlen,
+				 "the database's schema %lld is newer than this "
+				 "policyd's %d",
+				 (long long)c.v, PD_SCHEMA_VERSION);
+			return -EPROTO;
+		}
+		if (r >= 0 && c.v < PD_SCHEMA_VERSION) {
+			struct pd_param p[] = {P_INT(PD_SCHEMA_VERSION)};
+
+			ddl = pd_tables_ddl(PD_POSTGRESQL, (int)c.v, PD_SCHEMA_VERSION);
+			for (const char *s = ddl; r >= 0 && s && *s; s += strlen(s) + 1)
+				r = pg_query(db, s, NULL, 0, NULL, NULL, NULL);
+			if (r >= 0 && c.v == 0)
+				r = pg_query(db,
+					     "CREATE TABLE ramsec_locks(slot BIGINT PRIMARY KEY, "
+					     "n BIGINT NOT NULL DEFAULT 0)",
+					     NULL, 0, NULL, NULL, NULL);
+			if (r >= 0 && c.v == 0)
+				r = pg_query(db,
+					     "INSERT INTO ramsec_locks(slot) SELECT "
+					     "generate_series(0, 1023)",
+					     NULL, 0, NULL, NULL, NULL);
+			if (r >= 0)
+				r = pg_query(db,
+					     "UPDATE ramsec_schema SET version = $1 WHERE id = 1",
+					     p, 1, NULL, NULL, NULL);
+			free(ddl);
+			if (!ddl)
+				r = -ENOMEM;
+		}
+		r = r < 0 ? (pg_rollback(db), r) : pg_commit(db);
+		if (r == 0)
+			return 0;
+		if (r != -EAGAIN && r != -EIO)
+			break;
+	}
+	snprintf(err, errlen, "postgresql %s: schema: %s", db->where, db->last_error);
+	return -EIO;
+}
+
+/* A password in the connection string: only in a file root alone reads. */
+static int check_password(const char *conninfo, const char *config_path, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &msg);
+	bool password = false;
+	struct stat st;
+
+	if (!opts) {
+		snprintf(err, errlen, "policyd.postgresql: %s", msg ? msg : "cannot be parsed");
+		PQfreemem(msg);
+		return -EINVAL;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && o->val[0])
+			password = true;
+	PQconninfoFree(opts);
+	if (!password)
+		return 0;
+	if (!config_path || stat(config_path, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
+		snprintf(err, errlen,
+			 "policyd.postgresql holds a password, so %s must be root's with mode "
+			 "0600 (or use ~/.pgpass, a client certificate or peer authentication)",
+			 config_path ? config_path : "the configuration file");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Where the database is, for status: host and database, never a password. */
+static void describe(struct pd_db *db)
+{
+	PQconninfoOption *opts = PQconninfoParse(db->conninfo, NULL);
+	const char *host = NULL, *name = NULL;
+
+	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (!strcmp(o->keyword, "host") && o->val)
+			host = o->val;
+		if (!strcmp(o->keyword, "dbname") && o->val)
+			name = o->val;
+	}
+	snprintf(db->where, sizeof(db->where), "%s/%s", host ? host : "(default host)",
+		 name ? name : "(default database)");
+	for (char *p = db->where; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+	PQconninfoFree(opts);
+}
+
+static void pg_close(struct pd_db *db)
+{
+	if (!db)
+		return;
+	if (db->conn)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+int pd_db_pg_open(const char *conninfo, const char *config_path, struct pd_db **ret, char *err,
+		  size_t errlen)
+{
+	struct pd_db *db;
+	int r = check_password(conninfo, config_path, err, errlen);
+
+	if (r < 0)
+		return r;
+	db = calloc(1, sizeof(*db));
+	if (!db || !(db->conninfo = strdup(conninfo))) {
+		free(db);
+		return -ENOMEM;
+	}
+	describe(db);
+	srand((unsigned)getpid() ^ (unsigned)now_ms());
+	if (!ensure(db)) {
+		snprintf(err, errlen, "postgresql %s: %s", db->where, db->last_error);
+		pg_close(db);
+		return -ECONNREFUSED;
+	}
+	r = migrate(db, err, errlen);
+	if (r < 0) {
+		pg_close(db);
+		return r;
+	}
+	*ret = db;
+	return 0;
+}
+
+static const char *pg_last_error(const struct pd_db *db)
+{
+	return db->last_error;
+}
+
+static const char *pg_where(const struct pd_db *db)
+{
+	return db->where;
+}
+
+static bool pg_connected(struct pd_db *db)
+{
+	return ensure(db);
+}
+
+const struct pd_db_ops pd_db_pg_ops = {
+    .name = "postgresql",
+    .query = pg_query,
+    .col_int = pg_col_int,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_transaction = pg_in_transaction,
+    .lock = pg_lock,
+    .schema = pg_schema,
+    .last_error = pg_last_error,
+    .where = pg_where,
+    .connected = pg_connected,
+    .close = pg_close,
+};

@@ -1,0 +1,935 @@
+// SPDX-License-Identifier: MIT
+/* The state store over its two drivers (see store.h, db.h, tables.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "pd.h"
+#include "store.h"
+#include "tables.h"
+
+struct pd_store {
+	const struct pd_db_ops *ops;
+	struct pd_db *db;
+	bool retry;	      /* this request hit a conflict: run it again */
+	bool failing;	      /* the last commit failed; until one succeeds */
+	char last_error[160]; /* what went wrong last */
+	char host[PD_HOST_MAX + 1];
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct pd_table *T(enum pd_table_id id)
+{
+	return &pd_tables[id];
+}
+
+/* Runs sql: 0 or a callback's positive stop, or -EIO (-EAGAIN marks the
+ * request for a retry). */
+static int run(struct pd_store *s, const char *sql, const struct pd_param *p, size_t n,
+	       pd_row_fn *fn, void *ctx, int64_t *changes)
+{
+	int r = s->ops->query(s->db, sql, p, n, fn, ctx, changes);
+
+	if (r >= 0)
+		return r;
+	s->retry |= r == -EAGAIN;
+	snprintf(s->last_error, sizeof(s->last_error), "%s", s->ops->last_error(s->db));
+	return -EIO;
+}
+
+/* A write: inside the transaction (opened when none is). */
+static int write_sql(struct pd_store *s, const char *sql, const struct pd_param *p, size_t n,
+		     int64_t *changes)
+{
+	if (pd_store_begin(s) < 0)
+		return -EIO;
+	return run(s, sql, p, n, NULL, NULL, changes);
+}
+
+struct one {
+	const struct pd_table *t;
+	const struct pd_db_ops *ops;
+	void *rec;
+};
+
+static int one_row(void *ctx, const struct pd_row *row)
+{
+	struct one *o = ctx;
+
+	pd_tables_row(o->t, o->ops, row, o->rec);
+	return 1;
+}
+
+/* The row of t whose primary key is p into rec: 1, 0 (none) or -EIO. */
+static int get(struct pd_store *s, const struct pd_table *t, const char *sql,
+	       const struct pd_param *p, size_t n, void *rec)
+{
+	struct one o = {.t = t, .ops = s->ops, .rec = rec};
+
+	return run(s, sql, p, n, one_row, &o, NULL);
+}
+
+/* Upserts rec into t (owner key, now): 0 or -EIO. */
+static int put(struct pd_store *s, const struct pd_table *t, const void *rec, const char *key,
+	       int64_t now)
+{
+	struct pd_param p[24];
+	char fails[RS_FAIL_TEXT_MAX + 1];
+	size_t n = pd_tables_params(t, rec, key, now, p, fails, sizeof(fails));
+
+	return write_sql(s, t->put, p, n, NULL) < 0 ? -EIO : 0;
+}
+
+struct many {
+	const struct pd_table *t;
+	const struct pd_db_ops *ops;
+	char *out;
+	size_t stride, max, n;
+};
+
+static int many_row(void *ctx, const struct pd_row *row)
+{
+	struct many *m = ctx;
+
+	if (m->n >= m->max)
+		return 1;
+	memset(m->out + m->n * m->stride, 0, m->stride);
+	pd_tables_row(m->t, m->ops, row, m->out + m->n * m->stride);
+	m->n++;
+	return 0;
+}
+
+/* Rows of t (sql selects t's columns) into out[max]: 0 or -EIO. */
+static int list(struct pd_store *s, const struct pd_table *t, const char *sql,
+		const struct pd_param *p, size_t n, void *out, size_t stride, size_t max,
+		size_t *ret_n)
+{
+	struct many m = {.t = t, .ops = s->ops, .out = out, .stride = stride, .max = max};
+	int r = run(s, sql, p, n, many_row, &m, NULL);
+
+	*ret_n = m.n;
+	return r < 0 ? -EIO : 0;
+}
+
+static int int_row(void *ctx, const struct pd_row *row);
+
+struct int_ctx {
+	const struct pd_db_ops *ops;
+	int64_t v;
+	bool found;
+};
+
+static int int_row(void *ctx, const struct pd_row *row)
+{
+	struct int_ctx *c = ctx;
+
+	c->v = c->ops->col_int(row, 0);
+	c->found = true;
+	return 1;
+}
+
+/* The first column of the first row: 1 (found), 0 or -EIO. */
+static int get_int(struct pd_store *s, const char *sql, const struct pd_param *p, size_t n,
+		   int64_t *ret)
+{
+	struct int_ctx c = {.ops = s->ops};
+	int r = run(s, sql, p, n, int_row, &c, NULL);
+
+	if (r < 0)
+		return r;
+	*ret = c.v;
+	return c.found;
+}
+
+/* ---- opening, transactions, requests ---- */
+
+int pd_store_open(const struct rs_policyd_settings *set, const char *config_path,
+		  struct pd_store **ret, char *err, size_t errlen)
+{
+	bool pg = !strcmp(set->store, "postgresql");
+	struct pd_store *s;
+	int r = pd_tables_init();
+
+	if (r < 0) {
+		snprintf(err, errlen, "no memory");
+		return r;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->ops = pg ? &pd_db_pg_ops : &pd_db_sqlite_ops;
+	r = pg ? pd_db_pg_open(set->postgresql, config_path, &s->db, err, errlen)
+	       : pd_db_sqlite_open(set->database, &s->db, err, errlen);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	if (set->host_id[0])
+		snprintf(s->host, sizeof(s->host), "%s", set->host_id);
+	else if (gethostname(s->host, sizeof(s->host) - 1) < 0)
+		snprintf(s->host, sizeof(s->host), "localhost");
+	*ret = s;
+	return 0;
+}
+
+void pd_store_close(struct pd_store *s)
+{
+	if (!s)
+		return;
+	s->ops->close(s->db);
+	free(s);
+}
+
+bool pd_store_shared(const struct pd_store *s)
+{
+	return s->ops == &pd_db_pg_ops;
+}
+
+const char *pd_store_host(const struct pd_store *s)
+{
+	return s->host;
+}
+
+int pd_store_begin(struct pd_store *s)
+{
+	int r = s->ops->begin(s->db);
+
+	if (r < 0) {
+		s->retry |= r == -EAGAIN;
+		s->failing |= r != -EAGAIN;
+		snprintf(s->last_error, sizeof(s->last_error), "%s", s->ops->last_error(s->db));
+		return -EIO;
+	}
+	return 0;
+}
+
+int pd_store_commit(struct pd_store *s)
+{
+	int r;
+
+	if (!s->ops->in_transaction(s->db))
+		return 0;
+	r = s->ops->commit(s->db);
+	s->retry |= r == -EAGAIN;
+	/* a conflict is not a failing store: the request runs again */
+	s->failing = r < 0 && r != -EAGAIN;
+	if (r == 0)
+		s->last_error[0] = '\0';
+	else
+		snprintf(s->last_error, sizeof(s->last_error), "commit: %s",
+			 s->ops->last_error(s->db));
+	return r < 0 ? -EIO : 0;
+}
+
+const char *pd_store_failing(const struct pd_store *s)
+{
+	if (!s->failing && (!pd_store_shared(s) || s->ops->connected(s->db)))
+		return NULL;
+	return s->last_error[0] ? s->last_error : "no connection to the database";
+}
+
+bool pd_store_in_transaction(const struct pd_store *s)
+{
+	return s->ops->in_transaction(s->db);
+}
+
+void pd_store_request_begin(struct pd_store *s)
+{
+	s->retry = false;
+}
+
+int pd_store_request_end(struct pd_store *s)
+{
+	if (!pd_store_shared(s))
+		return 0;
+	if (s->retry) {
+		s->ops->rollback(s->db);
+		return -EAGAIN;
+	}
+	return pd_store_commit(s) < 0 ? (s->retry ? -EAGAIN : -EIO) : 0;
+}
+
+bool pd_store_retry(const struct pd_store *s)
+{
+	return s->retry;
+}
+
+int pd_store_lock(struct pd_store *s, const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a: spreads keys over the lock rows */
+	int r;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	r = s->ops->lock(s->db, h);
+	if (r < 0) {
+		s->retry |= r == -EAGAIN;
+		snprintf(s->last_error, sizeof(s->last_error), "%s", s->ops->last_error(s->db));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* ---- users ---- */
+
+int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *ret)
+{
+	struct pd_param p[] = {P_TEXT(key)};
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = get(s, T(PD_T_USERS), T(PD_T_USERS)->get, p, N(p), ret);
+	if (r < 0)
+		return -EIO;
+	ret->exists = r > 0;
+	if (!ret->exists)
+		ret->console_logon = true; /* a user we have no row for */
+	return 0;
+}
+
+int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_rec *rec,
+		      int64_t now)
+{
+	struct pd_user_rec r = *rec;
+
+	if (!r.first_seen)
+		r.first_seen = now;
+	return put(s, T(PD_T_USERS), &r, key, now);
+}
+
+struct hist_ctx {
+	const struct pd_db_ops *ops;
+	char (*out)[PD_HISTORY_HASH_MAX];
+	size_t max, n;
+};
+
+static int hist_row(void *ctx, const struct pd_row *row)
+{
+	struct hist_ctx *h = ctx;
+
+	if (h->n >= h->max)
+		return 1;
+	snprintf(h->out[h->n++], PD_HISTORY_HASH_MAX, "%s", h->ops->col_text(row, 0));
+	return 0;
+}
+
+int pd_store_history_get(struct pd_store *s, const char *key, char (*out)[PD_HISTORY_HASH_MAX],
+			 size_t max, size_t *ret_n)
+{
+	struct pd_param p[] = {P_TEXT(key), P_INT(max)};
+	struct hist_ctx h = {.ops = s->ops, .out = out, .max = max};
+	int r = run(s, "SELECT hash FROM history WHERE key = $1 ORDER BY seq DESC LIMIT $2", p,
+		    N(p), hist_row, &h, NULL);
+
+	*ret_n = h.n;
+	return r < 0 ? -EIO : 0;
+}
+
+int pd_store_history_add(struct pd_store *s, const char *key, const char *hash, size_t keep,
+			 int64_t now)
+{
+	struct pd_param a[] = {P_TEXT(key), P_TEXT(hash), P_INT(now)};
+	struct pd_param p[] = {P_TEXT(key), P_INT(keep)};
+
+	if (keep > 0 && write_sql(s,
+				  "INSERT INTO history(key, seq, hash, set_at) VALUES($1, (SELECT "
+				  "coalesce(max(seq), 0) + 1 FROM history WHERE key = $1), $2, $3)",
+				  a, N(a), NULL) < 0)
+		return -EIO;
+	return write_sql(s,
+			 "DELETE FROM history WHERE key = $1 AND seq NOT IN (SELECT seq FROM "
+			 "history WHERE key = $1 ORDER BY seq DESC LIMIT $2)",
+			 p, N(p), NULL);
+}
+
+int pd_store_sweep(struct pd_store *s, int64_t now)
+{
+	struct pd_param p[] = {P_INT(now)};
+	int64_t n = 0;
+
+	if (write_sql(s,
+		      "DELETE FROM users WHERE key LIKE 'h:%' AND locked_until <= $1 AND "
+		      "updated < $1 - 3600",
+		      p, N(p), &n) < 0)
+		return -EIO;
+	return (int)n;
+}
+
+int pd_store_info(struct pd_store *s, int64_t now, struct pd_store_info *ret)
+{
+	struct pd_param p[] = {P_INT(now)};
+	int64_t users = 0, unknown = 0, locked = 0;
+	int schema = 0;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->kind = s->ops->name;
+	snprintf(ret->path, sizeof(ret->path), "%s", s->ops->where(s->db));
+	if (s->ops->schema(s->db, &schema) < 0 ||
+	    get_int(s, "SELECT count(*) FROM users WHERE key LIKE 'a:%'", NULL, 0, &users) < 0 ||
+	    get_int(s, "SELECT count(*) FROM users WHERE key LIKE 'h:%'", NULL, 0, &unknown) < 0 ||
+	    get_int(s, "SELECT count(*) FROM users WHERE locked_until > $1", p, N(p), &locked) < 0)
+		return -EIO;
+	ret->schema = schema;
+	ret->users = users;
+	ret->unknown = unknown;
+	ret->locked = locked;
+	return 0;
+}
+
+/* ---- MFA ---- */
+
+int pd_store_mfa_get(struct pd_store *s, const char *key, struct pd_mfa_rec *ret)
+{
+	struct pd_param p[] = {P_TEXT(key)};
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = get(s, T(PD_T_MFA), T(PD_T_MFA)->get, p, N(p), ret);
+	if (r < 0)
+		return -EIO;
+	ret->exists = r > 0 && ret->seed_len > 0; /* a seed that does not fit is none */
+	return 0;
+}
+
+int pd_store_mfa_put(struct pd_store *s, const char *key, const struct pd_mfa_rec *rec)
+{
+	return put(s, T(PD_T_MFA), rec, key, 0);
+}
+
+int pd_store_mfa_delete(struct pd_store *s, const char *key)
+{
+	struct pd_param p[] = {P_TEXT(key)};
+
+	if (write_sql(s, "DELETE FROM mfa WHERE key = $1", p, N(p), NULL) < 0)
+		return -EIO;
+	return pd_store_mfa_tickets_clear(s, key);
+}
+
+int pd_store_mfa_in_use(struct pd_store *s, bool *ret)
+{
+	int64_t v = 0;
+	int r = get_int(s,
+			"SELECT CASE WHEN EXISTS(SELECT 1 FROM mfa WHERE bound = 1) OR "
+			"EXISTS(SELECT 1 FROM users WHERE mfa_bind_required = 1) THEN 1 ELSE 0 END",
+			NULL, 0, &v);
+
+	*ret = v != 0;
+	return r < 0 ? -EIO : 0;
+}
+
+int pd_store_mfa_ticket_valid(struct pd_store *s, const char *key, const char *source, int64_t now,
+			      bool *ret_valid)
+{
+	struct pd_param p[] = {P_TEXT(key), P_TEXT(source)};
+	int64_t expires = 0;
+	int r = get_int(s, "SELECT expires FROM mfa_tickets WHERE key = $1 AND source = $2", p,
+			N(p), &expires);
+
+	*ret_valid = r > 0 && now < expires;
+	return r < 0 ? -EIO : 0;
+}
+
+int pd_store_mfa_ticket_put(struct pd_store *s, const char *key, const char *source,
+			    int64_t expires)
+{
+	struct pd_param p[] = {P_TEXT(key), P_TEXT(source), P_INT(expires)};
+
+	return write_sql(s,
+			 "INSERT INTO mfa_tickets(key, source, expires) VALUES($1, $2, $3) "
+			 "ON CONFLICT(key, source) DO UPDATE SET expires = excluded.expires",
+			 p, N(p), NULL) < 0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_mfa_tickets_clear(struct pd_store *s, const char *key)
+{
+	struct pd_param p[] = {P_TEXT(key)};
+
+	if (!key)
+		return write_sql(s, "DELETE FROM mfa_tickets", NULL, 0, NULL) < 0 ? -EIO : 0;
+	return write_sql(s, T(PD_T_MFA_TICKETS)->forget, p, N(p), NULL) < 0 ? -EIO : 0;
+}
+
+int pd_store_source_get(struct pd_store *s, const char *key, const char *source, int64_t *ret_at)
+{
+	struct pd_param p[] = {P_TEXT(key), P_TEXT(source)};
+
+	*ret_at = 0;
+	return get_int(s, "SELECT last_seen FROM sources WHERE key = $1 AND source = $2", p, N(p),
+		       ret_at) < 0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_source_put(struct pd_store *s, const char *key, const char *source, int64_t now)
+{
+	struct pd_param p[] = {P_TEXT(key), P_TEXT(source), P_INT(now)};
+
+	return write_sql(s,
+			 "INSERT INTO sources(key, source, last_seen) VALUES($1, $2, $3) "
+			 "ON CONFLICT(key, source) DO UPDATE SET last_seen = excluded.last_seen",
+			 p, N(p), NULL) < 0
+		   ? -EIO
+		   : 0;
+}
+
+/* ---- access keys ---- */
+
+int pd_store_akey_list(struct pd_store *s, const char *key, struct pd_akey *out, size_t max,
+		       size_t *ret_n)
+{
+	struct pd_param p[] = {P_TEXT(key)};
+
+	return list(s, T(PD_T_ACCESS_KEYS), T(PD_T_ACCESS_KEYS)->list, p, N(p), out, sizeof(*out),
+		    max, ret_n);
+}
+
+int pd_store_akey_put(struct pd_store *s, const char *key, const struct pd_akey *a)
+{
+	return put(s, T(PD_T_ACCESS_KEYS), a, key, 0);
+}
+
+int pd_store_akey_delete(struct pd_store *s, const char *key, const char *id)
+{
+	struct pd_param p[] = {P_TEXT(id), P_TEXT(key)};
+	int64_t n = 0;
+
+	if (write_sql(s, "DELETE FROM access_keys WHERE id = $1 AND key = $2", p, N(p), &n) < 0)
+		return -EIO;
+	return n > 0 ? 0 : -ENOENT;
+}
+
+/* ---- sessions ---- */
+
+int pd_store_session_add(struct pd_store *s, const struct pd_session *ss, int64_t *ret_id)
+{
+	struct pd_session x = *ss;
+	struct pd_param p[24];
+	char fails[8];
+	size_t n;
+	struct int_ctx c = {.ops = s->ops};
+
+	snprintf(x.host, sizeof(x.host), "%s", s->host);
+	n = pd_tables_params(T(PD_T_SESSIONS), &x, NULL, 0, p, fails, sizeof(fails));
+	if (pd_store_begin(s) < 0 || run(s, T(PD_T_SESSIONS)->put, p, n, int_row, &c, NULL) < 0 ||
+	    !c.found)
+		return -EIO;
+	*ret_id = c.v;
+	return 0;
+}
+
+int pd_store_session_list(struct pd_store *s, bool all_hosts, struct pd_session *out, size_t max,
+			  size_t *ret_n)
+{
+	static char *here, *all;
+	struct pd_param p[] = {P_TEXT(s->host)};
+
+	if (!here) {
+		/* sessions of schema 11 and before have no host: this one's */
+		if (asprintf(&here, "%s WHERE host = $1 OR host = '' ORDER BY id",
+			     T(PD_T_SESSIONS)->select) < 0 ||
+		    asprintf(&all, "%s ORDER BY id", T(PD_T_SESSIONS)->select) < 0)
+			return -EIO;
+	}
+	return list(s, T(PD_T_SESSIONS), all_hosts ? all : here, p, all_hosts ? 0 : N(p), out,
+		    sizeof(*out), max, ret_n);
+}
+
+int pd_store_session_get(struct pd_store *s, int64_t id, struct pd_session *ret)
+{
+	struct pd_param p[] = {P_INT(id)};
+	int r = get(s, T(PD_T_SESSIONS), T(PD_T_SESSIONS)->get, p, N(p), ret);
+
+	return r < 0 ? -EIO : r == 0 ? -ENOENT : 0;
+}
+
+int pd_store_session_put(struct pd_store *s, const struct pd_session *ss)
+{
+	struct pd_param p[] = {P_INT(ss->id), P_INT(ss->warned), P_INT(ss->killed)};
+
+	return write_sql(s, "UPDATE sessions SET warned = $2, killed = $3 WHERE id = $1", p, N(p),
+			 NULL) < 0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_session_delete(struct pd_store *s, int64_t id)
+{
+	struct pd_param p[] = {P_INT(id)};
+	int64_t n = 0;
+
+	if (write_sql(s, "DELETE FROM sessions WHERE id = $1", p, N(p), &n) < 0)
+		return -EIO;
+	return n > 0 ? 0 : -ENOENT;
+}
+
+/* ---- accounts ---- */
+
+enum acct_sql { A_ACTIVE, A_BY_UID, A_LIST_ACTIVE, A_LIST_NAME, A__MAX };
+
+static const char *acct_sql(enum acct_sql which)
+{
+	static const char *const where[A__MAX] = {
+	    [A_ACTIVE] = "WHERE name = $1 AND retired = 0",
+	    [A_BY_UID] = "WHERE uid = $1 AND (retired = 0 OR retired >= $2) ORDER BY retired, id",
+	    [A_LIST_ACTIVE] = "WHERE retired = 0 ORDER BY id",
+	    [A_LIST_NAME] = "WHERE name = $1 ORDER BY id",
+	};
+	static char *sql[A__MAX];
+
+	if (!sql[which] &&
+	    asprintf(&sql[which], "%s %s", T(PD_T_ACCOUNTS)->select, where[which]) < 0)
+		sql[which] = NULL;
+	return sql[which];
+}
+
+static int account_one(struct pd_store *s, const char *sql, const struct pd_param *p, size_t n,
+		       struct pd_account *ret)
+{
+	int r;
+
+	if (!sql)
+		return -EIO;
+	memset(ret, 0, sizeof(*ret));
+	r = get(s, T(PD_T_ACCOUNTS), sql, p, n, ret);
+	return r < 0 ? -EIO : r == 0 ? -ENOENT : 0;
+}
+
+int pd_store_account_active(struct pd_store *s, const char *name, struct pd_account *ret)
+{
+	struct pd_param p[] = {P_TEXT(name)};
+
+	return account_one(s, acct_sql(A_ACTIVE), p, N(p), ret);
+}
+
+int pd_store_account_get(struct pd_store *s, int64_t id, struct pd_account *ret)
+{
+	struct pd_param p[] = {P_INT(id)};
+
+	return account_one(s, T(PD_T_ACCOUNTS)->get, p, N(p), ret);
+}
+
+int pd_store_account_add(struct pd_store *s, const char *name, int64_t uid, const char *birth,
+			 const char *origin, int64_t now, int64_t *ret_id)
+{
+	struct pd_account a = {.uid = uid, .created = now};
+	struct pd_param p[16];
+	struct int_ctx c = {.ops = s->ops};
+	char fails[8];
+	size_t n;
+
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	snprintf(a.birth, sizeof(a.birth), "%s", birth);
+	snprintf(a.origin, sizeof(a.origin), "%s", origin);
+	n = pd_tables_params(T(PD_T_ACCOUNTS), &a, NULL, 0, p, fails, sizeof(fails));
+	if (pd_store_begin(s) < 0 || run(s, T(PD_T_ACCOUNTS)->put, p, n, int_row, &c, NULL) < 0 ||
+	    !c.found)
+		return -EIO;
+	*ret_id = c.v;
+	return 0;
+}
+
+int pd_store_account_bind(struct pd_store *s, int64_t id, int64_t uid, const char *birth)
+{
+	struct pd_param p[] = {P_INT(id), P_INT(uid), P_TEXT(birth)};
+
+	return write_sql(s, "UPDATE accounts SET uid = $2, birth = $3 WHERE id = $1", p, N(p),
+			 NULL) < 0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const char *why)
+{
+	struct pd_param p[] = {P_INT(id), P_INT(now > 0 ? now : 1), P_TEXT(why)};
+
+	return write_sql(s, "UPDATE accounts SET retired = $2, retired_why = $3 WHERE id = $1", p,
+			 N(p), NULL) < 0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_account_list(struct pd_store *s, const char *name, struct pd_account *out, size_t max,
+			  size_t *ret_n)
+{
+	struct pd_param p[] = {P_TEXT(name)};
+	const char *sql = acct_sql(name ? A_LIST_NAME : A_LIST_ACTIVE);
+
+	*ret_n = 0;
+	if (!sql)
+		return -EIO;
+	return list(s, T(PD_T_ACCOUNTS), sql, p, name ? 1 : 0, out, sizeof(*out), max, ret_n);
+}
+
+int pd_store_account_by_uid(struct pd_store *s, int64_t uid, int64_t retired_since,
+			    struct pd_account *out, size_t max, size_t *ret_n)
+{
+	struct pd_param p[] = {P_INT(uid), P_INT(retired_since)};
+	const char *sql = acct_sql(A_BY_UID);
+
+	*ret_n = 0;
+	if (!sql)
+		return -EIO;
+	return list(s, T(PD_T_ACCOUNTS), sql, p, N(p), out, sizeof(*out), max, ret_n);
+}
+
+int pd_store_account_rename(struct pd_store *s, int64_t id, const char *name, const char *origin)
+{
+	struct pd_param p[] = {P_INT(id), P_TEXT(name), P_TEXT(origin)};
+
+	return write_sql(s,
+			 "UPDATE accounts SET name = $2, origin = $3, missing_since = 0 "
+			 "WHERE id = $1",
+			 p, N(p), NULL) < 0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_account_missing(struct pd_store *s, int64_t id, int64_t since)
+{
+	struct pd_param p[] = {P_INT(id), P_INT(since)};
+
+	return write_sql(s, "UPDATE accounts SET missing_since = $2 WHERE id = $1", p, N(p), NULL) <
+		       0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_records *ret)
+{
+	static const enum pd_table_id of[] = {PD_T_USERS,	PD_T_HISTORY,	  PD_T_MFA,
+					      PD_T_MFA_TICKETS, PD_T_SOURCES,	  PD_T_ACCESS_KEYS,
+					      PD_T_SESSIONS,	PD_T_POLICY_USERS};
+	long long *counts[] = {&ret->user,    &ret->history,	 &ret->mfa,	 &ret->mfa_tickets,
+			       &ret->sources, &ret->access_keys, &ret->sessions, &ret->policies};
+	char key[32];
+	struct pd_param p[] = {P_TEXT(key)};
+
+	_Static_assert(N(counts) == N(of), "a count for every table of an account");
+	memset(ret, 0, sizeof(*ret));
+	snprintf(key, sizeof(key), "a:%lld", (long long)id);
+	for (size_t i = 0; i < N(of); i++) {
+		int64_t v = 0;
+
+		if (get_int(s, T(of[i])->count, p, N(p), &v) < 0)
+			return -EIO;
+		*counts[i] = v;
+	}
+	return 0;
+}
+
+int pd_store_account_forget(struct pd_store *s, int64_t id)
+{
+	char key[32];
+	struct pd_param p[] = {P_TEXT(key)}, q[] = {P_INT(id)};
+
+	snprintf(key, sizeof(key), "a:%lld", (long long)id);
+	for (size_t i = 0; i < PD_T__MAX; i++)
+		if (pd_tables[i].of_account && write_sql(s, pd_tables[i].forget, p, N(p), NULL) < 0)
+			return -EIO;
+	return write_sql(s, "DELETE FROM accounts WHERE id = $1", q, N(q), NULL) < 0 ? -EIO : 0;
+}
+
+/* ---- policies ---- */
+
+#define POLICY_SELECT                                                                              \
+	"SELECT p.name, v.version, p.current, p.created, p.updated, v.created_by, v.doc"           \
+	" FROM policies p JOIN policy_versions v ON v.name = p.name"
+
+struct policy_ctx {
+	const struct pd_db_ops *ops;
+	struct pd_policy *p;
+	int (*cb)(void *ctx, const struct pd_policy *p);
+	void *ctx;
+};
+
+static int policy_row(void *ctx, const struct pd_row *row)
+{
+	struct policy_ctx *c = ctx;
+	struct pd_policy *p = c->p;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", c->ops->col_text(row, 0));
+	p->version = c->ops->col_int(row, 1);
+	p->current = c->ops->col_int(row, 2);
+	p->created = c->ops->col_int(row, 3);
+	p->updated = c->ops->col_int(row, 4);
+	p->by = (uint32_t)c->ops->col_int(row, 5);
+	snprintf(p->doc, sizeof(p->doc), "%s", c->ops->col_text(row, 6));
+	if (!c->cb)
+		return 1;
+	return c->cb(c->ctx, p);
+}
+
+static int version_row(void *ctx, const struct pd_row *row)
+{
+	struct policy_ctx *c = ctx;
+
+	if (c->p->nversions >= PD_POLICY_VERSIONS)
+		return 1;
+	c->p->versions[c->p->nversions++] = c->ops->col_int(row, 0);
+	return 0;
+}
+
+int pd_store_policy_get(struct pd_store *s, const char *name, int64_t version,
+			struct pd_policy *ret)
+{
+	struct pd_param p[] = {P_TEXT(name), P_INT(version)}, q[] = {P_TEXT(name)};
+	struct policy_ctx c = {.ops = s->ops, .p = ret};
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = run(s,
+		POLICY_SELECT " WHERE p.name = $1 AND v.version ="
+			      " (CASE WHEN $2 = 0 THEN p.current ELSE $2 END)",
+		p, N(p), policy_row, &c, NULL);
+	if (r <= 0)
+		return r < 0 ? -EIO : -ENOENT;
+	return run(s, "SELECT version FROM policy_versions WHERE name = $1 ORDER BY version", q,
+		   N(q), version_row, &c, NULL) < 0
+		   ? -EIO
+		   : 0;
+}
+
+int pd_store_policy_add(struct pd_store *s, const char *name, const char *doc, int64_t now,
+			uint32_t by, int64_t *ret_version)
+{
+	struct pd_param q[] = {P_TEXT(name)};
+	int64_t v = 1;
+
+	if (pd_store_begin(s) < 0 ||
+	    get_int(s, "SELECT coalesce(max(version), 0) + 1 FROM policy_versions WHERE name = $1",
+		    q, N(q), &v) <= 0)
+		return -EIO;
+	struct pd_param a[] = {P_TEXT(name), P_INT(v), P_INT(now)};
+	struct pd_param b[] = {P_TEXT(name), P_INT(v), P_TEXT(doc), P_INT(now), P_INT(by)};
+	struct pd_param c[] = {P_TEXT(name), P_INT(PD_POLICY_VERSIONS)};
+
+	if (write_sql(s,
+		      "INSERT INTO policies(name, current, created, updated) VALUES($1, $2, $3, $3)"
+		      " ON CONFLICT(name) DO UPDATE SET current = $2, updated = $3",
+		      a, N(a), NULL) < 0 ||
+	    write_sql(s,
+		      "INSERT INTO policy_versions(name, version, doc, created, created_by)"
+		      " VALUES($1, $2, $3, $4, $5)",
+		      b, N(b), NULL) < 0 ||
+	    write_sql(s,
+		      "DELETE FROM policy_versions WHERE name = $1 AND version <="
+		      " (SELECT max(version) FROM policy_versions WHERE name = $1) - $2",
+		      c, N(c), NULL) < 0)
+		return -EIO;
+	*ret_version = v;
+	return 0;
+}
+
+int pd_store_policy_set_current(struct pd_store *s, const char *name, int64_t version, int64_t now)
+{
+	struct pd_param p[] = {P_TEXT(name), P_INT(version), P_INT(now)};
+	int64_t n = 0;
+
+	if (write_sql(s,
+		      "UPDATE policies SET current = $2, updated = $3 WHERE name = $1 AND"
+		      " EXISTS (SELECT 1 FROM policy_versions WHERE name = $1 AND version = $2)",
+		      p, N(p), &n) < 0)
+		return -EIO;
+	return n ? 0 : -ENOENT;
+}
+
+int pd_store_policy_delete(struct pd_store *s, const char *name)
+{
+	struct pd_param p[] = {P_TEXT(name)};
+	int64_t n = 0;
+
+	if (write_sql(s, "DELETE FROM policies WHERE name = $1", p, N(p), &n) < 0 ||
+	    (n > 0 &&
+	     write_sql(s, "DELETE FROM policy_versions WHERE name = $1", p, N(p), NULL) < 0))
+		return -EIO;
+	return n ? 0 : -ENOENT;
+}
+
+int pd_store_policy_each(struct pd_store *s, int (*cb)(void *ctx, const struct pd_policy *p),
+			 void *ctx)
+{
+	static struct pd_policy p; /* one event-loop thread */
+	struct policy_ctx c = {.ops = s->ops, .p = &p, .cb = cb, .ctx = ctx};
+
+	return run(s, POLICY_SELECT " WHERE v.version = p.current ORDER BY p.name", NULL, 0,
+		   policy_row, &c, NULL);
+}
+
+int pd_store_attach(struct pd_store *s, const struct pd_attachment *a)
+{
+	struct pd_param g[] = {P_TEXT(a->policy), P_TEXT(a->principal), P_INT(a->created),
+			       P_INT(a->by)};
+	struct pd_param u[] = {P_TEXT(a->policy), P_TEXT(a->principal), P_TEXT(a->label),
+			       P_INT(a->created), P_INT(a->by)};
+	int64_t n = 0;
+	int r = a->group
+		    ? write_sql(s,
+				"INSERT INTO policy_groups(policy, grp, created, created_by)"
+				" VALUES($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+				g, N(g), &n)
+		    : write_sql(s,
+				"INSERT INTO policy_users(policy, key, name, created,"
+				" created_by) VALUES($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+				u, N(u), &n);
+
+	return r < 0 ? -EIO : n ? 0 : -EEXIST;
+}
+
+int pd_store_detach(struct pd_store *s, const struct pd_attachment *a)
+{
+	struct pd_param p[] = {P_TEXT(a->policy), P_TEXT(a->principal)};
+	int64_t n = 0;
+
+	if (write_sql(s,
+		      a->group ? "DELETE FROM policy_groups WHERE policy = $1 AND grp = $2"
+			       : "DELETE FROM policy_users WHERE policy = $1 AND key = $2",
+		      p, N(p), &n) < 0)
+		return -EIO;
+	return n ? 0 : -ENOENT;
+}
+
+struct attach_ctx {
+	const struct pd_db_ops *ops;
+	int (*cb)(void *ctx, const struct pd_attachment *a);
+	void *ctx;
+};
+
+static int attach_row(void *ctx, const struct pd_row *row)
+{
+	struct attach_ctx *c = ctx;
+	struct pd_attachment a = {0};
+
+	snprintf(a.policy, sizeof(a.policy), "%s", c->ops->col_text(row, 0));
+	a.group = c->ops->col_int(row, 1) != 0;
+	snprintf(a.principal, sizeof(a.principal), "%s", c->ops->col_text(row, 2));
+	snprintf(a.label, sizeof(a.label), "%s", c->ops->col_text(row, 3));
+	a.created = c->ops->col_int(row, 4);
+	a.by = (uint32_t)c->ops->col_int(row, 5);
+	return c->cb(c->ctx, &a);
+}
+
+int pd_store_attachment_each(struct pd_store *s, const char *policy,
+			     int (*cb)(void *ctx, const struct pd_attachment *a), void *ctx)
+{
+	struct attach_ctx c = {.ops = s->ops, .cb = cb, .ctx = ctx};
+	struct pd_param p[] = {P_TEXT(policy)};
+
+	if (!policy)
+		return run(s,
+			   "SELECT policy, 0, key, name, created, created_by FROM policy_users"
+			   " UNION ALL SELECT policy, 1, grp, grp, created, created_by"
+			   " FROM policy_groups ORDER BY 1, 2, 4",
+			   NULL, 0, attach_row, &c, NULL);
+	return run(s,
+		   "SELECT policy, 0, key, name, created, created_by FROM policy_users"
+		   " WHERE policy = $1 UNION ALL SELECT policy, 1, grp, grp, created, created_by"
+		   " FROM policy_groups WHERE policy = $1 ORDER BY 1, 2, 4",
+		   p, N(p), attach_row, &c, NULL);
+}
