@@ -49,7 +49,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2 $(B)/tests/settings_man
 
 
-.PHONY: all check deps deps-build tests-build test e2e layers docs man demo deb unit pamtest asan fuzz fuzz-quick bench install uninstall clean format
+.PHONY: all check deps deps-build tests-build test e2e e2e-pg pamtest-pg fleet layers docs man demo deb unit pamtest asan fuzz fuzz-quick bench install uninstall clean format
 
 all: $(B)/.build-deps $(PROGS)
 
@@ -118,7 +118,7 @@ check: deps
 
 tests-build: $(UNIT_BIN) $(TEST_BIN)
 
-test: unit layers docs pamtest e2e fuzz-quick
+test: unit layers docs pamtest pamtest-pg fleet e2e e2e-pg fuzz-quick
 	@./tests/pam-auth-update.sh
 	@./tests/deb.sh
 
@@ -139,8 +139,20 @@ unit: $(UNIT_BIN)
 pamtest: $(PROGS) $(TEST_BIN)
 	@./tests/pam/run.sh $(B)
 
+# the same PAM suite on the fleet's store: the store contract's conformance
+pamtest-pg: $(PROGS) $(TEST_BIN)
+	@./tests/pam/run.sh --postgresql $(B)
+
+# three hosts on one PostgreSQL: exact lockout, codes once, outages
+fleet: $(PROGS) $(TEST_BIN)
+	@./tests/fleet/run.sh $(B)
+
 e2e: $(PROGS)
 	@./tests/e2e/run.sh $(B)
+
+# the real-sshd suite once with the PostgreSQL store
+e2e-pg: $(PROGS)
+	@E2E_STORE=postgresql ./tests/e2e/run.sh $(B)
 
 # a walk through ramsec in front of a real sshd, in private namespaces
 demo: deps

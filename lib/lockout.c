@@ -88,6 +88,33 @@ bool rs_lock_self_capped(const struct rs_lock_state *s, int64_t now, int64_t *re
 	return true;
 }
 
+bool rs_lock_full(const struct rs_lock_state *s, int64_t now, int max_attempts)
+{
+	uint32_t n = 0;
+
+	if (max_attempts <= 0)
+		return false;
+	for (uint32_t i = 0; i < s->nfail; i++)
+		n += now - s->fail[i] < RS_LOCK_WINDOW;
+	return n >= (uint32_t)max_attempts;
+}
+
+int64_t rs_lock_last(const struct rs_lock_state *s)
+{
+	return s->nfail ? s->fail[s->nfail - 1] : 0;
+}
+
+void rs_lock_unnote(struct rs_lock_state *s, int64_t t)
+{
+	for (uint32_t i = s->nfail; i-- > 0;) {
+		if (s->fail[i] != t)
+			continue;
+		memmove(s->fail + i, s->fail + i + 1, (s->nfail - i - 1) * sizeof(s->fail[0]));
+		s->nfail--;
+		return;
+	}
+}
+
 void rs_lock_clear(struct rs_lock_state *s)
 {
 	memset(s, 0, sizeof(*s));

@@ -97,6 +97,8 @@ void pr_request(const struct pr_ctx *c, struct rs_msg *req, uint8_t type)
 		rs_msg_set_str(req, RS_TAG_TTY, c->tty);
 }
 
+static bool break_glass(const struct pr_ctx *c);
+
 int pr_call_body(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg *reply,
 		 char **ret_body)
 {
@@ -122,6 +124,10 @@ int pr_call_body(const struct pr_ctx *c, const struct rs_msg *req, struct rs_msg
 	reply->body_len = 0;
 	rs_secret_wipe(buf, cap);
 	free(buf);
+	/* policyd answers but cannot reach its store (the fleet's database
+	 * is down): for a break-glass user at a console, as if it were down */
+	if (r == 0 && reply->verdict == RS_V_ERROR && reply->reason == RS_R_STORE && break_glass(c))
+		r = -EIO;
 	if (r < 0)
 		pam_syslog(c->pamh, LOG_ERR, "policyd at %s: %s", c->policy.policyd.socket,
 			   rs_proto_strerror(r));
@@ -177,9 +183,14 @@ static void note_break_glass(const struct pr_ctx *c)
 	close(dfd);
 }
 
+static bool break_glass(const struct pr_ctx *c)
+{
+	return rs_name_list_contains(&c->policy.pam.break_glass_users, c->user) && on_console(c);
+}
+
 int pr_unavailable(const struct pr_ctx *c, int err, int deny_code)
 {
-	if (rs_name_list_contains(&c->policy.pam.break_glass_users, c->user) && on_console(c)) {
+	if (break_glass(c)) {
 		pam_syslog(c->pamh, LOG_ALERT,
 			   "break-glass: policyd unavailable (%s); %s on %s falls through to the "
 			   "rest of the %s stack",

@@ -222,6 +222,17 @@ static int bind_now(struct pd_daemon *d, const struct pd_account *a, const char 
 	struct pd_account old;
 	int r;
 
+	if (pd_store_shared(d->store)) {
+		/* a fleet: the name is the user (RAM's logon name) on every
+		 * host, whatever uid or home directory a host gives it; no
+		 * host retires it by its own passwd file (user forget does) */
+		if (a) {
+			*ret_id = a->id;
+			return a->missing_since ? pd_store_account_missing(d->store, a->id, 0) : 0;
+		}
+		return pd_store_account_add(d->store, name, uid, "",
+					    in_files(name) ? "files" : "nss", pd_now(), ret_id);
+	}
 	pd_home_birth(home, uid, birth, sizeof(birth));
 	if (!a) {
 		r = renamed_from(d, uid, birth, &old);
@@ -313,7 +324,10 @@ int pd_accounts_check(struct pd_daemon *d)
 
 	if (!list)
 		return -ENOMEM;
-	if (read_files() < 0 || pd_store_account_list(d->store, NULL, list, ACCOUNTS_MAX, &n) < 0) {
+	/* a fleet's accounts are not this host's to retire (bind_now) */
+	if (read_files() < 0 ||
+	    (!pd_store_shared(d->store) &&
+	     pd_store_account_list(d->store, NULL, 0, list, ACCOUNTS_MAX, &n) < 0)) {
 		free(list);
 		return -EIO;
 	}
@@ -396,7 +410,7 @@ size_t pd_accounts_render_retired(struct pd_daemon *d, const char *name, bool js
 	size_t n = 0, shown = 0;
 	char t[32];
 
-	if (pd_store_account_list(d->store, name, list, PD_RETIRED_SHOWN, &n) < 0)
+	if (pd_store_account_list(d->store, name, 0, list, PD_RETIRED_SHOWN, &n) < 0)
 		n = 0;
 	if (json)
 		rs_buf_printf(b, ",\"retired_accounts\":[");

@@ -73,6 +73,8 @@ void pd_reply(struct pd_conn *c, enum rs_verdict v, enum rs_reason r, const char
 void pd_reply_decision(struct pd_conn *c, const struct rs_decision *dec, bool wrote);
 /* An error: any decision noted for c failed. */
 void pd_reply_error(struct pd_conn *c, enum rs_reason reason);
+/* Takes back c's queued reply and decision note (its request runs again). */
+void pd_reply_withdraw(struct pd_conn *c);
 /* Replaces c's reply with an error and closes after it: a frame that is
  * not one, or a reply whose write failed (what it claims is not on disk). */
 void pd_reply_refusal(struct pd_conn *c, uint8_t type, enum rs_reason reason);

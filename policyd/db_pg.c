@@ -150,14 +150,19 @@ static int pg_begin(struct pd_db *db)
 {
 	if (db->in_tx)
 		return db->doomed;
-	if (!ensure(db))
-		return -ENOTCONN;
-	if (simple(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") < 0) {
-		if (PQstatus(db->conn) != CONNECTION_OK) {
-			disconnect(db);
+	for (int again = 0;; again++) {
+		if (!ensure(db))
 			return -ENOTCONN;
-		}
-		return -EIO;
+		if (simple(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") == 0)
+			break;
+		if (PQstatus(db->conn) == CONNECTION_OK)
+			return -EIO;
+		/* the server restarted since the last request: one new
+		 * connection at once, then the backoff */
+		disconnect(db);
+		if (again)
+			return -ENOTCONN;
+		db->next_try_ms = 0;
 	}
 	db->in_tx = true;
 	db->nstmt = 0;

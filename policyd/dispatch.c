@@ -533,7 +533,64 @@ static void start(struct pd_daemon *d, struct pd_conn *c, struct pd_slot *s)
 	}
 }
 
-void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
+/* True while c waits in its user's queue. */
+static bool waiting(const struct pd_conn *c)
+{
+	if (!c->slot || c->job)
+		return false;
+	for (const struct pd_conn *q = c->slot->head; q; q = q->next_wait)
+		if (q == c)
+			return true;
+	return false;
+}
+
+#define RETRIES 16
+
+typedef void step_fn(struct pd_daemon *d, struct pd_conn *c, void *arg);
+
+/*
+ * Runs step for c as one transaction of the store (see store.h): with the
+ * fleet's store, a conflict another host's transaction caused rolls it back
+ * and runs it again, its reply and counts taken back; a failure refuses.
+ * A step that handed a hash to the workers or left c waiting has nothing
+ * in the store to lose (logon.c commits before the hash).
+ */
+static void transact(struct pd_daemon *d, struct pd_conn *c, step_fn *step, void *arg)
+{
+	for (int i = 0;; i++) {
+		struct pd_stats saved = d->stats;
+		int r;
+
+		pd_store_request_begin(d->store);
+		step(d, c, arg);
+		r = pd_store_request_end(d->store);
+		if (r == 0 || c->job || waiting(c))
+			return;
+		if (r == -EAGAIN && i < RETRIES) {
+			d->stats.verifications = saved.verifications;
+			d->stats.dummy_hashes = saved.dummy_hashes;
+			d->stats.failures = saved.failures;
+			d->stats.retries++;
+			pd_reply_withdraw(c);
+			pd_access_invalidate(); /* a policy change may be gone */
+			continue;
+		}
+		d->stats.commit_failures++;
+		pd_access_invalidate();
+		pd_log_note(c, true, &d->stats);
+		pd_reply_refusal(c, c->req.type, RS_R_STORE);
+		return;
+	}
+}
+
+/* A user's requests, one at a time across hosts sharing the store. */
+static void lock_user(struct pd_daemon *d, const struct pd_conn *c)
+{
+	if (c->req.user[0])
+		(void)pd_store_lock(d->store, c->req.user); /* a failure dooms the request */
+}
+
+static void dispatch(struct pd_daemon *d, struct pd_conn *c, void *arg)
 {
 	const struct pd_verb *v = verb_of(c->req.type);
 	char resource[RS_USER_MAX + RS_NAME_TAG_MAX + 16];
@@ -543,10 +600,13 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, NULL, 0, NULL, false);
 		return;
 	}
+	(void)arg;
 	if (v->target == PD_T_LOGON && !c->admin) {
 		pd_reply_error(c, RS_R_FORBIDDEN);
 		return;
 	}
+	if (v->target == PD_T_LOGON || v->target == PD_T_USER)
+		lock_user(d, c);
 	if (!resolve(d, c, v, resource, sizeof(resource)) || !permitted(d, c, v, resource))
 		return;
 	if (v->target != PD_T_LOGON && v->target != PD_T_USER) {
@@ -578,18 +638,40 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 	slot_put(s);
 }
 
+void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
+{
+	transact(d, c, dispatch, NULL);
+}
+
+/* A hash is done: its request goes on. */
+static void job_done(struct pd_daemon *d, struct pd_conn *c, void *arg)
+{
+	const struct pd_job *job = arg;
+
+	lock_user(d, c);
+	if (job->kind == PD_JOB_VERIFY)
+		pd_logon_password_done(d, c, job);
+	else
+		pd_password_job_done(d, c, job);
+}
+
+/* A waiting request of the user whose hash is done. */
+static void resume(struct pd_daemon *d, struct pd_conn *c, void *arg)
+{
+	lock_user(d, c);
+	start(d, c, arg);
+}
+
 void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
 {
 	struct pd_conn *c = job->owner;
 
 	pd_costs_note(d, job->setting[0], job->cost_ms);
-	if (job->kind == PD_JOB_VERIFY) {
-		/* as long as the costliest hash in use takes, whoever it was:
-		 * neither a name nor its hash method shows in the time */
+	transact(d, c, job_done, job);
+	/* as long as the costliest hash in use takes, whoever it was:
+	 * neither a name nor its hash method shows in the time */
+	if (job->kind == PD_JOB_VERIFY)
 		c->not_before = job->started_ms + pd_costs_ceiling(d);
-		pd_logon_password_done(d, c, job);
-	} else
-		pd_password_job_done(d, c, job);
 	rs_secret_wipe(job, sizeof(*job));
 	free(job);
 	if (c->slot) {
@@ -607,7 +689,7 @@ void pd_dispatch_job_done(struct pd_daemon *d, struct pd_job *job)
 				s->tail = NULL;
 			s->queued--;
 			n->next_wait = NULL;
-			start(d, n, s);
+			transact(d, n, resume, s);
 		}
 		s->draining = false;
 		slot_put(s);

@@ -55,19 +55,41 @@ bool pd_logon_password(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	struct pd_user_rec rec;
 	struct rs_decision dec;
 	struct pd_job *job;
+	int64_t now = pd_now();
+	bool locking;
 
 	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
 		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}
-	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &dec)) {
+	/* a window full of failures, some perhaps still being checked (on
+	 * other hosts): no further check; locked, as the next wrong one
+	 * would lock it */
+	locking = rs_lock_full(&rec.lock, now, d->policy.password.max_login_attempts) &&
+		  !rs_lock_is_locked(&rec.lock, now, NULL) &&
+		  rs_lock_enforce(&rec.lock, now, d->policy.password.max_login_attempts);
+	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, now, &dec)) {
+		if (locking && pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+			pd_reply_error(c, RS_R_STORE);
+			return false;
+		}
 		pd_note_decision(c, "auth", w, &dec);
-		pd_reply_decision(c, &dec, false);
+		pd_reply_decision(c, &dec, locking);
+		return false;
+	}
+	/* counted before the check, and stored (the fleet's hosts see it)
+	 * before it starts: at most max_login_attempts checks per window
+	 * wherever they run; pd_logon_password_done takes it back */
+	rs_lock_note_failure(&rec.lock, now);
+	if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
+	    pd_store_request_end(d->store) < 0) {
+		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}
 	job = pd_job_new(c, PD_JOB_VERIFY);
 	if (!job)
 		return false;
+	job->noted = rs_lock_last(&rec.lock);
 	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
 		pd_shadow_get(w->name, &sh);
 	job->real = sh.usable && pd_costs_usable(d, sh.hash, w);
@@ -95,6 +117,7 @@ void pd_logon_password_done(struct pd_daemon *d, struct pd_conn *c, const struct
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
+	rs_lock_unnote(&rec.lock, job->noted); /* counted again below, as it went */
 	bool ok = pd_job_matches(job, 0), step = false, real = false;
 	enum rs_mfa_need need;
 
@@ -237,6 +260,7 @@ bool pd_logon_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	if (dec.verdict == RS_V_ALLOW || dec.verdict == RS_V_CHANGE) {
 		rec.last_logon = now;
 		source_of(c->req.rhost, rec.last_source, sizeof(rec.last_source));
+		snprintf(rec.last_host, sizeof(rec.last_host), "%s", pd_store_host(d->store));
 		snprintf(rec.last_service, sizeof(rec.last_service), "%s", c->req.service);
 		if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
 		    (rec.last_source[0] && w->facts.known &&

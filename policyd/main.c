@@ -98,9 +98,17 @@ static int run(struct pd_daemon *d, bool detach)
 	}
 	pd_costs_scan(d, true); /* before the first reply: the reply time */
 	/* what happened to the accounts while policyd was down */
-	if (pd_accounts_check(d) < 0 || pd_store_commit(d->store) < 0) {
-		pd_log(LOG_ERR, "cannot check the accounts in the store");
-		return 1;
+	for (int i = 0;; i++) {
+		/* hosts of a fleet that start together may add the same
+		 * account at once: the one that lost looks again */
+		if (pd_accounts_check(d) == 0 && pd_store_commit(d->store) == 0)
+			break;
+		pd_store_commit(d->store); /* ends a failed one */
+		if (i == 20) {
+			pd_log(LOG_ERR, "cannot check the accounts in the store");
+			return 1;
+		}
+		usleep(50000);
 	}
 	/* socket activation: systemd holds the sockets (FileDescriptorName=) */
 	root_fd = pd_activated_socket("policyd");

@@ -37,6 +37,7 @@ struct pd_stats {
 	uint64_t failures;	/* failed tries recorded */
 	uint64_t commits;
 	uint64_t commit_failures;
+	uint64_t retries; /* requests run again after a conflict in the store */
 	uint64_t bad_frames;
 };
 

@@ -98,6 +98,26 @@ void pd_reply_error(struct pd_conn *c, enum rs_reason reason)
 	pd_reply_decision(c, &dec, false);
 }
 
+void pd_reply_withdraw(struct pd_conn *c)
+{
+	if (c->state == PD_WRITE) {
+		for (struct pd_conn **p = &c->outq->head; *p; p = &(*p)->next_flush) {
+			if (*p == c) {
+				*p = c->next_flush;
+				break;
+			}
+		}
+		c->next_flush = NULL;
+		free_out(c);
+		c->out_len = c->out_off = 0;
+		c->state = PD_BUSY;
+	}
+	c->close_after = false;
+	c->needs_commit = false;
+	c->noted = false;
+	c->not_before = 0;
+}
+
 void pd_reply_refusal(struct pd_conn *c, uint8_t type, enum rs_reason reason)
 {
 	struct rs_msg m;

@@ -50,7 +50,59 @@ struct row {
 	struct rs_pw_state pw;
 };
 
-/* Calls fn for root and every governed user. */
+/* The row of user (uid; its store key) into r: 0 or -EIO. */
+static int fill(struct pd_daemon *d, const char *user, uint32_t uid, const char *key, struct row *r)
+{
+	struct pd_shadow sh;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->user, sizeof(r->user), "%s", user);
+	r->uid = uid;
+	if (pd_store_user_get(d->store, key, &r->rec) < 0 ||
+	    pd_store_mfa_get(d->store, key, &r->mfa) < 0 ||
+	    pd_store_akey_list(d->store, key, r->keys, RS_AKEY_MAX + 1, &r->nkeys) < 0)
+		return -EIO;
+	/* a user of another host of the fleet: what ramsec saw set */
+	if (pd_shadow_get(user, &sh) < 0)
+		sh.lastchg = -1;
+	rs_secret_wipe(sh.hash, sizeof(sh.hash));
+	rs_pw_state_merge(r->rec.pw_set_at, r->rec.pw_initial, r->rec.pw_reset_required, sh.lastchg,
+			  &r->pw);
+	rs_secret_wipe(&r->mfa.seed, sizeof(r->mfa.seed));
+	return 0;
+}
+
+/* The fleet's users (every host's, from the store) besides this host's:
+ * those this host does not know count when their uid is in scope. */
+static int each_fleet_user(struct pd_daemon *d,
+			   void (*fn)(struct pd_daemon *, const struct row *, void *), void *arg)
+{
+	static struct pd_account page[256];
+	static struct row r;
+	int64_t after = 0;
+	size_t n;
+
+	do {
+		if (pd_store_account_list(d->store, NULL, after, page, 256, &n) < 0)
+			return -EIO;
+		for (size_t i = 0; i < n; i++) {
+			struct passwd *pw = getpwnam(page[i].name);
+			char key[32];
+
+			after = page[i].id;
+			if (pw || page[i].uid < d->policy.scope.min_uid ||
+			    page[i].uid > d->policy.scope.max_uid)
+				continue; /* this host's own: each_user has them */
+			snprintf(key, sizeof(key), "a:%lld", (long long)page[i].id);
+			if (fill(d, page[i].name, (uint32_t)page[i].uid, key, &r) < 0)
+				return -EIO;
+			fn(d, &r, arg);
+		}
+	} while (n == 256);
+	return 0;
+}
+
+/* Calls fn for root and every governed user (of the fleet, with its store). */
 static int each_user(struct pd_daemon *d,
 		     void (*fn)(struct pd_daemon *, const struct row *, void *), void *arg)
 {
@@ -61,7 +113,6 @@ static int each_user(struct pd_daemon *d,
 
 	setpwent();
 	while ((pw = getpwent()) && !err) {
-		struct pd_shadow sh;
 		struct pd_who w;
 
 		rs_msg_init(&req, RS_MSG_USER_SHOW, 0);
@@ -73,24 +124,13 @@ static int each_user(struct pd_daemon *d,
 		}
 		if (!w.facts.known || (!w.facts.governed && pw->pw_uid != 0))
 			continue;
-		memset(&r, 0, sizeof(r));
-		snprintf(r.user, sizeof(r.user), "%s", pw->pw_name);
-		r.uid = (uint32_t)pw->pw_uid;
-		if (pd_store_user_get(d->store, w.key, &r.rec) < 0 ||
-		    pd_store_mfa_get(d->store, w.key, &r.mfa) < 0 ||
-		    pd_store_akey_list(d->store, w.key, r.keys, RS_AKEY_MAX + 1, &r.nkeys) < 0) {
-			err = -EIO;
-			break;
-		}
-		if (pd_shadow_get(pw->pw_name, &sh) < 0)
-			sh.lastchg = -1;
-		rs_secret_wipe(sh.hash, sizeof(sh.hash));
-		rs_pw_state_merge(r.rec.pw_set_at, r.rec.pw_initial, r.rec.pw_reset_required,
-				  sh.lastchg, &r.pw);
-		rs_secret_wipe(&r.mfa.seed, sizeof(r.mfa.seed));
-		fn(d, &r, arg);
+		err = fill(d, pw->pw_name, (uint32_t)pw->pw_uid, w.key, &r);
+		if (!err)
+			fn(d, &r, arg);
 	}
 	endpwent();
+	if (!err && pd_store_shared(d->store))
+		err = each_fleet_user(d, fn, arg);
 	return err;
 }
 
@@ -215,7 +255,7 @@ static void csv_row(struct pd_daemon *d, const struct row *r, void *arg)
 	pd_iso_time(r->rec.last_logon, t1, sizeof(t1));
 	pd_iso_time(r->pw.set_at, t2, sizeof(t2));
 	pd_iso_time(expires, t3, sizeof(t3));
-	rs_buf_printf(b, "%s,%u,%s,%s,%s,%s,%s", r->user, r->uid,
+	rs_buf_printf(b, "%s,%u,%s,%s,%s,%s,%s,%s", r->user, r->uid, r->rec.last_host,
 		      r->rec.console_logon ? "true" : "false", t1, t2, t3,
 		      r->mfa.exists && r->mfa.bound ? "true" : "false");
 	for (size_t i = 0; i < RS_AKEY_MAX; i++) {
@@ -242,8 +282,9 @@ bool pd_report(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	(void)w;
 	rs_buf_init(b, body, sizeof(body));
 	if (c->req.type == RS_MSG_CREDENTIAL_REPORT) {
-		rs_buf_printf(b, "user,uid,password_enabled,password_last_used,"
-				 "password_last_changed,password_next_rotation,mfa_active");
+		rs_buf_printf(b, "user,uid,password_last_used_host,password_enabled,"
+				 "password_last_used,password_last_changed,password_next_rotation,"
+				 "mfa_active");
 		for (int i = 1; i <= RS_AKEY_MAX; i++)
 			rs_buf_printf(b,
 				      ",access_key_%d_id,access_key_%d_active,"

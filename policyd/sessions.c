@@ -257,7 +257,19 @@ bool pd_session_kill(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	struct pd_session s;
 
 	(void)w; /* dispatch resolved the session's user for the permission check */
-	if (pd_store_session_get(d->store, (int64_t)c->req.number, &s) < 0 || !alive(&s)) {
+	if (pd_store_session_get(d->store, (int64_t)c->req.number, &s) < 0) {
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such session", 0, NULL, false);
+		return false;
+	}
+	if (s.host[0] && strcmp(s.host, pd_store_host(d->store))) {
+		char text[PD_HOST_MAX + 64];
+
+		/* its process is on that host: only its policyd can end it */
+		snprintf(text, sizeof(text), "the session is on host %s: end it there", s.host);
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, text, 0, NULL, false);
+		return false;
+	}
+	if (!alive(&s)) {
 		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "no such session", 0, NULL, false);
 		return false;
 	}
@@ -288,20 +300,20 @@ bool pd_session_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	static char body[RS_BODY_MAX];
 	bool json = c->req.flags & RS_FLAG_JSON;
 	int64_t now = pd_now();
+	bool all = c->req.flags & RS_FLAG_ALL_HOSTS;
 	struct rs_buf b;
 	size_t n = 0;
 
 	(void)w;
-	if (pd_store_session_list(d->store, c->req.flags & RS_FLAG_ALL_HOSTS, list, SESSIONS_MAX,
-				  &n) < 0) {
+	if (pd_store_session_list(d->store, all, list, SESSIONS_MAX, &n) < 0) {
 		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}
 	rs_buf_init(&b, body, sizeof(body));
 	rs_buf_put(&b, json ? "[" : "", json ? 1 : 0);
 	if (!json)
-		rs_buf_printf(&b, "%-6s %-16s %-10s %-10s %-16s %-8s %s\n", "ID", "USER", "SERVICE",
-			      "TTY", "FROM", "PID", "LEFT");
+		rs_buf_printf(&b, "%-6s %-16s %-10s %-10s %-16s %-8s %-8s%s\n", "ID", "USER",
+			      "SERVICE", "TTY", "FROM", "PID", "LEFT", all ? " HOST" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct pd_session *s = &list[i];
 		long long left = s->deadline > now ? (long long)(s->deadline - now) : 0;
@@ -320,9 +332,9 @@ bool pd_session_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 			rs_text_escape(s->service, svc, sizeof(svc));
 			rs_text_escape(s->tty[0] ? s->tty : "-", tty, sizeof(tty));
 			rs_text_escape(s->rhost[0] ? s->rhost : "local", from, sizeof(from));
-			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %s\n",
+			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %-8s%s%s\n",
 				      (long long)s->id, user, svc, tty, from, (long long)s->pid,
-				      lefttext);
+				      lefttext, all ? " " : "", all ? s->host : "");
 			continue;
 		}
 		rs_buf_printf(&b, "%s{\"id\":%lld,\"user\":", i ? "," : "", (long long)s->id);
@@ -333,6 +345,8 @@ bool pd_session_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		rs_buf_json_str(&b, s->tty);
 		rs_buf_printf(&b, ",\"from\":");
 		rs_buf_json_str(&b, s->rhost);
+		rs_buf_printf(&b, ",\"host\":");
+		rs_buf_json_str(&b, s->host);
 		rs_buf_printf(
 		    &b, ",\"pid\":%lld,\"opened\":%lld,\"deadline\":%lld,\"seconds_left\":%lld}",
 		    (long long)s->pid, (long long)s->opened, (long long)s->deadline, left);

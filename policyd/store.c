@@ -577,7 +577,7 @@ static const char *acct_sql(enum acct_sql which)
 	static const char *const where[A__MAX] = {
 	    [A_ACTIVE] = "WHERE name = $1 AND retired = 0",
 	    [A_BY_UID] = "WHERE uid = $1 AND (retired = 0 OR retired >= $2) ORDER BY retired, id",
-	    [A_LIST_ACTIVE] = "WHERE retired = 0 ORDER BY id",
+	    [A_LIST_ACTIVE] = "WHERE retired = 0 AND id > $1 ORDER BY id LIMIT $2",
 	    [A_LIST_NAME] = "WHERE name = $1 ORDER BY id",
 	};
 	static char *sql[A__MAX];
@@ -654,16 +654,17 @@ int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const c
 		   : 0;
 }
 
-int pd_store_account_list(struct pd_store *s, const char *name, struct pd_account *out, size_t max,
-			  size_t *ret_n)
+int pd_store_account_list(struct pd_store *s, const char *name, int64_t after,
+			  struct pd_account *out, size_t max, size_t *ret_n)
 {
-	struct pd_param p[] = {P_TEXT(name)};
+	struct pd_param by_name[] = {P_TEXT(name)}, page[] = {P_INT(after), P_INT(max)};
 	const char *sql = acct_sql(name ? A_LIST_NAME : A_LIST_ACTIVE);
 
 	*ret_n = 0;
 	if (!sql)
 		return -EIO;
-	return list(s, T(PD_T_ACCOUNTS), sql, p, name ? 1 : 0, out, sizeof(*out), max, ret_n);
+	return list(s, T(PD_T_ACCOUNTS), sql, name ? by_name : page, name ? N(by_name) : N(page),
+		    out, sizeof(*out), max, ret_n);
 }
 
 int pd_store_account_by_uid(struct pd_store *s, int64_t uid, int64_t retired_since,

@@ -229,10 +229,11 @@ int pd_store_account_missing(struct pd_store *s, int64_t id, int64_t since);
 /* Records the uid and birth of an account (adoption, a home made later). */
 int pd_store_account_bind(struct pd_store *s, int64_t id, int64_t uid, const char *birth);
 int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const char *why);
-/* The accounts of name, active and retired, oldest first; name NULL: every
- * active account.  At most max: 0 or -EIO. */
-int pd_store_account_list(struct pd_store *s, const char *name, struct pd_account *out, size_t max,
-			  size_t *ret_n);
+/* The accounts of name, active and retired, oldest first; name NULL: the
+ * active accounts after the one numbered after (0: from the first), in
+ * their order.  At most max: 0 or -EIO. */
+int pd_store_account_list(struct pd_store *s, const char *name, int64_t after,
+			  struct pd_account *out, size_t max, size_t *ret_n);
 
 /* What an account still holds. */
 struct pd_account_records {

@@ -101,6 +101,7 @@ bool pd_user_show(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	rs_kv_str(b, json, "last_logon_source",
 		  rec.last_logon ? (rec.last_source[0] ? rec.last_source : "local") : "");
 	rs_kv_str(b, json, "last_logon_service", rec.last_service);
+	rs_kv_str(b, json, "last_logon_host", rec.last_host);
 	rs_kv_str(b, json, "console_logon", rec.console_logon ? "active" : "inactive");
 	rs_kv_bool(
 	    b, json, "idle",
@@ -204,7 +205,7 @@ bool pd_user_forget(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	(void)w;
 	/* a name NSS still knows keeps its current account */
 	known = getpwnam_r(c->req.user, &pw, buf, sizeof(buf), &res) == 0 && res;
-	if (pd_store_account_list(d->store, c->req.user, list, PD_RETIRED_SHOWN, &n) < 0) {
+	if (pd_store_account_list(d->store, c->req.user, 0, list, PD_RETIRED_SHOWN, &n) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return false;
 	}

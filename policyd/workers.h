@@ -34,6 +34,7 @@ struct pd_job {
 	char group[PD_GROUP_MAX]; /* the source's group: jobs are fair across them */
 	int64_t started_ms;	  /* when a worker took it (monotonic) */
 	int64_t cost_ms;	  /* what crypt of setting[0] took */
+	int64_t noted;		  /* logon: the failure counted before the check */
 };
 
 /* True when out[i] is a real match of the stored hash setting[i]. */

@@ -9,11 +9,11 @@
 set -eu
 mode=${1:-test}
 PKGS="build-essential pkg-config libpam0g-dev libssl-dev libconfig-dev liboath-dev
-libsqlite3-dev libcrypt-dev libqrencode-dev libpng-dev libjansson-dev openssh-client"
+libsqlite3-dev libcrypt-dev libqrencode-dev libpng-dev libjansson-dev libpq-dev openssh-client"
 if [ "$mode" = test ]; then
 	PKGS="$PKGS libcmocka-dev faketime libfaketime oathtool whois clang libclang-rt-14-dev procps passwd
 python3 util-linux zbar-tools openssh-server iproute2 man-db
-debhelper dpkg-dev lintian fakeroot"
+debhelper dpkg-dev lintian fakeroot postgresql-15"
 
 fi
 # check: what the compiler needs, not the tools ramsec runs

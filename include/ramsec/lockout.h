@@ -67,6 +67,19 @@ bool rs_lock_self_capped(const struct rs_lock_state *s, int64_t now, int64_t *re
 void rs_lock_note_failure(struct rs_lock_state *s, int64_t now);
 bool rs_lock_enforce(struct rs_lock_state *s, int64_t now, int max_attempts);
 
+/*
+ * A password check is counted before it runs (a failure noted, see above),
+ * so hosts that share the counter verify at most max_attempts passwords
+ * per window between them: rs_lock_full is true when max_attempts > 0 and
+ * that many failures are in the window at now (counted or in flight), and
+ * no further check may start.  rs_lock_unnote takes back the failure noted
+ * at t (the time rs_lock_note_failure stamped, rs_lock_last) once the
+ * check is done; none at t (cleared, or out of the window): nothing.
+ */
+bool rs_lock_full(const struct rs_lock_state *s, int64_t now, int max_attempts);
+int64_t rs_lock_last(const struct rs_lock_state *s);
+void rs_lock_unnote(struct rs_lock_state *s, int64_t t);
+
 /* A successful logon, a password change or an admin unlock: all clear. */
 void rs_lock_clear(struct rs_lock_state *s);
 

@@ -45,6 +45,7 @@ cleanup() {
 	[ -f "$T/sshd.pid" ] && kill "$(cat "$T/sshd.pid" 2>/dev/null)" 2>/dev/null
 	[ -n "$PD" ] && kill "$PD" 2>/dev/null
 	wait 2>/dev/null
+	[ "${E2E_STORE:-}" = postgresql ] && pg_stop
 	for ns in rs_srv rs_c1 rs_c2; do ip netns del $ns 2>/dev/null; done
 	for u in $USERS; do userdel "$u" 2>/dev/null; done
 	groupdel rse_ops 2>/dev/null
@@ -74,10 +75,18 @@ for u in $USERS; do
 done
 
 # --- policyd ---------------------------------------------------------------
+# E2E_STORE=postgresql: the state on a private PostgreSQL (tests/pg/pg.sh)
+STORE_CONF=""
+if [ "${E2E_STORE:-}" = postgresql ]; then
+	. "$(dirname "${BASH_SOURCE[0]}")/../pg/pg.sh"
+	pg_start "$T/pg" || exit 1
+	STORE_CONF="store = \"postgresql\"; postgresql = \"$PG_CONNINFO\"; host_id = \"e2e\";"
+	echo "# the store: PostgreSQL"
+fi
 install -m 0755 "$BUILD/ramsecctl" "$T/ramsecctl"
 cat >"$T/ramsec.conf" <<CONF
 policyd = { socket = "$T/policyd.sock"; user_socket = "$T/user.sock";
-	database = "$T/state/state.db"; key_file = "$T/state/master.key"; };
+	database = "$T/state/state.db"; key_file = "$T/state/master.key"; $STORE_CONF };
 pam = { fail_delay_ms = 0; };
 password_policy = { max_login_attempts = 3; minimum_password_length = 10; };
 security_preference = { login_network_masks = "192.0.2.0/24; 2001:db8:1::/64";

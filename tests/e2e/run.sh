@@ -115,5 +115,5 @@ OUT=$(cat "$T/session.out")
 check "the session's terminal was warned before the end" has "this session ends in 4 minutes"
 check "the whole SSH connection ended at the deadline" hasnt "SESSION-SURVIVED"
 
-echo "e2e: $PASS passed, $FAIL failed"
+echo "e2e${E2E_STORE:+ ($E2E_STORE)}: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -35,6 +35,8 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; echo "# output was:"; sed 's/^/#   /' <<<"$OUT" | head -n 20; fi
 }
 
+# not CMD...: true when CMD fails.
+not() { ! "$@"; }
 has() { grep -qF -- "$1" <<<"$OUT"; }
 hasnt() { ! grep -qF -- "$1" <<<"$OUT"; }
 # field NAME VALUE: a "NAME   VALUE" line of ramsecctl's text output.
@@ -44,8 +46,15 @@ prompted() { grep -q '^prompt: Password: ' <<<"$OUT"; }
 # write_conf [EXTRA LIBCONFIG TEXT]: the test config; EXTRA is put in
 # groups as given, e.g. 'password_policy = { max_login_attempts = 3; };'
 PAM_GROUP_DEFAULT='pam = { timeout_ms = 3000; fail_delay_ms = 0; };'
+# RAMSEC_TEST_STORE=postgresql (tests/pam/run.sh --postgresql): the store is
+# the private PostgreSQL of tests/pg/pg.sh (PG_DIR, PG_CONNINFO), emptied
+# by fresh; tests of what only the embedded file does skip themselves.
+STORE=${RAMSEC_TEST_STORE:-sqlite}
+[ "$STORE" = postgresql ] && . "$ROOT/tests/pg/pg.sh"
 write_conf() {
-	local PAM_GROUP=${PAM_GROUP:-$PAM_GROUP_DEFAULT}
+	local PAM_GROUP=${PAM_GROUP:-$PAM_GROUP_DEFAULT} store=""
+	[ "$STORE" = postgresql ] &&
+		store="store = \"postgresql\"; postgresql = \"$PG_CONNINFO\"; host_id = \"${HOST_ID:-test-a}\";"
 	cat >"$T/ramsec.conf" <<CONF
 # written by tests/pam/lib.sh
 policyd = {
@@ -55,6 +64,7 @@ policyd = {
 	key_file = "$T/state/master.key";
 	pid_file = "$T/run/policyd.pid";
 	workers = 2;
+	$store
 };
 $PAM_GROUP
 $*
@@ -129,9 +139,43 @@ drive() {
 	OUT=$("$BUILD/tests/pamdrive" --confdir "$T/pam.d" --service ramsec-test --user "$user" "$@" 2>&1)
 }
 
+# sqlite_only WHAT: true with the embedded store; else says the test of
+# WHAT is skipped (it tests the SQLite file itself).
+sqlite_only() {
+	[ "$STORE" = sqlite ] && return 0
+	echo "# skipped with the PostgreSQL store: $*"
+	return 1
+}
+
+# store_sql SQL: runs SQL on the test store (policyd stopped or not).
+store_sql() {
+	if [ "$STORE" = postgresql ]; then
+		pg_sql "$1"
+	else
+		python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); [print("|".join(map(str, r))) for r in d.execute(sys.argv[2])]; d.commit()' "$T/state/state.db" "$1"
+	fi
+}
+
+# store_holds TEXT: true when TEXT (or, with --hex, these bytes) is
+# anywhere in the store as kept on disk (the file, or a full dump).
+store_holds() {
+	if [ "$1" = --hex ]; then
+		if [ "$STORE" = postgresql ]; then
+			pg_as "$PG_BIN/pg_dump" -h "$PG_DIR" -U ramsec ramsec | grep -qi "$2"
+		else
+			od -An -v -tx1 "$T/state/state.db" | tr -d ' \n' | grep -q "$2"
+		fi
+	elif [ "$STORE" = postgresql ]; then
+		pg_as "$PG_BIN/pg_dump" -h "$PG_DIR" -U ramsec ramsec | grep -qa -- "$1"
+	else
+		grep -qa -- "$1" "$T/state/state.db"
+	fi
+}
+
 # fresh [CONF TEXT]: a new private instance with this config.
 fresh() {
 	teardown
+	[ "$STORE" = postgresql ] && pg_empty
 	T=$(mktemp -d /tmp/ramsec-test.XXXXXX)
 	chmod 0755 "$T" # users reach the self-service socket; state/ is 0700
 	write_conf "$@"

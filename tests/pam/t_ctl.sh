@@ -9,7 +9,7 @@ test_status_and_policy_show() {
 	fresh 'password_policy = { max_login_attempts = 7; };'
 	OUT=$(ctl status)
 	check "status: daemon running" field daemon running
-	check "status: store ok" field store "sqlite ok"
+	check "status: store ok" field store "$STORE ok"
 	check "status: policy summary" has "attempts 7"
 	OUT=$(ctl status --json)
 	check "status --json is JSON" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["daemon"]=="running"' "$OUT"

@@ -477,15 +477,14 @@ test_review2_limits_refuse_only_whom_they_touch() {
 	ctl policy attach deny-alice --user $U_ALICE >/dev/null
 	pd_stop
 	# a store from elsewhere with more policies than policyd holds
-	python3 - "$T/state/state.db" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-doc = '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"*"}]}'
-for i in range(300):
-    db.execute("INSERT INTO policies(name, current, created, updated) VALUES(?, 1, 0, 0)", ("a%03d" % i,))
-    db.execute("INSERT INTO policy_versions(name, version, doc, created, created_by) VALUES(?, 1, ?, 0, 0)", ("a%03d" % i, doc))
-db.commit()
-PY
+	local doc='{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"*"}]}' \
+		p="" v="" i
+	for i in $(seq -f %03g 0 299); do
+		p="$p${p:+, }('a$i', 1, 0, 0)"
+		v="$v${v:+, }('a$i', 1, '$doc', 0, 0)"
+	done
+	store_sql "INSERT INTO policies(name, current, created, updated) VALUES $p"
+	store_sql "INSERT INTO policy_versions(name, version, doc, created, created_by) VALUES $v"
 	pd_start
 	drive $U_BOB --resp "$PW_BOB" auth acct
 	check "past the limit: a user with no policy still logs on" has "acct: PAM_SUCCESS"

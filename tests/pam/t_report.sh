@@ -72,6 +72,7 @@ assert a["password_last_used"] != "never" and a["mfa_active"] == "false"
 assert a["access_key_1_id"].startswith("AK") and a["access_key_1_active"] == "true"
 assert a["access_key_1_last_used"] == "never" and a["access_key_2_id"] == ""
 assert users["rst_bob"]["password_last_used"] == "never"
+assert a["password_last_used_host"] != "" and users["rst_bob"]["password_last_used_host"] == ""
 PY
 }
 

@@ -75,7 +75,7 @@ test_recycled_pid_not_killed() {
 	pid=$(session_pid)
 	pd_stop
 	# the pid now names "another process": same pid, another start time
-	python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); d.execute("UPDATE sessions SET starttime = starttime + 1"); d.commit()' "$T/state/state.db"
+	store_sql "UPDATE sessions SET starttime = starttime + 1"
 	pd_start
 	advance 3700
 	tick

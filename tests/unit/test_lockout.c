@@ -466,6 +466,42 @@ static void test_parse(void **state)
 }
 
 /* 32 entries parse, 33 do not (and nothing is written). */
+/* Checks counted before they run: the window fills with checks in flight,
+ * and taking one back leaves the others (and a lock) as they were. */
+static void test_reserved_checks(void **state)
+{
+	struct rs_lock_state s = {0};
+	int64_t t0 = 1000000, noted[5];
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		assert_false(rs_lock_full(&s, t0 + i, 5));
+		rs_lock_note_failure(&s, t0 + i);
+		noted[i] = rs_lock_last(&s);
+		assert_int_equal(noted[i], t0 + i);
+	}
+	assert_true(rs_lock_full(&s, t0 + 5, 5));		/* no sixth check */
+	assert_false(rs_lock_full(&s, t0 + 5, 0));		/* no limit: never full */
+	assert_false(rs_lock_is_locked(&s, t0 + 5, NULL));	/* full is not locked */
+	assert_false(rs_lock_full(&s, t0 + RS_LOCK_WINDOW, 5)); /* the oldest left */
+	rs_lock_unnote(&s, noted[2]);
+	assert_int_equal(s.nfail, 4);
+	assert_int_equal(s.fail[2], t0 + 3);
+	assert_false(rs_lock_full(&s, t0 + 5, 5));
+	rs_lock_unnote(&s, 42); /* not there: nothing */
+	assert_int_equal(s.nfail, 4);
+	/* the clock stepped back: the note is stamped with the newest time */
+	rs_lock_note_failure(&s, t0 - 100);
+	assert_int_equal(rs_lock_last(&s), t0 + 4);
+	rs_lock_unnote(&s, rs_lock_last(&s));
+	assert_int_equal(s.nfail, 4);
+	assert_true(rs_lock_enforce(&s, t0 + 6, 4));
+	rs_lock_unnote(&s, noted[4]);
+	assert_true(rs_lock_is_locked(&s, t0 + 6, NULL)); /* a lock stays */
+	rs_lock_clear(&s);
+	assert_int_equal(rs_lock_last(&s), 0);
+}
+
 static void test_parse_count(void **state)
 {
 	char text[40 * 12];
@@ -495,7 +531,7 @@ int main(void)
 	    cmocka_unit_test(test_clear),	 cmocka_unit_test(test_minutes),
 	    cmocka_unit_test(test_self_capped),	 cmocka_unit_test(test_note_then_enforce),
 	    cmocka_unit_test(test_format_parse), cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_parse_count),
+	    cmocka_unit_test(test_parse_count),	 cmocka_unit_test(test_reserved_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,277 @@
+#!/bin/bash
+# The fleet: three policyd instances as three hosts (a, b, c: own configs,
+# sockets, host_id and PAM services) on one private PostgreSQL 15 started
+# here (tests/pg/pg.sh: initdb and pg_ctl as nobody, a Unix socket only).
+# Real libpam drives every logon (pamdrive), as tests/pam does.
+set -u
+export B=${1:-build}
+cd "$(dirname "$0")/../.." || exit 1
+if [ "$(id -u)" != 0 ]; then
+	echo "# SKIPPED: the fleet tests need root (test users, /etc/shadow)"
+	exit 0
+fi
+export RAMSEC_TEST_STORE=postgresql
+. tests/pam/lib.sh
+. tests/pam/users.sh
+
+FLEET=$(mktemp -d /tmp/ramsec-fleet.XXXXXX)
+chmod 0711 "$FLEET"
+HOSTS="a b c"
+declare -A HT HP
+
+fleet_down() {
+	local h
+	for h in $HOSTS; do
+		[ -n "${HP[$h]:-}" ] && kill "${HP[$h]}" 2>/dev/null && wait "${HP[$h]}" 2>/dev/null
+		HP[$h]=""
+	done
+}
+cleanup() {
+	fleet_down
+	pg_stop
+	users_remove
+	rm -rf "$FLEET"
+}
+trap cleanup EXIT
+users_create >/dev/null || { echo "not ok - cannot create the test users"; exit 1; }
+pg_start "$FLEET/pg" || { echo "not ok - PostgreSQL did not start"; exit 1; }
+
+# on HOST CMD...: runs CMD (a lib.sh helper: drive, ctl, pd_start...) as HOST
+on() {
+	local h=$1
+	shift
+	T=${HT[$h]}
+	PD_PID=${HP[$h]:-}
+	"$@"
+	local r=$?
+	HP[$h]=$PD_PID
+	return $r
+}
+
+# fleet_up [CONF TEXT]: an empty database, three hosts on it sharing a's key
+fleet_up() {
+	local h
+	fleet_down
+	pg_empty
+	for h in $HOSTS; do
+		HT[$h]="$FLEET/$h"
+		rm -rf "${HT[$h]}"
+		mkdir -p "${HT[$h]}/state"
+		chmod 0755 "${HT[$h]}"
+		chmod 0700 "${HT[$h]}/state"
+		T=${HT[$h]}
+		HOST_ID=host-$h write_conf "$@"
+		write_pam_service
+		if [ "$h" != a ]; then
+			install -m 0600 "${HT[a]}/state/master.key" "$T/state/master.key"
+		fi
+		on "$h" pd_start || return 1
+	done
+}
+
+# (wait without a pid would wait for the policyd instances too)
+# every_host CMD...: CMD on each host
+every_host() {
+	local h
+	for h in $HOSTS; do on "$h" "$@"; done
+}
+
+verifications() {
+	local h n=0 v
+	for h in $HOSTS; do
+		v=$(on "$h" ctl status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["password_verifications"])')
+		n=$((n + v))
+	done
+	echo "$n"
+}
+
+# drive_to FILE USER ...: drive, the output into FILE (for parallel runs)
+drive_to() {
+	local f=$1
+	shift
+	drive "$@"
+	printf '%s\n' "$OUT" >"$f"
+}
+
+offset() { tr -d '+' <"${HT[a]}/faketime"; }
+code() { oathtool --totp -b "$SEED" --now "@$(($(date +%s) + $(offset) + 30 * ${1:-0}))"; }
+next_step() { every_host advance 30; }
+
+test_lockout_exact_across_hosts() {
+	fleet_up 'password_policy = { max_login_attempts = 5; };'
+	local i hosts=($HOSTS) pids=()
+	for i in $(seq 1 32); do
+		on "${hosts[$((i % 3))]}" drive $U_ALICE --resp "wrong-$i" auth >/dev/null &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	local n
+	n=$(verifications)
+	OUT="verifications: $n"
+	check "32 parallel wrong passwords over 3 hosts: exactly 5 checked in the fleet" [ "$n" -eq 5 ]
+	echo "# storm: 32 wrong passwords, $n verifications fleet-wide (max_login_attempts = 5)"
+	for i in $HOSTS; do
+		on "$i" drive $U_ALICE --resp "$PW_ALICE" auth
+		check "host $i refuses the right password (locked fleet-wide)" has "auth: PAM_AUTH_ERR"
+	done
+	OUT=$(on c ctl user show $U_ALICE)
+	check "host c shows the lock" field locked yes
+	on b ctl user unlock $U_ALICE >/dev/null
+	for i in $HOSTS; do
+		on "$i" drive $U_ALICE --resp "$PW_ALICE" auth
+		check "unlocked on b: host $i lets the right password in" has "auth: PAM_SUCCESS"
+	done
+}
+
+test_code_accepted_once() {
+	fleet_up
+	CREATED=$(on a ctl mfa create $U_BOB)
+	SEED=$(sed -n 's/^Key (base32): //p' <<<"$CREATED")
+	OUT=$(on a ctl mfa bind $U_BOB "$(code -1)" "$(code 0)" 2>&1)
+	check "MFA bound on host a" has "bound"
+	next_step
+	local c h ok=0 pids=()
+	c=$(code)
+	for h in $HOSTS; do
+		on "$h" drive_to "$FLEET/out-$h" $U_BOB --resp "$PW_BOB" --resp "$c" auth &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for h in $HOSTS; do grep -q "auth: PAM_SUCCESS" "$FLEET/out-$h" && ok=$((ok + 1)); done
+	OUT="accepted $ok"
+	check "one code sent to the three hosts in parallel: accepted exactly once" [ "$ok" -eq 1 ]
+	echo "# OTP once: 1 code, 3 hosts in parallel, $ok accepted"
+	ok=0
+	for h in $HOSTS; do
+		on "$h" drive $U_BOB --resp "$PW_BOB" --resp "$c" auth
+		has "auth: PAM_SUCCESS" && ok=$((ok + 1))
+	done
+	OUT="accepted $ok"
+	check "the same code again on each host: refused everywhere" [ "$ok" -eq 0 ]
+	next_step
+	on c drive $U_BOB --resp "$PW_BOB" --resp "$(code)" auth
+	check "bound on a, a code logon on c" has "auth: PAM_SUCCESS"
+}
+
+test_keys_and_state_shared() {
+	fleet_up
+	local out id
+	out=$(on a ctl accesskey create $U_ALICE)
+	id=$(on a ctl accesskey list $U_ALICE | awk 'NR == 2 {print $1}')
+	OUT=$(on b ctl authorized-keys $U_ALICE)
+	check "an access key created on a is served by b's authorized-keys" \
+		grep -q "$(on a ctl authorized-keys $U_ALICE | awk '{print $2}')" <<<"$OUT"
+	on c ctl accesskey disable $U_ALICE "$id" >/dev/null
+	OUT=$(on b ctl authorized-keys $U_ALICE)
+	check "disabled on c: no longer served by b" hasnt "ssh-ed25519"
+	on b drive $U_ALICE --resp "$PW_ALICE" auth acct
+	OUT=$(on a ctl user show $U_ALICE)
+	check "a logon on b is the last logon a shows" field last_logon_host host-b
+	OUT=$(on a ctl credential-report)
+	check "the credential report covers the fleet: a's shows b's logon" grep -q "^$U_ALICE,[0-9]*,host-b," <<<"$OUT"
+}
+
+test_sessions_per_host() {
+	fleet_up
+	python3 tests/pam/ptyhold.py "$FLEET/tty.out" "$BUILD/tests/pamdrive" --confdir "${HT[b]}/pam.d" \
+		--service ramsec-test --user $U_ALICE --tty @PTY --hold 60 open &
+	local holder=$! i
+	for i in $(seq 1 50); do on b ctl session list | grep -q $U_ALICE && break; sleep 0.1; done
+	OUT=$(on b ctl session list)
+	check "a session opened on b is in b's list" has "$U_ALICE"
+	OUT=$(on a ctl session list)
+	check "not in a's own list (deadlines stay with their host)" hasnt "$U_ALICE"
+	OUT=$(on a ctl session list --all-hosts)
+	check "session list --all-hosts on a shows it" has "$U_ALICE"
+	check "with its host" has "host-b"
+	kill $holder 2>/dev/null
+	wait $holder 2>/dev/null
+}
+
+test_outage() {
+	fleet_up 'password_policy = { max_login_attempts = 5; };'
+	on a drive $U_ALICE --resp wrong-1 auth
+	on b ctl accesskey create $U_BOB >/dev/null
+	pg_halt fast
+	local t0 t1
+	t0=$(date +%s%N)
+	on a drive $U_ALICE --resp "$PW_ALICE" auth acct
+	t1=$(date +%s%N)
+	check "database down: the right password is refused (fail closed)" has "auth: PAM_AUTH_ERR"
+	OUT="$OUT
+took $(((t1 - t0) / 1000000)) ms"
+	check "and within the PAM timeout (3 s)" [ $(((t1 - t0) / 1000000)) -lt 3000 ]
+	echo "# outage: refused in $(((t1 - t0) / 1000000)) ms"
+	OUT=$(on a ctl status 2>&1)
+	check "status says the store is failing" grep -q '^store  *postgresql failing' <<<"$OUT"
+	# root at a console: break-glass, as when policyd itself is down
+	OUT=$(on a "${BUILD}/tests/pamdrive" --confdir "${HT[a]}/pam.d" --service ramsec-test \
+		--user root --tty /dev/console --resp x auth 2>&1)
+	check "break-glass: root at the console falls through to the rest of the stack" has "auth: PAM_SUCCESS"
+	OUT=$(on a "${BUILD}/tests/pamdrive" --confdir "${HT[a]}/pam.d" --service ramsec-test \
+		--user $U_ALICE --tty /dev/console --resp "$PW_ALICE" auth 2>&1)
+	check "but not a governed user at the console" has "auth: PAM_AUTH_ERR"
+	pg_ctl_start
+	sleep 1
+	on a drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "database back: logons resume without restarting policyd" has "acct: PAM_SUCCESS"
+	OUT=$(on c ctl user show $U_ALICE 2>&1)
+	check "state intact: the failure counted before the outage was cleared by the logon" field failures_in_window 0
+	OUT=$(on c ctl accesskey list $U_BOB 2>&1)
+	check "state intact: the key made before the outage" has "AK"
+	OUT=$(on a ctl status)
+	check "status: the store ok again" field store "postgresql ok"
+}
+
+test_kill9_loses_nothing_acknowledged() {
+	fleet_up
+	local i made=0 killer
+	echo '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:Login","Resource":"*"}]}' \
+		>"$FLEET/doc.json"
+	( sleep 0.4; kill -9 "${HP[a]}" ) &
+	killer=$!
+	for i in $(seq 1 250); do
+		on a ctl policy create "p$i" "$FLEET/doc.json" >/dev/null 2>&1 || break
+		made=$((made + 1))
+	done
+	wait $killer
+	wait "${HP[a]}" 2>/dev/null
+	HP[a]=""
+	local n
+	n=$(on b ctl policy list | grep -c '^p[0-9]')
+	OUT="acknowledged $made, stored $n"
+	check "kill -9 mid-run: every policy a acknowledged is on b ($made of them)" [ "$n" -ge "$made" ]
+	check "and policyd a was killed mid-run" [ "$made" -lt 250 ] && [ "$made" -gt 0 ]
+	echo "# kill -9: $made acknowledged, $n stored"
+	on a pd_start
+	OUT=$(on a ctl policy list)
+	check "a restarted: it has them too" [ "$(grep -c '^p[0-9]' <<<"$OUT")" -eq "$n" ]
+}
+
+test_migration_by_several_hosts_at_once() {
+	fleet_down
+	pg_empty
+	local h
+	for h in $HOSTS; do
+		T=${HT[$h]}
+		rm -rf "$T/run" "$T/policyd.log"
+		"$BUILD/ramsec-policyd" --config "$T/ramsec.conf" --foreground >>"$T/policyd.log" 2>&1 &
+		HP[$h]=$!
+	done
+	sleep 2
+	for h in $HOSTS; do
+		OUT=$(on "$h" ctl status 2>&1)
+		check "three hosts created the schema at once: $h is up" field store "postgresql ok"
+	done
+	OUT=$(pg_sql "SELECT version FROM ramsec_schema")
+	check "one schema version row" [ "$OUT" = 12 ]
+}
+
+T=""
+for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+	echo "# $t"
+	"$t"
+done
+fleet_down
+echo "fleet: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
