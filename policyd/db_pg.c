@@ -395,6 +395,11 @@ static int migrate(struct pd_db *db, char *err, size_t errlen)
 					     "INSERT INTO ramsec_locks(slot) SELECT "
 					     "generate_series(0, 1023)",
 					     NULL, 0, NULL, NULL, NULL);
+			if (r >= 0 && c.v == 0)
+				r = pg_query(db,
+					     "CREATE TABLE ramsec_fleet(id BIGINT PRIMARY KEY, "
+					     "key_check TEXT NOT NULL)",
+					     NULL, 0, NULL, NULL, NULL);
 			if (r >= 0)
 				r = pg_query(db,
 					     "UPDATE ramsec_schema SET version = $1 WHERE id = 1",

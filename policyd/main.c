@@ -65,6 +65,22 @@ static int write_pid_file(const char *path)
 	return fclose(f) == 0 ? 0 : -EIO;
 }
 
+/* A fleet's hosts share one key file (MFA seeds, unknown names' hashes). */
+static int fleet_key(struct pd_daemon *d)
+{
+	static const char hexd[] = "0123456789abcdef";
+	uint8_t mac[32];
+	char check[65];
+
+	pd_hmac(d->master_key, "fleet-key-check", "", 0, mac);
+	for (int i = 0; i < 32; i++) {
+		check[2 * i] = hexd[mac[i] >> 4];
+		check[2 * i + 1] = hexd[mac[i] & 15];
+	}
+	check[64] = '\0';
+	return pd_store_fleet_key(d->store, check);
+}
+
 static int run(struct pd_daemon *d, bool detach)
 {
 	const struct rs_policyd_settings *s = &d->policy.policyd;
@@ -89,6 +105,15 @@ static int run(struct pd_daemon *d, bool detach)
 	r = pd_store_open(s, d->config_path, &d->store, err, sizeof(err));
 	if (r < 0) {
 		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
+		return 1;
+	}
+	r = fleet_key(d);
+	if (r < 0) {
+		pd_log(LOG_ERR, "%s",
+		       r == -EKEYREJECTED
+			   ? "this host's key file is not the fleet's (the store was first used "
+			     "with another): copy policyd.key_file from a host of the fleet"
+			   : "cannot check the key file against the store");
 		return 1;
 	}
 	if (pd_dummy_hash(d->dummy_hash, sizeof(d->dummy_hash)) < 0 ||

@@ -132,6 +132,19 @@ static int int_row(void *ctx, const struct pd_row *row)
 	return 1;
 }
 
+struct text_ctx {
+	const struct pd_db_ops *ops;
+	char v[80];
+};
+
+static int text_row(void *ctx, const struct pd_row *row)
+{
+	struct text_ctx *t = ctx;
+
+	snprintf(t->v, sizeof(t->v), "%s", t->ops->col_text(row, 0));
+	return 1;
+}
+
 /* The first column of the first row: 1 (found), 0 or -EIO. */
 static int get_int(struct pd_store *s, const char *sql, const struct pd_param *p, size_t n,
 		   int64_t *ret)
@@ -235,6 +248,23 @@ const char *pd_store_failing(const struct pd_store *s)
 bool pd_store_in_transaction(const struct pd_store *s)
 {
 	return s->ops->in_transaction(s->db);
+}
+
+int pd_store_fleet_key(struct pd_store *s, const char *check)
+{
+	struct pd_param p[] = {P_TEXT(check)};
+	struct text_ctx t = {.ops = s->ops};
+
+	if (!pd_store_shared(s))
+		return 0;
+	if (write_sql(
+		s, "INSERT INTO ramsec_fleet(id, key_check) VALUES(1, $1) ON CONFLICT DO NOTHING",
+		p, N(p), NULL) < 0 ||
+	    run(s, "SELECT key_check FROM ramsec_fleet WHERE id = 1", NULL, 0, text_row, &t, NULL) <
+		0 ||
+	    pd_store_commit(s) < 0)
+		return -EIO;
+	return strcmp(t.v, check) ? -EKEYREJECTED : 0;
 }
 
 void pd_store_request_begin(struct pd_store *s)

@@ -77,6 +77,12 @@ bool pd_store_shared(const struct pd_store *s);
 /* This host's name in the store (policyd.host_id or the host name). */
 const char *pd_store_host(const struct pd_store *s);
 
+/* A shared store: check is what this host's key file makes of a fixed
+ * text; the first host's is kept, and another host's must match it (the
+ * MFA seeds are sealed with the fleet's key).  0, -EKEYREJECTED or -EIO;
+ * the embedded store: 0. */
+int pd_store_fleet_key(struct pd_store *s, const char *check);
+
 /* A request starts: its retry mark cleared. */
 void pd_store_request_begin(struct pd_store *s);
 /* The request's handler is done: PostgreSQL commits its transaction (0,

@@ -248,6 +248,19 @@ test_kill9_loses_nothing_acknowledged() {
 	check "a restarted: it has them too" [ "$(grep -c '^p[0-9]' <<<"$OUT")" -eq "$n" ]
 }
 
+test_host_with_another_key_refused() {
+	fleet_up
+	on c pd_stop
+	head -c 32 /dev/urandom >"${HT[c]}/state/master.key"
+	on c pd_start 2>/dev/null
+	check "a host whose key file is not the fleet's does not start" not on c ctl status
+	check "and says why" grep -q "key file is not the fleet's" "${HT[c]}/policyd.log"
+	HP[c]=""
+	install -m 0600 "${HT[a]}/state/master.key" "${HT[c]}/state/master.key"
+	on c pd_start
+	check "the fleet's key file copied: it starts" on c ctl status
+}
+
 test_migration_by_several_hosts_at_once() {
 	fleet_down
 	pg_empty
