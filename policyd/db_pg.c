@@ -40,6 +40,7 @@ struct pd_db {
 	int64_t next_try_ms; /* the next connection attempt, when down */
 	int backoff_ms;
 	bool down_logged;
+	bool own_timeout; /* the connection string sets connect_timeout */
 	char last_error[256];
 	char where[256];
 	uint8_t blob[512]; /* a blob read, unescaped */
@@ -98,8 +99,10 @@ static int simple(struct pd_db *db, const char *sql)
 /* Connected (connecting when the backoff allows): true or false. */
 static bool ensure(struct pd_db *db)
 {
-	static const char *const keys[] = {"dbname", "application_name", NULL};
-	const char *values[] = {db->conninfo, "ramsec-policyd", NULL};
+	/* a server that does not answer holds the loop no longer than 2 s,
+	 * unless the connection string says otherwise */
+	static const char *const keys[] = {"dbname", "application_name", "connect_timeout", NULL};
+	const char *values[] = {db->conninfo, "ramsec-policyd", "2", NULL};
 
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
 		return true;
@@ -109,6 +112,8 @@ static bool ensure(struct pd_db *db)
 	}
 	if (now_ms() < db->next_try_ms)
 		return false;
+	if (db->own_timeout)
+		values[2] = NULL; /* the last key dropped */
 	db->conn = PQconnectdbParams(keys, values, 1);
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK ||
 	    simple(db, "SET default_transaction_isolation = 'serializable'") < 0 ||
@@ -454,6 +459,8 @@ static void describe(struct pd_db *db)
 	const char *host = NULL, *name = NULL;
 
 	for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+		if (!strcmp(o->keyword, "connect_timeout") && o->val && o->val[0])
+			db->own_timeout = true;
 		if (!strcmp(o->keyword, "host") && o->val)
 			host = o->val;
 		if (!strcmp(o->keyword, "dbname") && o->val)
