@@ -30,8 +30,8 @@
 #include "store.h"
 #include "pd.h"
 
-#define ACCOUNTS_MAX 200000 /* active accounts checked in one pass */
-#define WATCH_DIR    "/etc"
+#define ACCOUNTS_PAGE 512 /* active accounts read at a time */
+#define WATCH_DIR     "/etc"
 
 void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len)
 {
@@ -73,17 +73,47 @@ static void log_retired(struct pd_daemon *d, const struct pd_account *a, const c
 /* --- the passwd file, read once per look ----------------------------- */
 
 struct local {
-	char name[RS_NAME_MAX + 1];
+	char *name, *home; /* in the arena below */
 	uint32_t uid;
-	char home[RS_PATH_MAX];
 };
 
 /* /etc/passwd's accounts as of the last look (a name absent from it is
- * deleted for sure; other NSS sources are given a minute). */
+ * deleted for sure; other NSS sources are given a minute), sorted by name:
+ * a host of 100,000 users is looked up in log time, and holds only the
+ * text it read. */
 static struct {
 	struct local *e;
 	size_t n;
+	char *arena;
+	size_t used, cap;
 } files;
+
+/* A copy of text in the arena (its offset), or -1. */
+static long keep(const char *text)
+{
+	size_t n = strlen(text) + 1;
+
+	if (files.used + n > files.cap) {
+		size_t cap = files.cap ? files.cap * 2 : 65536;
+		char *a;
+
+		while (cap < files.used + n)
+			cap *= 2;
+		a = realloc(files.arena, cap);
+		if (!a)
+			return -1;
+		files.arena = a;
+		files.cap = cap;
+	}
+	memcpy(files.arena + files.used, text, n);
+	files.used += n;
+	return (long)(files.used - n);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct local *)a)->name, ((const struct local *)b)->name);
+}
 
 static int read_files(void)
 {
@@ -91,37 +121,53 @@ static int read_files(void)
 	struct passwd pw, *res;
 	char buf[4096];
 	size_t cap = 0;
+	long *at = NULL; /* name and home offsets, until the arena stops moving */
 
-	files.n = 0;
+	files.n = files.used = 0;
 	if (!f)
 		return -errno;
 	while (fgetpwent_r(f, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		long name, home;
+
 		if (!rs_policy_name_valid(pw.pw_name))
 			continue;
 		if (files.n == cap) {
 			size_t ncap = cap ? 2 * cap : 256;
 			struct local *e = realloc(files.e, ncap * sizeof(*e));
+			long *a = realloc(at, 2 * ncap * sizeof(*a));
 
-			if (!e)
+			if (e)
+				files.e = e;
+			if (a)
+				at = a;
+			if (!e || !a)
 				break;
-			files.e = e;
 			cap = ncap;
 		}
-		snprintf(files.e[files.n].name, sizeof(files.e[0].name), "%s", pw.pw_name);
+		name = keep(pw.pw_name);
+		home = keep(pw.pw_dir);
+		if (name < 0 || home < 0)
+			break;
+		at[2 * files.n] = name;
+		at[2 * files.n + 1] = home;
 		files.e[files.n].uid = (uint32_t)pw.pw_uid;
-		snprintf(files.e[files.n].home, sizeof(files.e[0].home), "%s", pw.pw_dir);
 		files.n++;
 	}
 	fclose(f);
+	for (size_t i = 0; i < files.n; i++) {
+		files.e[i].name = files.arena + at[2 * i];
+		files.e[i].home = files.arena + at[2 * i + 1];
+	}
+	free(at);
+	qsort(files.e, files.n, sizeof(*files.e), by_name);
 	return 0;
 }
 
 static const struct local *in_files(const char *name)
 {
-	for (size_t i = 0; i < files.n; i++)
-		if (!strcmp(files.e[i].name, name))
-			return &files.e[i];
-	return NULL;
+	struct local key = {.name = (char *)name};
+
+	return files.n ? bsearch(&key, files.e, files.n, sizeof(*files.e), by_name) : NULL;
 }
 
 /* --- binding a name to its account ------------------------------------- */
@@ -316,37 +362,47 @@ static int missing(struct pd_daemon *d, const struct pd_account *a, int64_t now)
 	return 0;
 }
 
-int pd_accounts_check(struct pd_daemon *d)
+/* The active accounts, a page at a time (a host of 100,000 users holds
+ * one page, not all of them): each bound again or found missing. */
+static int check_active(struct pd_daemon *d)
 {
-	struct pd_account *list = calloc(ACCOUNTS_MAX, sizeof(*list));
-	size_t n = 0;
+	static struct pd_account page[ACCOUNTS_PAGE];
+	int64_t after = 0;
+	size_t n;
 	int r = 0;
 
-	if (!list)
-		return -ENOMEM;
-	/* a fleet's accounts are not this host's to retire (bind_now) */
-	if (read_files() < 0 ||
-	    (!pd_store_shared(d->store) &&
-	     pd_store_account_list(d->store, NULL, 0, list, ACCOUNTS_MAX, &n) < 0)) {
-		free(list);
-		return -EIO;
-	}
-	for (size_t i = 0; i < n && r == 0; i++) {
-		const struct local *l = in_files(list[i].name);
-		struct passwd pw, *res = NULL;
-		char buf[4096];
-		int64_t id;
+	do {
+		if (pd_store_account_list(d->store, NULL, after, page, ACCOUNTS_PAGE, &n) < 0)
+			return -EIO;
+		for (size_t i = 0; i < n && r == 0; i++) {
+			const struct local *l = in_files(page[i].name);
+			struct passwd pw, *res = NULL;
+			char buf[4096];
+			int64_t id;
 
-		if (l)
-			r = bind_now(d, &list[i], l->name, l->uid, l->home, &id);
-		else if (getpwnam_r(list[i].name, &pw, buf, sizeof(buf), &res) != 0)
-			continue; /* NSS failed: cannot tell; the next look will */
-		else if (res)
-			r = bind_now(d, &list[i], list[i].name, (uint32_t)pw.pw_uid, pw.pw_dir,
-				     &id);
-		else
-			r = missing(d, &list[i], pd_now());
-	}
+			after = page[i].id;
+			if (l)
+				r = bind_now(d, &page[i], l->name, l->uid, l->home, &id);
+			else if (getpwnam_r(page[i].name, &pw, buf, sizeof(buf), &res) != 0)
+				continue; /* NSS failed: cannot tell; the next look will */
+			else if (res)
+				r = bind_now(d, &page[i], page[i].name, (uint32_t)pw.pw_uid,
+					     pw.pw_dir, &id);
+			else
+				r = missing(d, &page[i], pd_now());
+		}
+	} while (r == 0 && n == ACCOUNTS_PAGE);
+	return r;
+}
+
+int pd_accounts_check(struct pd_daemon *d)
+{
+	int r;
+
+	if (read_files() < 0)
+		return -EIO;
+	/* a fleet's accounts are not this host's to retire (bind_now) */
+	r = pd_store_shared(d->store) ? 0 : check_active(d);
 	/* every account of the passwd file has its row before anyone names
 	 * it: a logon never creates one, so no first request of a name shows
 	 * a write (a name of another NSS source gets its row at first sight) */
@@ -361,10 +417,6 @@ int pd_accounts_check(struct pd_daemon *d)
 			r = bind_now(d, NULL, files.e[i].name, files.e[i].uid, files.e[i].home,
 				     &id);
 	}
-	if (n == ACCOUNTS_MAX)
-		pd_log(LOG_WARNING, "more than %d accounts: some were not checked this time",
-		       ACCOUNTS_MAX);
-	free(list);
 	return r;
 }
 

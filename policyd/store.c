@@ -15,6 +15,7 @@ struct pd_store {
 	const struct pd_db_ops *ops;
 	struct pd_db *db;
 	bool retry;	      /* this request hit a conflict: run it again */
+	bool wrote;	      /* this request wrote (beyond its lock) */
 	bool failing;	      /* the last commit failed; until one succeeds */
 	char last_error[160]; /* what went wrong last */
 	char host[PD_HOST_MAX + 1];
@@ -211,6 +212,7 @@ int pd_store_begin(struct pd_store *s)
 {
 	int r = s->ops->begin(s->db);
 
+	s->wrote = true;
 	if (r < 0) {
 		s->retry |= r == -EAGAIN;
 		s->failing |= r != -EAGAIN;
@@ -270,16 +272,20 @@ int pd_store_fleet_key(struct pd_store *s, const char *check)
 void pd_store_request_begin(struct pd_store *s)
 {
 	s->retry = false;
+	s->wrote = false;
 }
 
 int pd_store_request_end(struct pd_store *s)
 {
 	if (!pd_store_shared(s))
 		return 0;
-	if (s->retry) {
+	if (s->retry || !s->wrote) {
+		/* a conflict: run again; nothing written but the lock: a
+		 * rollback ends it without a durable commit */
 		s->ops->rollback(s->db);
-		return -EAGAIN;
+		return s->retry ? -EAGAIN : 0;
 	}
+	s->wrote = false;
 	return pd_store_commit(s) < 0 ? (s->retry ? -EAGAIN : -EIO) : 0;
 }
 

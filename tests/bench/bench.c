@@ -324,6 +324,7 @@ static int bench_a(double *ratio)
 /* What a client sends, again and again. */
 enum work {
 	MASKED,	     /* AUTH_START from outside the masks: no hash */
+	START_IN,    /* AUTH_START from inside: reads the user's record, no hash */
 	WRONG_PW_IN, /* AUTH_PASSWORD, wrong password, from inside the masks */
 	WRONG_CODES, /* MFA_BIND with two wrong codes (root): no hash, a recorded failure */
 	SPRAY,	     /* wrong passwords, a bench user and a random unknown name in turn,
@@ -373,6 +374,9 @@ static int work_once(struct client *c, int64_t *ns)
 	switch (c->work) {
 	case MASKED:
 		return masked_call(o.sock, c->user, ns);
+	case START_IN:
+		return call(o.sock, TIMEOUT_MS, RS_MSG_AUTH_START, c->user, INSIDE_RHOST, NULL,
+			    RS_V_CONTINUE, RS_R_NONE, ns);
 	case WRONG_PW_IN:
 		return call(o.sock, SLOW_TIMEOUT, RS_MSG_AUTH_PASSWORD, c->user, INSIDE_RHOST,
 			    WRONG_PW, RS_V_DENY, RS_R_BAD_PASSWORD, ns);
@@ -682,11 +686,37 @@ static int split(char *s, char **out)
 	return n;
 }
 
+/* bench --store SOCKET USERS SECONDS: the store's figure, one line:
+ * AUTH_START from inside the masks (policyd reads the user's record), one
+ * client thread per user, "decisions/s p50_us p99_us errors". */
+static int store_figure(char **argv)
+{
+	struct client c[MAXU];
+	struct lat all = {0};
+	long errs = 0;
+	int64_t t0 = now_ns();
+	double secs;
+
+	o.sock = argv[2];
+	o.ncheap = split(argv[3], o.cheap);
+	o.secs = atof(argv[4]);
+	if (o.ncheap < 1 || o.secs <= 0)
+		return 2;
+	start(c, o.ncheap, START_IN, o.cheap, 0);
+	secs = finish(c, o.ncheap, t0, &all, &errs);
+	printf("%.0f %.1f %.1f %ld\n", (double)all.n / secs, pct_us(&all, 0.5), pct_us(&all, 0.99),
+	       errs);
+	free(all.v);
+	return errs ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	double ra = 0, rb = 0, pc = 0, rd = 0, re = 0, fa = 0, fr = 0;
 	int bad = 0;
 
+	if (argc == 5 && !strcmp(argv[1], "--store"))
+		return store_figure(argv);
 	if (argc < 8 || argc > 10) {
 		fprintf(stderr,
 			"Usage: bench SOCKET BARE_SOCKET 'RAMSECCTL --config FILE' "
