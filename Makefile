@@ -174,9 +174,10 @@ fuzz:
 fuzz-quick:
 	@./tests/fuzz/run.sh $(B) 4
 
-bench: $(PROGS) $(B)/tests/bench $(B)/tests/bench_history
+bench: $(PROGS) $(TEST_BIN) $(B)/tests/bench $(B)/tests/bench_history
 	@./tests/bench/run.sh $(B)
 	@./tests/bench/history.sh $(B)
+	@./tests/bench/fleet.sh $(B)
 
 $(B)/tests/bench_history: tests/bench/bench_history.c $(B)/libramsec_common.a $(B)/libramsec.a
 	@mkdir -p $(dir $@)

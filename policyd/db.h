@@ -56,6 +56,11 @@ struct pd_db_ops {
 	int (*commit)(struct pd_db *db);
 	void (*rollback)(struct pd_db *db);
 	bool (*in_transaction)(const struct pd_db *db);
+	/* reads: true: until begin, each statement is its own transaction (a
+	 * request that only reads needs no BEGIN, lock or ROLLBACK); false:
+	 * the first statement opens the transaction.  SQLite reads outside
+	 * a transaction anyway. */
+	void (*reads_alone)(struct pd_db *db, bool on);
 	/* Serialises the requests about one user (slot: the key's hash) for
 	 * the rest of the transaction, across every host on the database:
 	 * 0, -EAGAIN, -EIO, -ENOTCONN.  The embedded store has one writer. */

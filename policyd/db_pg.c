@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "tables.h"
 
 #define LOCK_SLOTS    1024
+#define CACHE	      128 /* prepared statements, by their SQL's address */
 #define FIRST_RETRIES 32
 #define BACKOFF_MIN   100
 #define BACKOFF_MAX   5000
@@ -41,9 +43,11 @@ struct pd_db {
 	int backoff_ms;
 	bool down_logged;
 	bool own_timeout; /* the connection string sets connect_timeout */
+	bool reads_alone; /* no transaction until a write begins one */
 	char last_error[256];
 	char where[256];
-	uint8_t blob[512]; /* a blob read, unescaped */
+	uint8_t blob[512];	     /* a blob read, unescaped */
+	const char *prepared[CACHE]; /* on this connection, named "rsN" */
 };
 
 struct pd_row {
@@ -75,6 +79,7 @@ static void disconnect(struct pd_db *db)
 	if (db->conn)
 		PQfinish(db->conn);
 	db->conn = NULL;
+	memset(db->prepared, 0, sizeof(db->prepared)); /* the server forgot them */
 	db->in_tx = false;
 	db->nstmt = 0;
 	db->doomed = 0;
@@ -211,6 +216,35 @@ static int pg_commit(struct pd_db *db)
 	return r;
 }
 
+/* Runs sql prepared once per connection (no parse or plan each time); a
+ * statement that does not fit the cache runs unprepared.  sql must live as
+ * long as the process (db.h): the cache knows it by its address. */
+static PGresult *exec(struct pd_db *db, const char *sql, int n, const char *const *values,
+		      const int *lengths, const int *formats)
+{
+	size_t h = ((uintptr_t)sql >> 3) % CACHE;
+	char name[16];
+
+	for (size_t i = 0; i < CACHE; i++) {
+		size_t j = (h + i) % CACHE;
+
+		if (db->prepared[j] && db->prepared[j] != sql)
+			continue;
+		snprintf(name, sizeof(name), "rs%zu", j);
+		if (!db->prepared[j]) {
+			PGresult *res = PQprepare(db->conn, name, sql, 0, NULL);
+			bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+			if (!ok)
+				return res; /* the error, as the statement's */
+			PQclear(res);
+			db->prepared[j] = sql;
+		}
+		return PQexecPrepared(db->conn, name, n, values, lengths, formats, 0);
+	}
+	return PQexecParams(db->conn, sql, n, NULL, values, lengths, formats, 0);
+}
+
 static void backoff_sleep(int attempt)
 {
 	/* a few ms, growing, with jitter: the other host's transaction ends */
@@ -249,11 +283,12 @@ static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p,
 	}
 	for (int attempt = 0;; attempt++) {
 		PGresult *res;
-		int r = pg_begin(db), stop = 0, st;
+		int r = db->reads_alone && !db->in_tx ? (ensure(db) ? 0 : -ENOTCONN) : pg_begin(db);
+		int stop = 0, st;
 
 		if (r < 0)
 			return r;
-		res = PQexecParams(db->conn, sql, (int)n, NULL, values, lengths, formats, 0);
+		res = exec(db, sql, (int)n, values, lengths, formats);
 		st = PQresultStatus(res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			struct pd_row row = {.db = db, .res = res};
@@ -264,7 +299,7 @@ static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p,
 			if (ret_changes)
 				*ret_changes = strtoll(PQcmdTuples(res), NULL, 10);
 			PQclear(res);
-			db->nstmt++;
+			db->nstmt += db->in_tx;
 			return stop;
 		}
 		r = classify(db, res);
@@ -275,8 +310,15 @@ static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p,
 			continue;
 		}
 		if (r == -ENOTCONN) {
+			/* the server restarted since the last request: nothing
+			 * of this transaction ran, so once more on a new one */
+			bool again = db->nstmt == 0 && attempt == 0;
+
 			disconnect(db);
-			return r;
+			if (!again)
+				return r;
+			db->next_try_ms = 0;
+			continue;
 		}
 		db->doomed = r;
 		return r;
@@ -317,6 +359,11 @@ static const void *pg_col_blob(const struct pd_row *row, int col, size_t max, si
 	PQfreemem(b);
 	*len = n;
 	return row->db->blob;
+}
+
+static void pg_reads_alone(struct pd_db *db, bool on)
+{
+	db->reads_alone = on;
 }
 
 static bool pg_in_transaction(const struct pd_db *db)
@@ -388,8 +435,10 @@ static int migrate(struct pd_db *db, char *err, size_t errlen)
 			struct pd_param p[] = {P_INT(PD_SCHEMA_VERSION)};
 
 			ddl = pd_tables_ddl(PD_POSTGRESQL, (int)c.v, PD_SCHEMA_VERSION);
+			/* not through pg_query: its cache keeps statements by
+			 * address, and this text is freed below */
 			for (const char *s = ddl; r >= 0 && s && *s; s += strlen(s) + 1)
-				r = pg_query(db, s, NULL, 0, NULL, NULL, NULL);
+				r = simple(db, s) < 0 ? -EIO : 0;
 			if (r >= 0 && c.v == 0)
 				r = pg_query(db,
 					     "CREATE TABLE ramsec_locks(slot BIGINT PRIMARY KEY, "
@@ -538,6 +587,7 @@ const struct pd_db_ops pd_db_pg_ops = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .in_transaction = pg_in_transaction,
+    .reads_alone = pg_reads_alone,
     .lock = pg_lock,
     .schema = pg_schema,
     .last_error = pg_last_error,

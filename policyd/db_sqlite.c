@@ -481,6 +481,12 @@ static bool sq_in_transaction(const struct pd_db *s)
 	return s->in_tx;
 }
 
+static void sq_reads_alone(struct pd_db *s, bool on)
+{
+	(void)s; /* reads outside a transaction already */
+	(void)on;
+}
+
 static int sq_lock(struct pd_db *s, uint32_t slot)
 {
 	(void)s; /* one writer: the event loop */
@@ -519,6 +525,7 @@ const struct pd_db_ops pd_db_sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .in_transaction = sq_in_transaction,
+    .reads_alone = sq_reads_alone,
     .lock = sq_lock,
     .schema = sq_schema,
     .last_error = sq_last_error,

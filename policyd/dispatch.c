@@ -546,6 +546,19 @@ static bool waiting(const struct pd_conn *c)
 
 #define RETRIES 16
 
+static void dispatch(struct pd_daemon *d, struct pd_conn *c, void *arg);
+
+/* A request that reads what it decides on and writes nothing it read
+ * (at most a status it turns, the same whoever writes it first): no
+ * transaction, no lock (store.h). */
+static bool reads_first(const struct pd_conn *c)
+{
+	const struct pd_verb *v = verb_of(c->req.type);
+
+	return v && (reads_only(v->action) || v->fn == pd_logon_start ||
+		     v->fn == pd_akey_authorized || v->fn == pd_ping || v->fn == pd_settings_show);
+}
+
 typedef void step_fn(struct pd_daemon *d, struct pd_conn *c, void *arg);
 
 /*
@@ -561,7 +574,7 @@ static void transact(struct pd_daemon *d, struct pd_conn *c, step_fn *step, void
 		struct pd_stats saved = d->stats;
 		int r;
 
-		pd_store_request_begin(d->store);
+		pd_store_request_begin(d->store, step == dispatch && reads_first(c));
 		step(d, c, arg);
 		r = pd_store_request_end(d->store);
 		if (r == 0 || c->job || waiting(c))
@@ -605,7 +618,7 @@ static void dispatch(struct pd_daemon *d, struct pd_conn *c, void *arg)
 		pd_reply_error(c, RS_R_FORBIDDEN);
 		return;
 	}
-	if (v->target == PD_T_LOGON || v->target == PD_T_USER)
+	if ((v->target == PD_T_LOGON || v->target == PD_T_USER) && !reads_first(c))
 		lock_user(d, c);
 	if (!resolve(d, c, v, resource, sizeof(resource)) || !permitted(d, c, v, resource))
 		return;

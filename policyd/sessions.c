@@ -312,8 +312,9 @@ bool pd_session_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	rs_buf_init(&b, body, sizeof(body));
 	rs_buf_put(&b, json ? "[" : "", json ? 1 : 0);
 	if (!json)
-		rs_buf_printf(&b, "%-6s %-16s %-10s %-10s %-16s %-8s %-8s%s\n", "ID", "USER",
-			      "SERVICE", "TTY", "FROM", "PID", "LEFT", all ? " HOST" : "");
+		rs_buf_printf(&b, "%-6s %-16s %-10s %-10s %-16s %-8s %-*s%s\n", "ID", "USER",
+			      "SERVICE", "TTY", "FROM", "PID", all ? 8 : 0, "LEFT",
+			      all ? " HOST" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct pd_session *s = &list[i];
 		long long left = s->deadline > now ? (long long)(s->deadline - now) : 0;
@@ -332,9 +333,9 @@ bool pd_session_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 			rs_text_escape(s->service, svc, sizeof(svc));
 			rs_text_escape(s->tty[0] ? s->tty : "-", tty, sizeof(tty));
 			rs_text_escape(s->rhost[0] ? s->rhost : "local", from, sizeof(from));
-			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %-8s%s%s\n",
+			rs_buf_printf(&b, "%-6lld %-16s %-10s %-10s %-16s %-8lld %-*s%s%s\n",
 				      (long long)s->id, user, svc, tty, from, (long long)s->pid,
-				      lefttext, all ? " " : "", all ? s->host : "");
+				      all ? 8 : 0, lefttext, all ? " " : "", all ? s->host : "");
 			continue;
 		}
 		rs_buf_printf(&b, "%s{\"id\":%lld,\"user\":", i ? "," : "", (long long)s->id);

@@ -14,8 +14,13 @@
 struct pd_store {
 	const struct pd_db_ops *ops;
 	struct pd_db *db;
-	bool retry;	      /* this request hit a conflict: run it again */
-	bool wrote;	      /* this request wrote (beyond its lock) */
+	bool retry; /* this request hit a conflict: run it again */
+	bool wrote; /* this request wrote (beyond its lock) */
+	/* the user record read with its account (pd_store_account_active),
+	 * for the pd_store_user_get that follows: one query, not two */
+	bool have_user;
+	char user_key[32];
+	struct pd_user_rec user;
 	bool failing;	      /* the last commit failed; until one succeeds */
 	char last_error[160]; /* what went wrong last */
 	char host[PD_HOST_MAX + 1];
@@ -269,16 +274,19 @@ int pd_store_fleet_key(struct pd_store *s, const char *check)
 	return strcmp(t.v, check) ? -EKEYREJECTED : 0;
 }
 
-void pd_store_request_begin(struct pd_store *s)
+void pd_store_request_begin(struct pd_store *s, bool reads)
 {
+	s->have_user = false;
 	s->retry = false;
 	s->wrote = false;
+	s->ops->reads_alone(s->db, reads);
 }
 
 int pd_store_request_end(struct pd_store *s)
 {
 	if (!pd_store_shared(s))
 		return 0;
+	s->ops->reads_alone(s->db, false); /* the loop's own work: in a transaction */
 	if (s->retry || !s->wrote) {
 		/* a conflict: run again; nothing written but the lock: a
 		 * rollback ends it without a durable commit */
@@ -317,6 +325,10 @@ int pd_store_user_get(struct pd_store *s, const char *key, struct pd_user_rec *r
 	struct pd_param p[] = {P_TEXT(key)};
 	int r;
 
+	if (s->have_user && !strcmp(s->user_key, key)) {
+		*ret = s->user;
+		return 0;
+	}
 	memset(ret, 0, sizeof(*ret));
 	r = get(s, T(PD_T_USERS), T(PD_T_USERS)->get, p, N(p), ret);
 	if (r < 0)
@@ -332,6 +344,7 @@ int pd_store_user_put(struct pd_store *s, const char *key, const struct pd_user_
 {
 	struct pd_user_rec r = *rec;
 
+	s->have_user = false;
 	if (!r.first_seen)
 		r.first_seen = now;
 	return put(s, T(PD_T_USERS), &r, key, now);
@@ -636,11 +649,60 @@ static int account_one(struct pd_store *s, const char *sql, const struct pd_para
 	return r < 0 ? -EIO : r == 0 ? -ENOENT : 0;
 }
 
+struct active_ctx {
+	struct pd_store *s;
+	struct pd_account *a;
+	bool found;
+};
+
+static int active_row(void *ctx, const struct pd_row *row)
+{
+	struct active_ctx *c = ctx;
+	const struct pd_table *a = T(PD_T_ACCOUNTS);
+	struct pd_store *s = c->s;
+
+	pd_tables_row(a, s->ops, row, c->a);
+	c->found = true;
+	memset(&s->user, 0, sizeof(s->user));
+	pd_tables_row_at(T(PD_T_USERS), s->ops, row, (int)a->ncols, &s->user);
+	/* the users row's key is its first column: "" when there is none */
+	s->user.exists = s->ops->col_text(row, (int)a->ncols)[0] != '\0';
+	if (!s->user.exists) {
+		memset(&s->user, 0, sizeof(s->user));
+		s->user.console_logon = true; /* as pd_store_user_get */
+	}
+	snprintf(s->user_key, sizeof(s->user_key), "a:%lld", (long long)c->a->id);
+	s->have_user = true;
+	return 1;
+}
+
 int pd_store_account_active(struct pd_store *s, const char *name, struct pd_account *ret)
 {
+	static char *sql;
 	struct pd_param p[] = {P_TEXT(name)};
+	struct active_ctx c = {.s = s, .a = ret};
 
-	return account_one(s, acct_sql(A_ACTIVE), p, N(p), ret);
+	if (!sql) {
+		/* the account and its user record in one query */
+		char *a = pd_tables_columns(T(PD_T_ACCOUNTS), "a");
+		char *u = pd_tables_columns(T(PD_T_USERS), "u");
+
+		if (!a || !u ||
+		    asprintf(&sql,
+			     "SELECT %s, %s FROM accounts a LEFT JOIN users u ON "
+			     "u.key = 'a:' || a.id WHERE a.name = $1 AND a.retired = 0",
+			     a, u) < 0)
+			sql = NULL;
+		free(a);
+		free(u);
+		if (!sql)
+			return -EIO;
+	}
+	memset(ret, 0, sizeof(*ret));
+	s->have_user = false;
+	if (run(s, sql, p, N(p), active_row, &c, NULL) < 0)
+		return -EIO;
+	return c.found ? 0 : -ENOENT;
 }
 
 int pd_store_account_get(struct pd_store *s, int64_t id, struct pd_account *ret)
@@ -762,6 +824,7 @@ int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_r
 
 int pd_store_account_forget(struct pd_store *s, int64_t id)
 {
+	s->have_user = false;
 	char key[32];
 	struct pd_param p[] = {P_TEXT(key)}, q[] = {P_INT(id)};
 

@@ -83,8 +83,10 @@ const char *pd_store_host(const struct pd_store *s);
  * the embedded store: 0. */
 int pd_store_fleet_key(struct pd_store *s, const char *check);
 
-/* A request starts: its retry mark cleared. */
-void pd_store_request_begin(struct pd_store *s);
+/* A request starts: its retry mark cleared.  reads: it only reads (or
+ * writes what it writes without reading it first): PostgreSQL runs its
+ * reads each alone, without a transaction or a lock; a write opens one. */
+void pd_store_request_begin(struct pd_store *s, bool reads);
 /* The request's handler is done: PostgreSQL commits its transaction (0,
  * -EAGAIN, -EIO); SQLite leaves it to the loop's group commit (0). */
 int pd_store_request_end(struct pd_store *s);

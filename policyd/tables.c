@@ -226,15 +226,25 @@ static bool stored(const struct pd_col *c)
 	return c->type != PD_C_SERIAL;
 }
 
-static char *build_select(const struct pd_table *t)
+char *pd_tables_columns(const struct pd_table *t, const char *alias)
 {
 	struct str s = {0};
 
-	add(&s, "SELECT ");
 	for (size_t i = 0; i < t->ncols; i++)
-		add(&s, "%s%s", i ? ", " : "", t->cols[i].name);
-	add(&s, " FROM %s", t->name);
+		add(&s, "%s%s%s%s", i ? ", " : "", alias ? alias : "", alias ? "." : "",
+		    t->cols[i].name);
 	return done(&s);
+}
+
+static char *build_select(const struct pd_table *t)
+{
+	struct str s = {0};
+	char *cols = pd_tables_columns(t, NULL);
+
+	if (cols)
+		add(&s, "SELECT %s FROM %s", cols, t->name);
+	free(cols);
+	return cols ? done(&s) : NULL;
 }
 
 static char *build_get(const struct pd_table *t)
@@ -385,9 +395,16 @@ char *pd_tables_ddl(enum pd_dialect d, int from, int to)
 void pd_tables_row(const struct pd_table *t, const struct pd_db_ops *ops, const struct pd_row *row,
 		   void *rec)
 {
-	for (size_t i = 0; i < t->ncols; i++) {
-		const struct pd_col *c = &t->cols[i];
+	pd_tables_row_at(t, ops, row, 0, rec);
+}
+
+void pd_tables_row_at(const struct pd_table *t, const struct pd_db_ops *ops,
+		      const struct pd_row *row, int first, void *rec)
+{
+	for (size_t k = 0; k < t->ncols; k++) {
+		const struct pd_col *c = &t->cols[k];
 		char *at = (char *)rec + c->off;
+		int i = first + (int)k;
 		const void *b;
 		size_t len;
 

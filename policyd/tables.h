@@ -83,9 +83,15 @@ enum pd_dialect { PD_SQLITE, PD_POSTGRESQL };
  * another, ending with an empty one; malloc'd, or NULL. */
 char *pd_tables_ddl(enum pd_dialect d, int from, int to);
 
+/* "c1, c2, ..." of t, each as "alias.c" when alias is given; malloc'd. */
+char *pd_tables_columns(const struct pd_table *t, const char *alias);
+
 /* A row of t's select into the record rec. */
 void pd_tables_row(const struct pd_table *t, const struct pd_db_ops *ops, const struct pd_row *row,
 		   void *rec);
+/* The same from the row's column first on (a join's second table). */
+void pd_tables_row_at(const struct pd_table *t, const struct pd_db_ops *ops,
+		      const struct pd_row *row, int first, void *rec);
 /* The parameters of t's put from rec, key and now (params: t->ncols,
  * fails: the text PD_C_FAILS needs, RS_FAIL_TEXT_MAX + 1 bytes): how many. */
 size_t pd_tables_params(const struct pd_table *t, const void *rec, const char *key, int64_t now,

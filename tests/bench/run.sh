@@ -32,6 +32,16 @@
 #      settings (no policy looked at), interleaved.  Target: <= 20 us added
 #      at p50; and >= 10,000 such decisions/s with 16 clients, printed beside
 #      (b).
+#  (g) The store: AUTH_START from inside the masks (policyd reads the user's
+#      record; no hash), 16 clients, with the SQLite file and with
+#      PostgreSQL (a private cluster on a local socket, tests/pg/pg.sh), each
+#      with 100 and with 100,000 users in the store: p50 and p99 side by
+#      side.  SQLite's 100,000 are local users (an /etc/passwd of 100,000
+#      more lines bind-mounted in policyd's own mount namespace); the
+#      fleet's are other hosts' users (rows in the database).  Targets:
+#      PostgreSQL p99 < 3 ms; 100,000 users' p99 within 1.5x of 100 users'
+#      (each store); policyd's peak RSS (VmHWM) under 64 MB.
+#  (i), (j) The 3-host storm: tests/bench/fleet.sh.
 #
 # Setup: 32 throwaway users (rsb_c00..rsb_c15 cheap hashes, rsb_y00..rsb_y15
 # yescrypt; no home, nologin, uid >= 30000, GECOS "ramsec bench"), 16 groups
@@ -101,6 +111,7 @@ cleanup() {
 		retry groupdel "$g" >/dev/null 2>&1 || echo "bench: could not remove group $g" >&2
 	done
 	GROUPS_MADE=""
+	[ -n "${PG_DIR:-}" ] && pg_stop
 	[ -n "$T" ] && rm -rf "$T"
 	T=""
 }
@@ -205,4 +216,99 @@ BENCH_PID=""
 kill -0 "$PD_PID" 2>/dev/null || { echo "bench: policyd died during the run" >&2; rc=1; }
 echo "policyd wrote $(wc -l <"$T/policyd.log") log lines to a file (one per denial;" \
 	"a production policyd sends them to syslog)"
+
+# --- (g) the store ------------------------------------------------------
+stop_pd() {
+	kill "$PD_PID" 2>/dev/null
+	wait "$PD_PID" 2>/dev/null
+	PD_PID=""
+}
+stop_pd
+. "$ROOT/tests/pg/pg.sh"
+chmod 0711 "$T"
+pg_start "$T/pg" >/dev/null || die "PostgreSQL did not start"
+
+# store_conf STORE: the config (no masks: AUTH_START reads the record)
+store_conf() {
+	local extra=""
+	[ "$1" = postgresql ] && extra="store = \"postgresql\"; postgresql = \"$PG_CONNINFO\";"
+	cat >"$T/ramsec.conf" <<CONF
+policyd = { socket = "$T/run/policyd.sock"; user_socket = "$T/run/user.sock";
+	database = "$T/state/state.db"; key_file = "$T/state/master.key"; workers = 0; $extra };
+pam = { fail_delay_ms = 0; };
+CONF
+}
+
+# populate STORE N: N users in the store besides the bench users
+populate() {
+	rm -f "$T"/state/state.db*
+	cp /etc/passwd "$T/passwd"
+	if [ "$1" = sqlite ]; then
+		# local users: the accounts policyd makes at its start
+		python3 - "$2" >>"$T/passwd" <<'PY'
+import sys
+for i in range(int(sys.argv[1])):
+    print("rsbx%06d:x:%d:%d::/nonexistent:/usr/sbin/nologin" % (i, 100000 + i, 100000 + i))
+PY
+	else
+		pg_empty
+		store_conf postgresql
+		start_pd postgresql && stop_pd # the schema
+		pg_sql "INSERT INTO accounts(name, uid, created, origin) SELECT 'rsbx' || lpad(i::text, 6, '0'), 100000 + i, 0, 'nss' FROM generate_series(0, $2 - 1) i" >/dev/null
+		pg_sql "INSERT INTO users(key, failures, first_seen, updated) SELECT 'a:' || id, '', 1, 1 FROM accounts WHERE name LIKE 'rsbx%'" >/dev/null
+	fi
+}
+
+# start_pd STORE: policyd, with the SQLite store in a mount namespace whose
+# /etc/passwd is $T/passwd
+start_pd() {
+	rm -f "$T/run/policyd.sock"
+	if [ "$1" = sqlite ]; then
+		unshare -m sh -c 'mount --bind "$1/passwd" /etc/passwd && exec "$2" --config "$1/ramsec.conf" --foreground' \
+			- "$T" "$BUILD/ramsec-policyd" 2>>"$T/policyd.log" &
+	else
+		"$BUILD/ramsec-policyd" --config "$T/ramsec.conf" --foreground 2>>"$T/policyd.log" &
+	fi
+	PD_PID=$!
+	for _ in $(seq 1 1200); do
+		$CTL status >/dev/null 2>&1 && return 0
+		kill -0 "$PD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -5 "$T/policyd.log" >&2
+	return 1
+}
+
+echo
+echo "(g) the store: AUTH_START from inside the masks (reads the user's record, no hash)," \
+	"$(echo $CHEAP | wc -w) clients, $SECS s each"
+printf '    %-11s %8s %10s %10s %10s %12s\n' store users "decisions/s" "p50 us" "p99 us" "peak RSS"
+declare -A P99 HWM
+for store in sqlite postgresql; do
+	for n in 100 100000; do
+		populate "$store" "$n"
+		store_conf "$store"
+		start_pd "$store" || die "policyd ($store, $n users) did not start"
+		"$BUILD/tests/bench" --store "$T/run/policyd.sock" "$(list $CHEAP)" 1 >/dev/null # warm
+		read -r rate p50 p99 errs < <("$BUILD/tests/bench" --store "$T/run/policyd.sock" "$(list $CHEAP)" "$SECS")
+		hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$(pgrep -P "$PD_PID" ramsec-policyd || echo "$PD_PID")/status")
+		printf '    %-11s %8s %10s %10s %10s %9s MB%s\n' "$store" "$n" "$rate" "$p50" "$p99" \
+			"$((hwm / 1024))" "$([ "$errs" = 0 ] || echo " ($errs errors)")"
+		P99[$store-$n]=$p99
+		HWM[$store-$n]=$((hwm / 1024))
+		[ "$errs" = 0 ] || rc=1
+		stop_pd
+	done
+done
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+ms=$(python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / 1000))' "${P99[postgresql-100]}")
+rs=$(ratio "${P99[sqlite-100000]}" "${P99[sqlite-100]}")
+rp=$(ratio "${P99[postgresql-100000]}" "${P99[postgresql-100]}")
+peak=0
+for k in "${!HWM[@]}"; do [ "${HWM[$k]}" -gt "$peak" ] && peak=${HWM[$k]}; done
+yn() { python3 -c "import sys; print('yes' if $1 else 'no')"; }
+echo "    PostgreSQL p99 ${ms} ms with 16 clients [< 3 ms]   target met: $(yn "$ms < 3")"
+echo "    100,000 users vs 100: p99 ${rs}x (SQLite), ${rp}x (PostgreSQL) [<= 1.5x]   target met: $(yn "$rs <= 1.5 and $rp <= 1.5")"
+echo "    policyd peak RSS ${peak} MB [< 64 MB]   target met: $(yn "$peak < 64")"
+echo "summary (g): PostgreSQL p99 ${ms} ms | 100k/100 p99 ${rs}x sqlite, ${rp}x postgresql | peak RSS ${peak} MB"
 exit $rc
