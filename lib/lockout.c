@@ -104,15 +104,31 @@ int64_t rs_lock_last(const struct rs_lock_state *s)
 	return s->nfail ? s->fail[s->nfail - 1] : 0;
 }
 
-void rs_lock_unnote(struct rs_lock_state *s, int64_t t)
+int64_t rs_lock_last_self(const struct rs_lock_state *s)
 {
-	for (uint32_t i = s->nfail; i-- > 0;) {
-		if (s->fail[i] != t)
+	return s->nself ? s->self[s->nself - 1] : 0;
+}
+
+/* Removes the newest of times[*n] equal to t, if any. */
+static void take_back(int64_t *times, uint32_t *n, int64_t t)
+{
+	for (uint32_t i = *n; i-- > 0;) {
+		if (times[i] != t)
 			continue;
-		memmove(s->fail + i, s->fail + i + 1, (s->nfail - i - 1) * sizeof(s->fail[0]));
-		s->nfail--;
+		memmove(times + i, times + i + 1, (*n - i - 1) * sizeof(times[0]));
+		(*n)--;
 		return;
 	}
+}
+
+void rs_lock_unnote(struct rs_lock_state *s, int64_t t)
+{
+	take_back(s->fail, &s->nfail, t);
+}
+
+void rs_lock_unnote_self(struct rs_lock_state *s, int64_t t)
+{
+	take_back(s->self, &s->nself, t);
 }
 
 void rs_lock_clear(struct rs_lock_state *s)

@@ -105,4 +105,20 @@ struct pd_job *pd_job_new(struct pd_conn *c, int kind);
  * when they cannot take it (the job is freed, an error replied). */
 bool pd_job_start(struct pd_daemon *d, struct pd_conn *c, struct pd_job *job);
 
+/*
+ * A secret checked on a worker is counted before the check starts, so the
+ * hosts of a fleet make at most max_login_attempts checks per window
+ * between them (store.h).  pd_job_full: true when rec's window is full of
+ * failures (some perhaps checks still running on other hosts) and now
+ * locks it, as the next wrong one would (rec changed: to be stored).
+ * pd_job_count: notes a failure in rec (self: in the self-service window
+ * too), stores it and commits it before the check; job remembers what to
+ * take back (pd_job_uncount, when it is done).  0 or -EIO.
+ */
+struct pd_user_rec;
+bool pd_job_full(struct pd_daemon *d, struct pd_user_rec *rec, int64_t now);
+int pd_job_count(struct pd_daemon *d, const char *key, struct pd_user_rec *rec, bool self,
+		 int64_t now, struct pd_job *job);
+void pd_job_uncount(const struct pd_job *job, struct pd_user_rec *rec);
+
 #endif

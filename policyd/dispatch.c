@@ -571,7 +571,9 @@ typedef void step_fn(struct pd_daemon *d, struct pd_conn *c, void *arg);
 static void transact(struct pd_daemon *d, struct pd_conn *c, step_fn *step, void *arg)
 {
 	for (int i = 0;; i++) {
-		struct pd_stats saved = d->stats;
+		/* what a handler counts, taken back with its reply */
+		uint64_t verifications = d->stats.verifications, dummy = d->stats.dummy_hashes,
+			 failures = d->stats.failures;
 		int r;
 
 		pd_store_request_begin(d->store, step == dispatch && reads_first(c));
@@ -580,9 +582,9 @@ static void transact(struct pd_daemon *d, struct pd_conn *c, step_fn *step, void
 		if (r == 0 || c->job || waiting(c))
 			return;
 		if (r == -EAGAIN && i < RETRIES) {
-			d->stats.verifications = saved.verifications;
-			d->stats.dummy_hashes = saved.dummy_hashes;
-			d->stats.failures = saved.failures;
+			d->stats.verifications = verifications;
+			d->stats.dummy_hashes = dummy;
+			d->stats.failures = failures;
 			d->stats.retries++;
 			pd_reply_withdraw(c);
 			pd_access_invalidate(); /* a policy change may be gone */

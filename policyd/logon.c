@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access.h"
@@ -62,12 +63,7 @@ bool pd_logon_password(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		pd_reply_error(c, RS_R_STORE);
 		return false;
 	}
-	/* a window full of failures, some perhaps still being checked (on
-	 * other hosts): no further check; locked, as the next wrong one
-	 * would lock it */
-	locking = rs_lock_full(&rec.lock, now, d->policy.password.max_login_attempts) &&
-		  !rs_lock_is_locked(&rec.lock, now, NULL) &&
-		  rs_lock_enforce(&rec.lock, now, d->policy.password.max_login_attempts);
+	locking = pd_job_full(d, &rec, now);
 	if (rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, now, &dec)) {
 		if (locking && pd_store_user_put(d->store, w->key, &rec, now) < 0) {
 			pd_reply_error(c, RS_R_STORE);
@@ -77,19 +73,14 @@ bool pd_logon_password(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		pd_reply_decision(c, &dec, locking);
 		return false;
 	}
-	/* counted before the check, and stored (the fleet's hosts see it)
-	 * before it starts: at most max_login_attempts checks per window
-	 * wherever they run; pd_logon_password_done takes it back */
-	rs_lock_note_failure(&rec.lock, now);
-	if (pd_store_user_put(d->store, w->key, &rec, now) < 0 ||
-	    pd_store_request_end(d->store) < 0) {
-		pd_reply_error(c, RS_R_STORE);
-		return false;
-	}
 	job = pd_job_new(c, PD_JOB_VERIFY);
 	if (!job)
 		return false;
-	job->noted = rs_lock_last(&rec.lock);
+	if (pd_job_count(d, w->key, &rec, false, now, job) < 0) {
+		free(job);
+		pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
 	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
 		pd_shadow_get(w->name, &sh);
 	job->real = sh.usable && pd_costs_usable(d, sh.hash, w);
@@ -117,7 +108,7 @@ void pd_logon_password_done(struct pd_daemon *d, struct pd_conn *c, const struct
 		pd_reply_error(c, RS_R_STORE);
 		return;
 	}
-	rs_lock_unnote(&rec.lock, job->noted); /* counted again below, as it went */
+	pd_job_uncount(job, &rec); /* counted again below, as it went */
 	bool ok = pd_job_matches(job, 0), step = false, real = false;
 	enum rs_mfa_need need;
 

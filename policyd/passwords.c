@@ -100,10 +100,13 @@ static bool start_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
  * change at logon): verified here, not by pam_unix, so every guess counts
  * on the user's attempt counter - a shell got in by key cannot guess it. */
 static bool start_old(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
-		      const struct pd_user_rec *rec, const struct pd_shadow *sh)
+		      const struct pd_user_rec *cur, const struct pd_shadow *sh)
 {
 	struct rs_decision dec = {.verdict = RS_V_DENY, .reason = RS_R_UNKNOWN_USER};
+	struct pd_user_rec rec = *cur;
+	int64_t now = pd_now();
 	struct pd_job *job;
+	bool locking;
 
 	if (!w->facts.governed) {
 		if (w->facts.known)
@@ -111,14 +114,24 @@ static bool start_old(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 		pd_reply_decision(c, &dec, false);
 		return false;
 	}
-	if (rs_eval_secret_gate(&d->policy, &rec->lock, true, pd_now(), &dec)) {
+	locking = pd_job_full(d, &rec, now);
+	if (rs_eval_secret_gate(&d->policy, &rec.lock, true, now, &dec)) {
+		if (locking && pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+			pd_reply_error(c, RS_R_STORE);
+			return false;
+		}
 		pd_note_decision(c, "current password", w, &dec);
-		pd_reply_decision(c, &dec, false);
+		pd_reply_decision(c, &dec, locking);
 		return false;
 	}
 	job = pd_job_new(c, PD_JOB_PW_OLD);
 	if (!job)
 		return false;
+	if (pd_job_count(d, w->key, &rec, true, now, job) < 0) {
+		free(job);
+		pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
 	job->real = sh->usable;
 	job->n = 1;
 	snprintf(job->setting[0], PD_HASH_MAX, "%s", sh->usable ? sh->hash : d->dummy_hash);
@@ -133,21 +146,22 @@ static void old_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	struct pd_user_rec rec;
 	int64_t now = pd_now();
 
+	if (pd_store_user_get(d->store, w->key, &rec) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
+	}
+	pd_job_uncount(job, &rec); /* counted again below if wrong */
 	if (!pd_job_matches(job, 0)) {
-		if (pd_store_user_get(d->store, w->key, &rec) < 0) {
-			pd_reply_error(c, RS_R_STORE);
-			return;
-		}
 		d->stats.failures++;
 		rs_eval_secret_wrong(&d->policy, &rec.lock, true, now, RS_R_BAD_PASSWORD,
 				     "The current password is wrong.", &dec);
-		if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
-			pd_reply_error(c, RS_R_STORE);
-			return;
-		}
+	}
+	if (pd_store_user_put(d->store, w->key, &rec, now) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return;
 	}
 	pd_note_decision(c, "current password", w, &dec);
-	pd_reply_decision(c, &dec, dec.verdict != RS_V_ALLOW);
+	pd_reply_decision(c, &dec, true);
 }
 
 bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)

@@ -34,7 +34,8 @@ struct pd_job {
 	char group[PD_GROUP_MAX]; /* the source's group: jobs are fair across them */
 	int64_t started_ms;	  /* when a worker took it (monotonic) */
 	int64_t cost_ms;	  /* what crypt of setting[0] took */
-	int64_t noted;		  /* logon: the failure counted before the check */
+	int64_t noted;		  /* the failure counted before the check */
+	int64_t noted_self;	  /* and its self-service entry (current password) */
 };
 
 /* True when out[i] is a real match of the stored hash setting[i]. */

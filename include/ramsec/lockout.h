@@ -79,6 +79,10 @@ bool rs_lock_enforce(struct rs_lock_state *s, int64_t now, int max_attempts);
 bool rs_lock_full(const struct rs_lock_state *s, int64_t now, int max_attempts);
 int64_t rs_lock_last(const struct rs_lock_state *s);
 void rs_lock_unnote(struct rs_lock_state *s, int64_t t);
+/* The same for the self-service window (rs_lock_record_self): the time
+ * it stamped, and taking it back. */
+int64_t rs_lock_last_self(const struct rs_lock_state *s);
+void rs_lock_unnote_self(struct rs_lock_state *s, int64_t t);
 
 /* A successful logon, a password change or an admin unlock: all clear. */
 void rs_lock_clear(struct rs_lock_state *s);

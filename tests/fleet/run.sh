@@ -38,6 +38,22 @@ test_lockout_exact_across_hosts() {
 	done
 }
 
+test_current_password_exact_across_hosts() {
+	fleet_up 'password_policy = { max_login_attempts = 3; };'
+	local i hosts=($HOSTS) pids=() n
+	for i in $(seq 1 12); do
+		on "${hosts[$((i % 3))]}" drive $U_ALICE --ruid $U_ALICE --resp "guess-$i" chauthtok \
+			>/dev/null &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	n=$(verifications)
+	OUT="verifications: $n"
+	check "12 parallel wrong current passwords (passwd) over 3 hosts: exactly 3 checked" [ "$n" -eq 3 ]
+	OUT=$(on b ctl user show $U_ALICE)
+	check "and the user is locked fleet-wide" field locked yes
+}
+
 test_code_accepted_once() {
 	fleet_up
 	CREATED=$(on a ctl mfa create $U_BOB)
