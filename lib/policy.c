@@ -693,9 +693,77 @@ static void str(struct rs_buf *out, const char *s, bool json)
 		conf_str(out, s);
 }
 
+/* Where the password of a URI's user info lies, [*from, *to): false if none. */
+static bool uri_password(const char *in, const char **from, const char **to)
+{
+	const char *auth = strstr(in, "://"), *end, *at = NULL, *colon;
+
+	if (!auth)
+		return false;
+	auth += 3;
+	end = auth + strcspn(auth, "/?");
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return false;
+	colon = memchr(auth, ':', (size_t)(at - auth));
+	if (!colon)
+		return false;
+	*from = colon + 1;
+	*to = at;
+	return true;
+}
+
+void rs_conninfo_mask(const char *in, char *out, size_t len)
+{
+	const char *ufrom = NULL, *uto = NULL;
+	struct rs_buf b;
+
+	rs_buf_init(&b, out, len);
+	uri_password(in, &ufrom, &uto);
+	for (const char *p = in; *p;) {
+		const char *v = NULL, *q;
+
+		if (p == ufrom) {
+			rs_buf_printf(&b, "*****");
+			p = uto;
+			continue;
+		}
+		/* keyword=value, and a URI's ?password= (sslpassword: the
+		 * client key's) */
+		for (int k = 0; k < 2 && !v && (p == in || strchr(" \t?&", p[-1])); k++) {
+			const char *word = k ? "sslpassword" : "password";
+			size_t n = strlen(word);
+
+			if (strncasecmp(p, word, n))
+				continue;
+			q = p + n + strspn(p + n, " \t");
+			if (*q == '=')
+				v = q + 1 + strspn(q + 1, " \t");
+		}
+		if (!v) {
+			rs_buf_put(&b, p++, 1);
+			continue;
+		}
+		rs_buf_put(&b, p, (size_t)(v - p));
+		rs_buf_printf(&b, "*****");
+		p = v;
+		if (*p == '\'') { /* a quoted value, with \' and \\ inside */
+			for (p++; *p && *p != '\''; p += (*p == '\\' && p[1]) ? 2 : 1)
+				;
+			p += *p == '\'';
+		} else {
+			p += strcspn(p, " \t&");
+		}
+	}
+}
+
 void rs_setting_render_value(const struct rs_policy *p, const struct rs_setting *s, bool json,
 			     struct rs_buf *out)
 {
+	char masked[RS_CONNINFO_MAX + 8];
+
 	const struct rs_name_list *l;
 	long long v;
 
@@ -715,8 +783,12 @@ void rs_setting_render_value(const struct rs_policy *p, const struct rs_setting 
 	case RS_SETTING_PATH:
 	case RS_SETTING_MASKS:
 	case RS_SETTING_TEXT:
-	case RS_SETTING_CONNINFO:
 		str(out, cfield(p, s), json);
+		break;
+	case RS_SETTING_CONNINFO:
+		/* anyone may read the settings: never a password */
+		rs_conninfo_mask(cfield(p, s), masked, sizeof(masked));
+		str(out, masked, json);
 
 		break;
 	case RS_SETTING_NAMES:

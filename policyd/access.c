@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "common/client.h"
 #include "common/config.h"
 #include "store.h"
 
@@ -251,6 +252,24 @@ static int load(struct pd_daemon *d)
 	return 0;
 }
 
+/* The policies in force, reloaded when a change here made them stale or,
+ * with a fleet's store, when another host changed them (its generation
+ * is looked at once a second: in force everywhere within a second). */
+static int fresh(struct pd_daemon *d)
+{
+	static int64_t gen = -1, looked = -1000;
+	int64_t now = rs_now_ms(), g;
+
+	if (pd_store_shared(d->store) && now - looked >= 1000) {
+		if (pd_store_policy_gen(d->store, &g) < 0)
+			return -EIO;
+		looked = now;
+		stale |= g != gen;
+		gen = g;
+	}
+	return stale ? load(d) : 0;
+}
+
 void pd_access_invalidate(void)
 {
 	stale = true;
@@ -339,7 +358,7 @@ int pd_access_eval(struct pd_daemon *d, const struct pd_who *w, const struct pd_
 	size_t n = 0;
 
 	memset(ret, 0, sizeof(*ret));
-	if (stale && load(d) < 0)
+	if (fresh(d) < 0)
 		return -EIO;
 	groups_of(w->name, w->gid, req->now, &mine);
 	if (++evaluation == 0) { /* wrapped: no stamp may look current */
@@ -452,7 +471,7 @@ int pd_access_member(struct pd_daemon *d, const struct pd_who *w, const char *gr
 
 int pd_access_in_force(struct pd_daemon *d, const struct pd_who *w, const char *name)
 {
-	if (stale && load(d) < 0)
+	if (fresh(d) < 0)
 		return -EIO;
 	for (size_t i = 0; i < natts; i++) {
 		const struct att *a = &atts[i];
@@ -509,7 +528,7 @@ int pd_access_group_protected(struct pd_daemon *d, const char *group)
 
 int pd_access_protects(struct pd_daemon *d, const char *name)
 {
-	if (stale && load(d) < 0)
+	if (fresh(d) < 0)
 		return -EIO;
 	for (size_t i = 0; i < natts; i++) {
 		const struct att *a = &atts[i];

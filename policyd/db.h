@@ -71,6 +71,9 @@ struct pd_db_ops {
 	const char *(*last_error)(const struct pd_db *db);
 	/* Where it is, for status: a path or a host, never a password. */
 	const char *(*where)(const struct pd_db *db);
+	/* Conflicts the driver itself retried (a transaction's first
+	 * statement), since the start. */
+	uint64_t (*retried)(const struct pd_db *db);
 	/* PostgreSQL: connected now? (tries again when its backoff allows) */
 	bool (*connected)(struct pd_db *db);
 	void (*close)(struct pd_db *db);

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@
 #define FIRST_RETRIES 32
 #define BACKOFF_MIN   100
 #define BACKOFF_MAX   5000
+#define ANSWER_MS     2000 /* what a statement may take, the server's answer included */
 
 struct pd_db {
 	PGconn *conn;
@@ -44,6 +46,8 @@ struct pd_db {
 	bool down_logged;
 	bool own_timeout; /* the connection string sets connect_timeout */
 	bool reads_alone; /* no transaction until a write begins one */
+	bool stalled;	  /* the last statement went unanswered: no quick retry */
+	uint64_t retried; /* first statements run again after a conflict */
 	char last_error[256];
 	char where[256];
 	uint8_t blob[512];	     /* a blob read, unescaped */
@@ -89,13 +93,61 @@ static void disconnect(struct pd_db *db)
 	db->next_try_ms = now_ms() + db->backoff_ms;
 }
 
+/*
+ * The result of what was just sent, waited for at most ANSWER_MS: a server
+ * that stops answering (stopped, a network gone quiet) holds policyd's loop
+ * no longer, where libpq alone would wait for TCP to give up.  NULL when
+ * it did not answer or the connection failed (then closed; last_error
+ * says why); else the first result (the others are read and dropped).
+ */
+static PGresult *await(struct pd_db *db, int sent)
+{
+	int64_t end = now_ms() + ANSWER_MS;
+	PGresult *res = NULL, *r;
+
+	if (!sent) {
+		set_error(db, "cannot send", PQerrorMessage(db->conn));
+		disconnect(db);
+		return NULL;
+	}
+	for (;;) {
+		while (PQisBusy(db->conn)) {
+			struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+			int64_t left = end - now_ms();
+			int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0 || !PQconsumeInput(db->conn)) {
+				set_error(db, n == 0 ? "no answer" : "connection",
+					  n == 0 ? "the database did not answer within 2 s"
+						 : PQerrorMessage(db->conn));
+				pd_log(LOG_ERR, "store postgresql %s: %s; the connection is closed",
+				       db->where, db->last_error);
+				PQclear(res);
+				disconnect(db);
+				db->stalled = n == 0;
+				return NULL;
+			}
+		}
+		r = PQgetResult(db->conn);
+		if (!r)
+			return res;
+		if (res)
+			PQclear(r);
+		else
+			res = r;
+	}
+}
+
 /* Runs a statement without parameters or rows: 0 or -1 (db->last_error). */
 static int simple(struct pd_db *db, const char *sql)
 {
-	PGresult *res = PQexec(db->conn, sql);
-	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+	PGresult *res = await(db, PQsendQuery(db->conn, sql));
+	int ok = res && (PQresultStatus(res) == PGRES_COMMAND_OK ||
+			 PQresultStatus(res) == PGRES_TUPLES_OK);
 
-	if (!ok)
+	if (res && !ok)
 		set_error(db, sql, PQresultErrorMessage(res));
 	PQclear(res);
 	return ok ? 0 : -1;
@@ -137,6 +189,7 @@ static bool ensure(struct pd_db *db)
 	}
 	if (db->down_logged)
 		pd_log(LOG_NOTICE, "store postgresql %s: connected again", db->where);
+	db->stalled = false;
 	db->down_logged = false;
 	db->backoff_ms = 0;
 	return true;
@@ -147,6 +200,8 @@ static int classify(struct pd_db *db, PGresult *res)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
+	if (!res)
+		return -ENOTCONN; /* await said why */
 	set_error(db, "statement", PQresultErrorMessage(res));
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
 		return -ENOTCONN;
@@ -170,7 +225,7 @@ static int pg_begin(struct pd_db *db)
 		/* the server restarted since the last request: one new
 		 * connection at once, then the backoff */
 		disconnect(db);
-		if (again)
+		if (again || db->stalled)
 			return -ENOTCONN;
 		db->next_try_ms = 0;
 	}
@@ -203,8 +258,10 @@ static int pg_commit(struct pd_db *db)
 		pg_rollback(db);
 		return r;
 	}
-	res = PQexec(db->conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	res = await(db, PQsendQuery(db->conn, "COMMIT"));
+	if (!res)
+		r = -ENOTCONN;
+	else if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		r = classify(db, res);
 	else if (strcmp(PQcmdStatus(res), "COMMIT"))
 		r = -EIO; /* rolled back */
@@ -232,17 +289,16 @@ static PGresult *exec(struct pd_db *db, const char *sql, int n, const char *cons
 			continue;
 		snprintf(name, sizeof(name), "rs%zu", j);
 		if (!db->prepared[j]) {
-			PGresult *res = PQprepare(db->conn, name, sql, 0, NULL);
-			bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+			PGresult *res = await(db, PQsendPrepare(db->conn, name, sql, 0, NULL));
 
-			if (!ok)
+			if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
 				return res; /* the error, as the statement's */
 			PQclear(res);
 			db->prepared[j] = sql;
 		}
-		return PQexecPrepared(db->conn, name, n, values, lengths, formats, 0);
+		return await(db, PQsendQueryPrepared(db->conn, name, n, values, lengths, formats, 0));
 	}
-	return PQexecParams(db->conn, sql, n, NULL, values, lengths, formats, 0);
+	return await(db, PQsendQueryParams(db->conn, sql, n, NULL, values, lengths, formats, 0));
 }
 
 static void backoff_sleep(int attempt)
@@ -306,13 +362,14 @@ static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p,
 		PQclear(res);
 		if (r == -EAGAIN && db->nstmt == 0 && attempt < FIRST_RETRIES) {
 			pg_rollback(db); /* nothing read yet: a new snapshot */
+			db->retried++;
 			backoff_sleep(attempt);
 			continue;
 		}
 		if (r == -ENOTCONN) {
 			/* the server restarted since the last request: nothing
 			 * of this transaction ran, so once more on a new one */
-			bool again = db->nstmt == 0 && attempt == 0;
+			bool again = db->nstmt == 0 && attempt == 0 && !db->stalled;
 
 			disconnect(db);
 			if (!again)
@@ -375,6 +432,10 @@ static int pg_lock(struct pd_db *db, uint32_t slot)
 {
 	struct pd_param p[] = {P_INT(slot % LOCK_SLOTS)};
 
+	int r = pg_begin(db); /* a lock lives in a transaction, reads alone or not */
+
+	if (r < 0)
+		return r;
 	/* an update, not only FOR UPDATE: a snapshot taken while another
 	 * host held the row is then refused (40001) and taken again */
 	return pg_query(db, "UPDATE ramsec_locks SET n = n + 1 WHERE slot = $1", p, 1, NULL, NULL,
@@ -452,7 +513,8 @@ static int migrate(struct pd_db *db, char *err, size_t errlen)
 			if (r >= 0 && c.v == 0)
 				r = pg_query(db,
 					     "CREATE TABLE ramsec_fleet(id BIGINT PRIMARY KEY, "
-					     "key_check TEXT NOT NULL)",
+					     "key_check TEXT NOT NULL, policy_gen BIGINT NOT NULL "
+					     "DEFAULT 0)",
 					     NULL, 0, NULL, NULL, NULL);
 			if (r >= 0)
 				r = pg_query(db,
@@ -572,6 +634,11 @@ static const char *pg_where(const struct pd_db *db)
 	return db->where;
 }
 
+static uint64_t pg_retried(const struct pd_db *db)
+{
+	return db->retried;
+}
+
 static bool pg_connected(struct pd_db *db)
 {
 	return ensure(db);
@@ -592,6 +659,7 @@ const struct pd_db_ops pd_db_pg_ops = {
     .schema = pg_schema,
     .last_error = pg_last_error,
     .where = pg_where,
+    .retried = pg_retried,
     .connected = pg_connected,
     .close = pg_close,
 };

@@ -509,6 +509,12 @@ static const char *sq_where(const struct pd_db *s)
 	return s->path;
 }
 
+static uint64_t sq_retried(const struct pd_db *s)
+{
+	(void)s; /* one writer: no conflicts */
+	return 0;
+}
+
 static bool sq_connected(struct pd_db *s)
 {
 	(void)s;
@@ -530,6 +536,7 @@ const struct pd_db_ops pd_db_sqlite_ops = {
     .schema = sq_schema,
     .last_error = sq_last_error,
     .where = sq_where,
+    .retried = sq_retried,
     .connected = sq_connected,
     .close = sq_close,
 };

@@ -474,7 +474,10 @@ int pd_mfa_caller_code(struct pd_daemon *d, struct pd_conn *c, struct pd_who *ca
 	int64_t step;
 	int r = -EACCES;
 
-	if (pd_store_mfa_get(d->store, caller->key, &m) < 0) {
+	/* the caller's own counter and last step, as a logon's: under the
+	 * caller's lock, across the fleet (the request may hold the target's) */
+	if (pd_store_lock(d->store, caller->name) < 0 ||
+	    pd_store_mfa_get(d->store, caller->key, &m) < 0) {
 		rs_secret_wipe(c->req.code, sizeof(c->req.code));
 		pd_reply_error(c, RS_R_STORE);
 		return -EACCES;

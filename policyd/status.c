@@ -60,7 +60,8 @@ bool pd_status(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	rs_kv_num(b, json, "failures_recorded", (long long)d->stats.failures);
 	rs_kv_num(b, json, "commits", (long long)d->stats.commits);
 	rs_kv_num(b, json, "commit_failures", (long long)d->stats.commit_failures);
-	rs_kv_num(b, json, "store_retries", (long long)d->stats.retries);
+	rs_kv_num(b, json, "store_retries",
+		  (long long)(d->stats.retries + pd_store_retried(d->store)));
 	rs_kv_num(b, json, "bad_frames", (long long)d->stats.bad_frames);
 	rs_kv_num(b, json, "pending_mfa_evicted", (long long)pd_mfa_evicted());
 	if (json)
@@ -142,8 +143,8 @@ bool pd_metrics(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	metric(&b, "ramsec_store_errors", "counter", "Store commits that failed.",
 	       (long long)st->commit_failures);
 	metric(&b, "ramsec_store_retries", "counter",
-	       "Requests run again after a serialization conflict in the store.",
-	       (long long)st->retries);
+	       "Statements and requests run again after a conflict in the store.",
+	       (long long)(st->retries + pd_store_retried(d->store)));
 	metric(&b, "ramsec_store_up", "gauge", "1 when the store works.",
 	       read_ok && !pd_store_failing(d->store));
 	metric(&b, "ramsec_bad_frames", "counter", "Frames refused as malformed.",

@@ -122,6 +122,7 @@ static int list(struct pd_store *s, const struct pd_table *t, const char *sql,
 }
 
 static int int_row(void *ctx, const struct pd_row *row);
+static int policies_changed(struct pd_store *s);
 
 struct int_ctx {
 	const struct pd_db_ops *ops;
@@ -295,6 +296,11 @@ int pd_store_request_end(struct pd_store *s)
 	}
 	s->wrote = false;
 	return pd_store_commit(s) < 0 ? (s->retry ? -EAGAIN : -EIO) : 0;
+}
+
+uint64_t pd_store_retried(const struct pd_store *s)
+{
+	return s->ops->retried(s->db);
 }
 
 bool pd_store_retry(const struct pd_store *s)
@@ -832,10 +838,35 @@ int pd_store_account_forget(struct pd_store *s, int64_t id)
 	for (size_t i = 0; i < PD_T__MAX; i++)
 		if (pd_tables[i].of_account && write_sql(s, pd_tables[i].forget, p, N(p), NULL) < 0)
 			return -EIO;
-	return write_sql(s, "DELETE FROM accounts WHERE id = $1", q, N(q), NULL) < 0 ? -EIO : 0;
+	/* its attachments went with it */
+	return write_sql(s, "DELETE FROM accounts WHERE id = $1", q, N(q), NULL) < 0 ||
+		       policies_changed(s) < 0
+		   ? -EIO
+		   : 0;
 }
 
 /* ---- policies ---- */
+
+int pd_store_policy_gen(struct pd_store *s, int64_t *ret)
+{
+	*ret = 0;
+	if (!pd_store_shared(s))
+		return 0;
+	return get_int(s, "SELECT policy_gen FROM ramsec_fleet WHERE id = 1", NULL, 0, ret) < 0
+		   ? -EIO
+		   : 0;
+}
+
+/* A change to the policies: the other hosts see the generation move. */
+static int policies_changed(struct pd_store *s)
+{
+	if (!pd_store_shared(s))
+		return 0;
+	return write_sql(s, "UPDATE ramsec_fleet SET policy_gen = policy_gen + 1 WHERE id = 1",
+			 NULL, 0, NULL) < 0
+		   ? -EIO
+		   : 0;
+}
 
 #define POLICY_SELECT                                                                              \
 	"SELECT p.name, v.version, p.current, p.created, p.updated, v.created_by, v.doc"           \
@@ -921,7 +952,8 @@ int pd_store_policy_add(struct pd_store *s, const char *name, const char *doc, i
 	    write_sql(s,
 		      "DELETE FROM policy_versions WHERE name = $1 AND version <="
 		      " (SELECT max(version) FROM policy_versions WHERE name = $1) - $2",
-		      c, N(c), NULL) < 0)
+		      c, N(c), NULL) < 0 ||
+	    policies_changed(s) < 0)
 		return -EIO;
 	*ret_version = v;
 	return 0;
@@ -935,7 +967,8 @@ int pd_store_policy_set_current(struct pd_store *s, const char *name, int64_t ve
 	if (write_sql(s,
 		      "UPDATE policies SET current = $2, updated = $3 WHERE name = $1 AND"
 		      " EXISTS (SELECT 1 FROM policy_versions WHERE name = $1 AND version = $2)",
-		      p, N(p), &n) < 0)
+		      p, N(p), &n) < 0 ||
+	    policies_changed(s) < 0)
 		return -EIO;
 	return n ? 0 : -ENOENT;
 }
@@ -947,7 +980,8 @@ int pd_store_policy_delete(struct pd_store *s, const char *name)
 
 	if (write_sql(s, "DELETE FROM policies WHERE name = $1", p, N(p), &n) < 0 ||
 	    (n > 0 &&
-	     write_sql(s, "DELETE FROM policy_versions WHERE name = $1", p, N(p), NULL) < 0))
+	     write_sql(s, "DELETE FROM policy_versions WHERE name = $1", p, N(p), NULL) < 0) ||
+	    policies_changed(s) < 0)
 		return -EIO;
 	return n ? 0 : -ENOENT;
 }
@@ -990,7 +1024,8 @@ int pd_store_detach(struct pd_store *s, const struct pd_attachment *a)
 	if (write_sql(s,
 		      a->group ? "DELETE FROM policy_groups WHERE policy = $1 AND grp = $2"
 			       : "DELETE FROM policy_users WHERE policy = $1 AND key = $2",
-		      p, N(p), &n) < 0)
+		      p, N(p), &n) < 0 ||
+	    (n && policies_changed(s) < 0))
 		return -EIO;
 	return n ? 0 : -ENOENT;
 }

@@ -83,6 +83,15 @@ const char *pd_store_host(const struct pd_store *s);
  * the embedded store: 0. */
 int pd_store_fleet_key(struct pd_store *s, const char *check);
 
+/* A shared store: how many times any host changed a policy, a version or
+ * an attachment (policies in force are reloaded when it moves); the
+ * embedded store: 0 (this process made every change).  0 or -EIO. */
+int pd_store_policy_gen(struct pd_store *s, int64_t *ret);
+
+/* Conflicts the database driver retried by itself (a transaction's first
+ * statement), besides the requests dispatch.c ran again. */
+uint64_t pd_store_retried(const struct pd_store *s);
+
 /* A request starts: its retry mark cleared.  reads: it only reads (or
  * writes what it writes without reading it first): PostgreSQL runs its
  * reads each alone, without a transaction or a lock; a write opens one. */

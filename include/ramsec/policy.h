@@ -211,6 +211,10 @@ int rs_setting_set_bool(struct rs_policy *p, const struct rs_setting *s, bool v,
 /* PATH, MASKS (text parsed into the list) and MFA (by name). */
 int rs_setting_set_string(struct rs_policy *p, const struct rs_setting *s, const char *v,
 			  char *reason, size_t len);
+/* A libpq connection string with every password replaced by "*****"
+ * (keyword=value, URI userinfo and URI parameters), for showing. */
+void rs_conninfo_mask(const char *in, char *out, size_t len);
+
 /* NAMES: empties the list (a list in the config replaces the default). */
 int rs_setting_clear_names(struct rs_policy *p, const struct rs_setting *s, char *reason,
 			   size_t len);

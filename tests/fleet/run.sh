@@ -192,6 +192,111 @@ test_host_with_another_key_refused() {
 	check "the fleet's key file copied: it starts" on c ctl status
 }
 
+# review 1: settings show is anyone's; the connection string's password
+# must never be in it
+test_review_password_never_shown() {
+	fleet_down
+	pg_empty
+	T=${HT[a]}
+	sed -i 's/user=ramsec"/user=ramsec password=Db-Secret-9"/' "$T/ramsec.conf"
+	chmod 0600 "$T/ramsec.conf"
+	on a pd_start
+	printf 'policyd = { user_socket = "%s/run/user.sock"; };\n' "$T" >"$FLEET/user.conf"
+	chmod 0644 "$FLEET/user.conf"
+	OUT=$(runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "$FLEET/user.conf" settings show 2>&1)
+	check "settings show to a user: the connection string is there" has "dbname=ramsec"
+	check "but not its password" hasnt "Db-Secret-9"
+	OUT=$(on a ctl settings show --json)
+	check "nor to root, in JSON" hasnt "Db-Secret-9"
+	sed -i 's/ password=Db-Secret-9//' "$T/ramsec.conf"
+	chmod 0644 "$T/ramsec.conf"
+}
+
+# review 2: a policy changed on one host is in force on the others
+test_review_policy_change_reaches_every_host() {
+	fleet_up
+	local h
+	echo '{"Version":"1","Statement":[{"Effect":"Deny","Action":"ramsec:Login","Resource":"*"}]}' \
+		>"$FLEET/deny.json"
+	for h in $HOSTS; do on "$h" drive $U_ALICE --resp "$PW_ALICE" auth acct; done
+	on a ctl policy create deny-alice "$FLEET/deny.json" >/dev/null
+	on a ctl policy attach deny-alice --user $U_ALICE >/dev/null
+	sleep 1.2
+	for h in $HOSTS; do
+		on "$h" drive $U_ALICE --resp "$PW_ALICE" auth acct
+		check "a Deny attached on a: host $h refuses within a second" has "acct: PAM_PERM_DENIED"
+	done
+	on c ctl policy detach deny-alice --user $U_ALICE >/dev/null
+	sleep 1.2
+	on a drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "detached on c: host a lets her in again" has "acct: PAM_SUCCESS"
+}
+
+# review 3: an administrator's own code (acs:MFAPresent) is used once and
+# its wrong guesses counted, fleet-wide
+test_review_caller_code_once() {
+	fleet_up 'password_policy = { max_login_attempts = 5; };'
+	CREATED=$(on a ctl mfa create $U_BOB)
+	SEED=$(sed -n 's/^Key (base32): //p' <<<"$CREATED")
+	on a ctl mfa bind $U_BOB "$(code -1)" "$(code 0)" >/dev/null 2>&1
+	echo '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:GetUser","Resource":"user/*","Condition":{"Bool":{"acs:MFAPresent":"true"}}}]}' \
+		>"$FLEET/mfa-get.json"
+	on a ctl policy create mfa-get "$FLEET/mfa-get.json" >/dev/null
+	on a ctl policy attach mfa-get --user $U_BOB >/dev/null
+	sleep 1.2
+	local c h ok=0 pids=() i
+	next_step
+	c=$(code)
+	for h in $HOSTS; do
+		(echo "$c" | runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "${HT[$h]}/ramsec.conf" \
+			user show $U_ALICE >"$FLEET/ac-$h" 2>&1) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for h in $HOSTS; do grep -q '^user ' "$FLEET/ac-$h" && ok=$((ok + 1)); done
+	OUT="accepted by $ok"
+	check "the caller's code sent to three hosts at once: accepted by one" [ "$ok" -eq 1 ]
+	pids=()
+	for i in $(seq 1 15); do
+		h=$(echo $HOSTS | cut -d' ' -f$((i % 3 + 1)))
+		(echo 000000 | runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "${HT[$h]}/ramsec.conf" \
+			user show $U_ALICE >/dev/null 2>&1) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	OUT=$(on b ctl user show $U_BOB)
+	check "15 wrong caller codes over 3 hosts: the caller locked at 5" field locked yes
+	check "with 5 failures counted, not more" field failures_in_window 5
+}
+
+# review 4: a database that stops answering (its backends stopped) holds
+# policyd's loop at most 2 s, then a new connection serves
+test_review_stalled_database() {
+	fleet_up
+	on a drive $U_ALICE --resp "$PW_ALICE" auth acct
+	local pids t0 t1
+	pids=$(pg_sql "SELECT pid FROM pg_stat_activity WHERE application_name = 'ramsec-policyd'")
+	kill -STOP $pids
+	t0=$(date +%s%N)
+	on a drive $U_ALICE --resp "$PW_ALICE" auth acct
+	t1=$(date +%s%N)
+	check "backends stopped: the logon is refused (fail closed)" hasnt "acct: PAM_SUCCESS"
+	OUT="took $(((t1 - t0) / 1000000)) ms"
+	check "within the PAM timeout (3 s)" [ $(((t1 - t0) / 1000000)) -lt 3000 ]
+	echo "# stalled database: refused in $(((t1 - t0) / 1000000)) ms"
+	OUT=$(on a ctl status 2>&1)
+	check "policyd's loop is not stuck: status answers" has "store"
+	# alice's lock row stays with the stopped backend's open transaction;
+	# a new connection is tried after the backoff (100 ms at first)
+	sleep 0.3
+	on a drive $U_BOB --resp "$PW_BOB" auth acct
+	check "a new connection serves the next logon (another user)" has "acct: PAM_SUCCESS"
+	kill -CONT $pids
+	sleep 0.5
+	on a drive $U_ALICE --resp "$PW_ALICE" auth acct
+	check "the backends going on: her logon works again" has "acct: PAM_SUCCESS"
+}
+
 test_migration_by_several_hosts_at_once() {
 	fleet_down
 	pg_empty

@@ -137,6 +137,33 @@ static bool in_section(const char *doc, const char *open, const char *close, con
 
 /* --- the table and lookups ---------------------------------------------- */
 
+/* A connection string shown by settings show never shows a password. */
+static void test_conninfo_masked(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"host=db dbname=ramsec", "host=db dbname=ramsec"},
+	    {"host=db password=S3cret dbname=x", "host=db password=***** dbname=x"},
+	    {"password = 'a b\\' c' host=db", "password = ***** host=db"},
+	    {"PASSWORD=x", "PASSWORD=*****"},
+	    {"sslpassword=k host=db", "sslpassword=***** host=db"},
+	    {"postgresql://u:pw@db:5432/ramsec?sslmode=verify-full",
+	     "postgresql://u:*****@db:5432/ramsec?sslmode=verify-full"},
+	    {"postgresql://u@db/ramsec?password=pw&sslmode=require",
+	     "postgresql://u@db/ramsec?password=*****&sslmode=require"},
+	    {"postgresql://db/ramsec", "postgresql://db/ramsec"},
+	    {"user=passwordless", "user=passwordless"},
+	};
+	char out[RS_CONNINFO_MAX + 8];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rs_conninfo_mask(cases[i][0], out, sizeof(out));
+		assert_string_equal(out, cases[i][1]);
+	}
+	rs_conninfo_mask("password=secret", out, 12); /* cut, still terminated */
+	assert_null(strstr(out, "sec"));
+}
+
 static void test_every_key_known(void **state)
 {
 	(void)state;
@@ -859,7 +886,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_setting_documented),
-	    cmocka_unit_test(test_every_key_known),
+	    cmocka_unit_test(test_every_key_known), cmocka_unit_test(test_conninfo_masked),
 	    cmocka_unit_test(test_defaults_equal_ram),
 	    cmocka_unit_test(test_int_boundaries),
 	    cmocka_unit_test(test_int_exact_message),
