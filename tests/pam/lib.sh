@@ -101,7 +101,8 @@ pd_start() {
 		"$BUILD/ramsec-policyd" --config "$T/ramsec.conf" --foreground \
 		>>"$T/policyd.log" 2>&1 &
 	PD_PID=$!
-	for _ in $(seq 1 100); do
+	# up to 15 s: it measures the costliest hash in /etc/shadow first
+	for _ in $(seq 1 300); do
 		[ -S "$T/run/policyd.sock" ] && ctl status >/dev/null 2>&1 && return 0
 		kill -0 "$PD_PID" 2>/dev/null || break
 		sleep 0.05
