@@ -173,7 +173,7 @@ static bool ensure(struct pd_db *db)
 		values[2] = NULL; /* the last key dropped */
 	db->conn = PQconnectdbParams(keys, values, 1);
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK ||
-	    simple(db, "SET default_transaction_isolation = 'serializable'") < 0 ||
+	    simple(db, "SET default_transaction_isolation = 'read committed'") < 0 ||
 	    simple(db, "SET statement_timeout = 2000") < 0 ||
 	    simple(db, "SET idle_in_transaction_session_timeout = 10000") < 0) {
 		if (db->conn && PQstatus(db->conn) != CONNECTION_OK)
