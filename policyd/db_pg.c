@@ -296,7 +296,8 @@ static PGresult *exec(struct pd_db *db, const char *sql, int n, const char *cons
 			PQclear(res);
 			db->prepared[j] = sql;
 		}
-		return await(db, PQsendQueryPrepared(db->conn, name, n, values, lengths, formats, 0));
+		return await(db,
+			     PQsendQueryPrepared(db->conn, name, n, values, lengths, formats, 0));
 	}
 	return await(db, PQsendQueryParams(db->conn, sql, n, NULL, values, lengths, formats, 0));
 }

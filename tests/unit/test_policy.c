@@ -886,7 +886,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_setting_documented),
-	    cmocka_unit_test(test_every_key_known), cmocka_unit_test(test_conninfo_masked),
+	    cmocka_unit_test(test_every_key_known),
+	    cmocka_unit_test(test_conninfo_masked),
 	    cmocka_unit_test(test_defaults_equal_ram),
 	    cmocka_unit_test(test_int_boundaries),
 	    cmocka_unit_test(test_int_exact_message),
