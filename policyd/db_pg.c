@@ -140,6 +140,15 @@ static PGresult *await(struct pd_db *db, int sent)
 	}
 }
 
+/* What a failed result says, without its DETAIL (which may quote a row's
+ * values: a name, an address) and so fit for status and the log. */
+static const char *primary(const PGresult *res)
+{
+	const char *m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	return m ? m : "error";
+}
+
 /* Runs a statement without parameters or rows: 0 or -1 (db->last_error). */
 static int simple(struct pd_db *db, const char *sql)
 {
@@ -148,7 +157,7 @@ static int simple(struct pd_db *db, const char *sql)
 			 PQresultStatus(res) == PGRES_TUPLES_OK);
 
 	if (res && !ok)
-		set_error(db, sql, PQresultErrorMessage(res));
+		set_error(db, sql, primary(res));
 	PQclear(res);
 	return ok ? 0 : -1;
 }
@@ -202,7 +211,7 @@ static int classify(struct pd_db *db, PGresult *res)
 
 	if (!res)
 		return -ENOTCONN; /* await said why */
-	set_error(db, "statement", PQresultErrorMessage(res));
+	set_error(db, "statement", primary(res));
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK)
 		return -ENOTCONN;
 	if (state &&

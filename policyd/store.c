@@ -87,7 +87,7 @@ static int put(struct pd_store *s, const struct pd_table *t, const void *rec, co
 	char fails[RS_FAIL_TEXT_MAX + 1];
 	size_t n = pd_tables_params(t, rec, key, now, p, fails, sizeof(fails));
 
-	return write_sql(s, t->put, p, n, NULL) < 0 ? -EIO : 0;
+	return write_sql(s, t->put, p, n, NULL);
 }
 
 struct many {
@@ -493,12 +493,7 @@ int pd_store_mfa_ticket_put(struct pd_store *s, const char *key, const char *sou
 {
 	struct pd_param p[] = {P_TEXT(key), P_TEXT(source), P_INT(expires)};
 
-	return write_sql(s,
-			 "INSERT INTO mfa_tickets(key, source, expires) VALUES($1, $2, $3) "
-			 "ON CONFLICT(key, source) DO UPDATE SET expires = excluded.expires",
-			 p, N(p), NULL) < 0
-		   ? -EIO
-		   : 0;
+	return write_sql(s, T(PD_T_MFA_TICKETS)->put, p, N(p), NULL); /* columns in order */
 }
 
 int pd_store_mfa_tickets_clear(struct pd_store *s, const char *key)
@@ -506,8 +501,8 @@ int pd_store_mfa_tickets_clear(struct pd_store *s, const char *key)
 	struct pd_param p[] = {P_TEXT(key)};
 
 	if (!key)
-		return write_sql(s, "DELETE FROM mfa_tickets", NULL, 0, NULL) < 0 ? -EIO : 0;
-	return write_sql(s, T(PD_T_MFA_TICKETS)->forget, p, N(p), NULL) < 0 ? -EIO : 0;
+		return write_sql(s, "DELETE FROM mfa_tickets", NULL, 0, NULL);
+	return write_sql(s, T(PD_T_MFA_TICKETS)->forget, p, N(p), NULL);
 }
 
 int pd_store_source_get(struct pd_store *s, const char *key, const char *source, int64_t *ret_at)
@@ -525,12 +520,7 @@ int pd_store_source_put(struct pd_store *s, const char *key, const char *source,
 {
 	struct pd_param p[] = {P_TEXT(key), P_TEXT(source), P_INT(now)};
 
-	return write_sql(s,
-			 "INSERT INTO sources(key, source, last_seen) VALUES($1, $2, $3) "
-			 "ON CONFLICT(key, source) DO UPDATE SET last_seen = excluded.last_seen",
-			 p, N(p), NULL) < 0
-		   ? -EIO
-		   : 0;
+	return write_sql(s, T(PD_T_SOURCES)->put, p, N(p), NULL); /* columns in order */
 }
 
 /* ---- access keys ---- */
@@ -608,9 +598,7 @@ int pd_store_session_put(struct pd_store *s, const struct pd_session *ss)
 	struct pd_param p[] = {P_INT(ss->id), P_INT(ss->warned), P_INT(ss->killed)};
 
 	return write_sql(s, "UPDATE sessions SET warned = $2, killed = $3 WHERE id = $1", p, N(p),
-			 NULL) < 0
-		   ? -EIO
-		   : 0;
+			 NULL);
 }
 
 int pd_store_session_delete(struct pd_store *s, int64_t id)
@@ -743,9 +731,7 @@ int pd_store_account_bind(struct pd_store *s, int64_t id, int64_t uid, const cha
 	struct pd_param p[] = {P_INT(id), P_INT(uid), P_TEXT(birth)};
 
 	return write_sql(s, "UPDATE accounts SET uid = $2, birth = $3 WHERE id = $1", p, N(p),
-			 NULL) < 0
-		   ? -EIO
-		   : 0;
+			 NULL);
 }
 
 int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const char *why)
@@ -753,9 +739,7 @@ int pd_store_account_retire(struct pd_store *s, int64_t id, int64_t now, const c
 	struct pd_param p[] = {P_INT(id), P_INT(now > 0 ? now : 1), P_TEXT(why)};
 
 	return write_sql(s, "UPDATE accounts SET retired = $2, retired_why = $3 WHERE id = $1", p,
-			 N(p), NULL) < 0
-		   ? -EIO
-		   : 0;
+			 N(p), NULL);
 }
 
 int pd_store_account_list(struct pd_store *s, const char *name, int64_t after,
@@ -790,19 +774,14 @@ int pd_store_account_rename(struct pd_store *s, int64_t id, const char *name, co
 	return write_sql(s,
 			 "UPDATE accounts SET name = $2, origin = $3, missing_since = 0 "
 			 "WHERE id = $1",
-			 p, N(p), NULL) < 0
-		   ? -EIO
-		   : 0;
+			 p, N(p), NULL);
 }
 
 int pd_store_account_missing(struct pd_store *s, int64_t id, int64_t since)
 {
 	struct pd_param p[] = {P_INT(id), P_INT(since)};
 
-	return write_sql(s, "UPDATE accounts SET missing_since = $2 WHERE id = $1", p, N(p), NULL) <
-		       0
-		   ? -EIO
-		   : 0;
+	return write_sql(s, "UPDATE accounts SET missing_since = $2 WHERE id = $1", p, N(p), NULL);
 }
 
 int pd_store_account_records(struct pd_store *s, int64_t id, struct pd_account_records *ret)
@@ -840,9 +819,7 @@ int pd_store_account_forget(struct pd_store *s, int64_t id)
 			return -EIO;
 	/* its attachments went with it */
 	return write_sql(s, "DELETE FROM accounts WHERE id = $1", q, N(q), NULL) < 0 ||
-		       policies_changed(s) < 0
-		   ? -EIO
-		   : 0;
+	       policies_changed(s);
 }
 
 /* ---- policies ---- */
@@ -863,9 +840,7 @@ static int policies_changed(struct pd_store *s)
 	if (!pd_store_shared(s))
 		return 0;
 	return write_sql(s, "UPDATE ramsec_fleet SET policy_gen = policy_gen + 1 WHERE id = 1",
-			 NULL, 0, NULL) < 0
-		   ? -EIO
-		   : 0;
+			 NULL, 0, NULL);
 }
 
 #define POLICY_SELECT                                                                              \

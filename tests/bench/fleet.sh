@@ -36,20 +36,12 @@ echo "(i) lockout under the 3-host storm: $ROUNDS rounds of 60 parallel wrong pa
 echo "    password checks made fleet-wide per round:$checks"
 echo "    rounds with exactly 5: $exact of $ROUNDS   target met: $([ "$exact" -eq "$ROUNDS" ] && echo yes || echo no)"
 
-CREATED=$(on a ctl mfa create $U_BOB)
-SEED=$(sed -n 's/^Key (base32): //p' <<<"$CREATED")
-on a ctl mfa bind $U_BOB "$(code -1)" "$(code 0)" >/dev/null 2>&1
+enroll_on a $U_BOB
 accepted="" once=0
 for r in $(seq 1 "$ROUNDS"); do
 	next_step
 	c=$(code)
-	pids=()
-	for h in $HOSTS; do
-		on "$h" drive_to "$FLEET/out-$h" $U_BOB --resp "$PW_BOB" --resp "$c" auth &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	n=$(cat "$FLEET"/out-? | grep -c "auth: PAM_SUCCESS")
+	n=$(at_once "auth: PAM_SUCCESS" drive_print $U_BOB --resp "$PW_BOB" --resp "$c" auth)
 	accepted="$accepted $n"
 	[ "$n" -eq 1 ] && once=$((once + 1))
 done

@@ -78,12 +78,32 @@ verifications() {
 	echo "$n"
 }
 
-# drive_to FILE USER ...: drive, the output into FILE (for parallel runs)
-drive_to() {
-	local f=$1
-	shift
+# drive_print USER ...: drive, and print what it got
+drive_print() {
 	drive "$@"
-	printf '%s\n' "$OUT" >"$f"
+	printf '%s\n' "$OUT"
+}
+
+# at_once PATTERN CMD...: CMD on the three hosts at the same time (as "on
+# HOST CMD", its output into $FLEET/out-HOST); prints on how many hosts the
+# output has PATTERN
+at_once() {
+	local pat=$1 h n=0 pids=()
+	shift
+	for h in $HOSTS; do
+		(on "$h" "$@" >"$FLEET/out-$h" 2>&1) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for h in $HOSTS; do grep -q -- "$pat" "$FLEET/out-$h" && n=$((n + 1)); done
+	echo "$n"
+}
+
+# enroll_on HOST USER: a device created and bound on HOST (SEED; OUT: the bind)
+enroll_on() {
+	CREATED=$(on "$1" ctl mfa create "$2")
+	SEED=$(sed -n 's/^Key (base32): //p' <<<"$CREATED")
+	OUT=$(on "$1" ctl mfa bind "$2" "$(code -1)" "$(code 0)" 2>&1)
 }
 
 offset() { tr -d '+' <"${HT[a]}/faketime"; }

@@ -56,19 +56,12 @@ test_current_password_exact_across_hosts() {
 
 test_code_accepted_once() {
 	fleet_up
-	CREATED=$(on a ctl mfa create $U_BOB)
-	SEED=$(sed -n 's/^Key (base32): //p' <<<"$CREATED")
-	OUT=$(on a ctl mfa bind $U_BOB "$(code -1)" "$(code 0)" 2>&1)
+	enroll_on a $U_BOB
 	check "MFA bound on host a" has "bound"
 	next_step
-	local c h ok=0 pids=()
+	local c h ok
 	c=$(code)
-	for h in $HOSTS; do
-		on "$h" drive_to "$FLEET/out-$h" $U_BOB --resp "$PW_BOB" --resp "$c" auth &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for h in $HOSTS; do grep -q "auth: PAM_SUCCESS" "$FLEET/out-$h" && ok=$((ok + 1)); done
+	ok=$(at_once "auth: PAM_SUCCESS" drive_print $U_BOB --resp "$PW_BOB" --resp "$c" auth)
 	OUT="accepted $ok"
 	check "one code sent to the three hosts in parallel: accepted exactly once" [ "$ok" -eq 1 ]
 	echo "# OTP once: 1 code, 3 hosts in parallel, $ok accepted"
@@ -232,35 +225,30 @@ test_review_policy_change_reaches_every_host() {
 	check "detached on c: host a lets her in again" has "acct: PAM_SUCCESS"
 }
 
+# bob_shows_alice: user show as bob, answering the code prompt with $CODE
+bob_shows_alice() {
+	echo "$CODE" | runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" user show $U_ALICE
+}
+
 # review 3: an administrator's own code (acs:MFAPresent) is used once and
 # its wrong guesses counted, fleet-wide
 test_review_caller_code_once() {
 	fleet_up 'password_policy = { max_login_attempts = 5; };'
-	CREATED=$(on a ctl mfa create $U_BOB)
-	SEED=$(sed -n 's/^Key (base32): //p' <<<"$CREATED")
-	on a ctl mfa bind $U_BOB "$(code -1)" "$(code 0)" >/dev/null 2>&1
+	enroll_on a $U_BOB
 	echo '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ramsec:GetUser","Resource":"user/*","Condition":{"Bool":{"acs:MFAPresent":"true"}}}]}' \
 		>"$FLEET/mfa-get.json"
 	on a ctl policy create mfa-get "$FLEET/mfa-get.json" >/dev/null
 	on a ctl policy attach mfa-get --user $U_BOB >/dev/null
 	sleep 1.2
-	local c h ok=0 pids=() i
+	local ok pids=() i
 	next_step
-	c=$(code)
-	for h in $HOSTS; do
-		(echo "$c" | runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "${HT[$h]}/ramsec.conf" \
-			user show $U_ALICE >"$FLEET/ac-$h" 2>&1) &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for h in $HOSTS; do grep -q '^user ' "$FLEET/ac-$h" && ok=$((ok + 1)); done
+	CODE=$(code)
+	ok=$(at_once '^user ' bob_shows_alice)
 	OUT="accepted by $ok"
 	check "the caller's code sent to three hosts at once: accepted by one" [ "$ok" -eq 1 ]
-	pids=()
+	CODE=000000
 	for i in $(seq 1 15); do
-		h=$(echo $HOSTS | cut -d' ' -f$((i % 3 + 1)))
-		(echo 000000 | runuser -u $U_BOB -- "$BUILD/ramsecctl" --config "${HT[$h]}/ramsec.conf" \
-			user show $U_ALICE >/dev/null 2>&1) &
+		(on "$(echo $HOSTS | cut -d' ' -f$((i % 3 + 1)))" bob_shows_alice >/dev/null 2>&1) &
 		pids+=($!)
 	done
 	wait "${pids[@]}"
