@@ -121,7 +121,6 @@ static int list(struct pd_store *s, const struct pd_table *t, const char *sql,
 	return r < 0 ? -EIO : 0;
 }
 
-static int int_row(void *ctx, const struct pd_row *row);
 static int policies_changed(struct pd_store *s);
 
 struct int_ctx {
@@ -301,11 +300,6 @@ int pd_store_request_end(struct pd_store *s)
 uint64_t pd_store_retried(const struct pd_store *s)
 {
 	return s->ops->retried(s->db);
-}
-
-bool pd_store_retry(const struct pd_store *s)
-{
-	return s->retry;
 }
 
 int pd_store_lock(struct pd_store *s, const char *key)

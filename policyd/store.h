@@ -13,7 +13,7 @@
  * its handler is done (pd_store_request_end) and before its reply leaves;
  * a request about a user first takes that user's lock (pd_store_lock), so
  * each user's requests run one at a time across the fleet.  A transaction
- * the database could not serialize is run again (pd_store_retry).
+ * the database could not serialize is run again (-EAGAIN: dispatch.c).
  */
 #ifndef POLICYD_STORE_H
 #define POLICYD_STORE_H
@@ -99,9 +99,6 @@ void pd_store_request_begin(struct pd_store *s, bool reads);
 /* The request's handler is done: PostgreSQL commits its transaction (0,
  * -EAGAIN, -EIO); SQLite leaves it to the loop's group commit (0). */
 int pd_store_request_end(struct pd_store *s);
-/* True when a statement or the commit of this request hit a conflict the
- * request is to be run again for (everything it wrote rolled back). */
-bool pd_store_retry(const struct pd_store *s);
 /* Takes the lock of the user with store key key for this transaction
  * (PostgreSQL; nothing to do with one writer): 0 or -EIO. */
 int pd_store_lock(struct pd_store *s, const char *key);
