@@ -78,6 +78,7 @@ static int fleet_key(struct pd_daemon *d)
 		check[2 * i + 1] = hexd[mac[i] & 15];
 	}
 	check[64] = '\0';
+	rs_secret_wipe(mac, sizeof(mac));
 	return pd_store_fleet_key(d->store, check);
 }
 

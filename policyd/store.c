@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "pd.h"
+#include "ramsec/secret.h"
 #include "store.h"
 #include "tables.h"
 
@@ -271,7 +272,7 @@ int pd_store_fleet_key(struct pd_store *s, const char *check)
 		0 ||
 	    pd_store_commit(s) < 0)
 		return -EIO;
-	return strcmp(t.v, check) ? -EKEYREJECTED : 0;
+	return rs_secret_streq(t.v, check) ? 0 : -EKEYREJECTED;
 }
 
 void pd_store_request_begin(struct pd_store *s, bool reads)
