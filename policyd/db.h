@@ -74,6 +74,16 @@ struct pd_db_ops {
 	/* Conflicts the driver itself retried (a transaction's first
 	 * statement), since the start. */
 	uint64_t (*retried)(const struct pd_db *db);
+	/* Reads sent together (PostgreSQL; NULL in SQLite, where a read costs
+	 * no round trip): sql, run once per set of n params (nsets sets, one
+	 * after another in params), outside a transaction, each set its own
+	 * read, sent at once without waiting; their rows come back in order,
+	 * one set per pipe_next (fn may be NULL: dropped).  Any other call
+	 * first reads and drops what is still to come.  0 or -errno; after a
+	 * failure the rest of the sets are gone. */
+	int (*pipe_send)(struct pd_db *db, const char *sql, const struct pd_param *params, size_t n,
+			 size_t nsets);
+	int (*pipe_next)(struct pd_db *db, pd_row_fn *fn, void *ctx);
 	/* PostgreSQL: connected now? (tries again when its backoff allows) */
 	bool (*connected)(struct pd_db *db);
 	void (*close)(struct pd_db *db);

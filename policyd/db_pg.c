@@ -47,6 +47,8 @@ struct pd_db {
 	bool own_timeout; /* the connection string sets connect_timeout */
 	bool reads_alone; /* no transaction until a write begins one */
 	bool stalled;	  /* the last statement went unanswered: no quick retry */
+	bool piped;	  /* in pipeline mode: its sync not read yet */
+	int pipe_left;	  /* statements of the pipeline whose results are to come */
 	uint64_t retried; /* first statements run again after a conflict */
 	char last_error[256];
 	char where[256];
@@ -87,22 +89,53 @@ static void disconnect(struct pd_db *db)
 	db->in_tx = false;
 	db->nstmt = 0;
 	db->doomed = 0;
+	db->piped = false;
+	db->pipe_left = 0;
 	db->backoff_ms = db->backoff_ms ? db->backoff_ms * 2 : BACKOFF_MIN;
 	if (db->backoff_ms > BACKOFF_MAX)
 		db->backoff_ms = BACKOFF_MAX;
 	db->next_try_ms = now_ms() + db->backoff_ms;
 }
 
+static void pipe_drop(struct pd_db *db);
+
 /*
- * The result of what was just sent, waited for at most ANSWER_MS: a server
- * that stops answering (stopped, a network gone quiet) holds policyd's loop
- * no longer, where libpq alone would wait for TCP to give up.  NULL when
- * it did not answer or the connection failed (then closed; last_error
- * says why); else the first result (the others are read and dropped).
+ * Waits, at most ANSWER_MS, until a result can be read: a server that
+ * stops answering (stopped, a network gone quiet) holds policyd's loop no
+ * longer, where libpq alone would wait for TCP to give up.  False when it
+ * did not answer or the connection failed (then closed; last_error says
+ * why).
  */
-static PGresult *await(struct pd_db *db, int sent)
+static bool answered(struct pd_db *db)
 {
 	int64_t end = now_ms() + ANSWER_MS;
+
+	while (PQisBusy(db->conn)) {
+		struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+		int64_t left = end - now_ms();
+		int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || !PQconsumeInput(db->conn)) {
+			set_error(db, n == 0 ? "no answer" : "connection",
+				  n == 0 ? "the database did not answer within 2 s"
+					 : PQerrorMessage(db->conn));
+			pd_log(LOG_ERR, "store postgresql %s: %s; the connection is closed",
+			       db->where, db->last_error);
+			disconnect(db);
+			db->stalled = n == 0;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The result of what was just sent (see answered): NULL when it did not
+ * answer or the connection failed; else the first result (the others are
+ * read and dropped). */
+static PGresult *await(struct pd_db *db, int sent)
+{
 	PGresult *res = NULL, *r;
 
 	if (!sent) {
@@ -111,24 +144,9 @@ static PGresult *await(struct pd_db *db, int sent)
 		return NULL;
 	}
 	for (;;) {
-		while (PQisBusy(db->conn)) {
-			struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
-			int64_t left = end - now_ms();
-			int n = left > 0 ? poll(&p, 1, (int)left) : 0;
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0 || !PQconsumeInput(db->conn)) {
-				set_error(db, n == 0 ? "no answer" : "connection",
-					  n == 0 ? "the database did not answer within 2 s"
-						 : PQerrorMessage(db->conn));
-				pd_log(LOG_ERR, "store postgresql %s: %s; the connection is closed",
-				       db->where, db->last_error);
-				PQclear(res);
-				disconnect(db);
-				db->stalled = n == 0;
-				return NULL;
-			}
+		if (!answered(db)) {
+			PQclear(res);
+			return NULL;
 		}
 		r = PQgetResult(db->conn);
 		if (!r)
@@ -224,6 +242,7 @@ static int pg_begin(struct pd_db *db)
 {
 	if (db->in_tx)
 		return db->doomed;
+	pipe_drop(db);
 	for (int again = 0;; again++) {
 		if (!ensure(db))
 			return -ENOTCONN;
@@ -282,33 +301,86 @@ static int pg_commit(struct pd_db *db)
 	return r;
 }
 
-/* Runs sql prepared once per connection (no parse or plan each time); a
- * statement that does not fit the cache runs unprepared.  sql must live as
- * long as the process (db.h): the cache knows it by its address. */
-static PGresult *exec(struct pd_db *db, const char *sql, int n, const char *const *values,
-		      const int *lengths, const int *formats)
+/* sql's place in the cache of statements prepared on this connection,
+ * prepared there the first time: its index; CACHE when the cache is full
+ * (sql runs unprepared); -1 when preparing failed, *err its result (NULL:
+ * no answer).  sql must live as long as the process (db.h): the cache
+ * knows it by its address. */
+static int slot_of(struct pd_db *db, const char *sql, PGresult **err, char name[16])
 {
 	size_t h = ((uintptr_t)sql >> 3) % CACHE;
-	char name[16];
 
+	*err = NULL;
 	for (size_t i = 0; i < CACHE; i++) {
 		size_t j = (h + i) % CACHE;
 
 		if (db->prepared[j] && db->prepared[j] != sql)
 			continue;
-		snprintf(name, sizeof(name), "rs%zu", j);
+		snprintf(name, 16, "rs%zu", j);
 		if (!db->prepared[j]) {
 			PGresult *res = await(db, PQsendPrepare(db->conn, name, sql, 0, NULL));
 
-			if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-				return res; /* the error, as the statement's */
+			if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+				*err = res;
+				return -1;
+			}
 			PQclear(res);
 			db->prepared[j] = sql;
 		}
-		return await(db,
-			     PQsendQueryPrepared(db->conn, name, n, values, lengths, formats, 0));
+		return (int)j;
 	}
-	return await(db, PQsendQueryParams(db->conn, sql, n, NULL, values, lengths, formats, 0));
+	return CACHE;
+}
+
+/* Parameters as libpq takes them: text, blobs binary. */
+struct args {
+	const char *values[32];
+	int lengths[32], formats[32];
+	char nums[32][24];
+};
+
+static int args_of(const struct pd_param *p, size_t n, struct args *a)
+{
+	if (n > 32)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		a->lengths[i] = 0;
+		a->formats[i] = 0;
+		switch (p[i].type) {
+		case PD_P_NULL:
+			a->values[i] = NULL;
+			break;
+		case PD_P_INT:
+			snprintf(a->nums[i], sizeof(a->nums[i]), "%lld", (long long)p[i].i);
+			a->values[i] = a->nums[i];
+			break;
+		case PD_P_TEXT:
+			a->values[i] = p[i].t;
+			break;
+		case PD_P_BLOB:
+			a->values[i] = p[i].b;
+			a->lengths[i] = (int)p[i].len;
+			a->formats[i] = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Runs sql prepared once per connection (no parse or plan each time). */
+static PGresult *exec(struct pd_db *db, const char *sql, int n, const struct args *a)
+{
+	char name[16];
+	PGresult *err;
+	int j = slot_of(db, sql, &err, name);
+
+	if (j < 0)
+		return err; /* the error, as the statement's */
+	if (j == CACHE)
+		return await(db, PQsendQueryParams(db->conn, sql, n, NULL, a->values, a->lengths,
+						   a->formats, 0));
+	return await(db,
+		     PQsendQueryPrepared(db->conn, name, n, a->values, a->lengths, a->formats, 0));
 }
 
 static void backoff_sleep(int attempt)
@@ -320,33 +392,11 @@ static void backoff_sleep(int attempt)
 static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p, size_t n,
 		    pd_row_fn *fn, void *ctx, int64_t *ret_changes)
 {
-	const char *values[32];
-	int lengths[32], formats[32];
-	char nums[32][24];
+	struct args a;
 
-	if (n > 32)
+	if (args_of(p, n, &a) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		lengths[i] = 0;
-		formats[i] = 0;
-		switch (p[i].type) {
-		case PD_P_NULL:
-			values[i] = NULL;
-			break;
-		case PD_P_INT:
-			snprintf(nums[i], sizeof(nums[i]), "%lld", (long long)p[i].i);
-			values[i] = nums[i];
-			break;
-		case PD_P_TEXT:
-			values[i] = p[i].t;
-			break;
-		case PD_P_BLOB:
-			values[i] = p[i].b;
-			lengths[i] = (int)p[i].len;
-			formats[i] = 1;
-			break;
-		}
-	}
+	pipe_drop(db);
 	for (int attempt = 0;; attempt++) {
 		PGresult *res;
 		int r = db->reads_alone && !db->in_tx ? (ensure(db) ? 0 : -ENOTCONN) : pg_begin(db);
@@ -354,7 +404,7 @@ static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p,
 
 		if (r < 0)
 			return r;
-		res = exec(db, sql, (int)n, values, lengths, formats);
+		res = exec(db, sql, (int)n, &a);
 		st = PQresultStatus(res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			struct pd_row row = {.db = db, .res = res};
@@ -390,6 +440,104 @@ static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p,
 		db->doomed = r;
 		return r;
 	}
+}
+
+/* ---- reads sent together (db.h pipe_send) ---- */
+
+static int pg_pipe_send(struct pd_db *db, const char *sql, const struct pd_param *p, size_t n,
+			size_t nsets)
+{
+	struct args a;
+	PGresult *err;
+	char name[16];
+	int j;
+
+	pipe_drop(db);
+	if (db->in_tx || nsets == 0 || n > 32 || !ensure(db))
+		return -EBUSY;
+	j = slot_of(db, sql, &err, name);
+	PQclear(err);
+	if (j < 0 || j == CACHE)
+		return -EIO; /* read one by one: the failure shows there */
+	if (!PQenterPipelineMode(db->conn))
+		return -EIO;
+	db->piped = true;
+	for (size_t i = 0; i < nsets; i++) {
+		args_of(p + i * n, n, &a);
+		if (!PQsendQueryPrepared(db->conn, name, (int)n, a.values, a.lengths, a.formats, 0))
+			break;
+		db->pipe_left++;
+	}
+	if (db->pipe_left == (int)nsets && PQpipelineSync(db->conn))
+		return 0;
+	set_error(db, "cannot send", PQerrorMessage(db->conn));
+	disconnect(db);
+	return -ENOTCONN;
+}
+
+/* The next result of the pipeline; NULL (and the connection closed) when
+ * it did not come. */
+static PGresult *pipe_result(struct pd_db *db)
+{
+	return answered(db) ? PQgetResult(db->conn) : NULL;
+}
+
+/* Reads what the pipeline still has to say and drops it. */
+static void pipe_drop(struct pd_db *db)
+{
+	while (db->piped) {
+		PGresult *r;
+
+		if (!answered(db))
+			return; /* closed: the pipeline with it */
+		r = PQgetResult(db->conn);
+		if (r && PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			db->piped = false;
+			db->pipe_left = 0;
+			if (!PQexitPipelineMode(db->conn)) {
+				set_error(db, "pipeline", PQerrorMessage(db->conn));
+				disconnect(db);
+			}
+			return;
+		}
+		PQclear(r);
+	}
+}
+
+static int pg_pipe_next(struct pd_db *db, pd_row_fn *fn, void *ctx)
+{
+	PGresult *res, *end;
+	int r = 0;
+
+	if (!db->piped || db->pipe_left <= 0)
+		return -ENOENT;
+	res = pipe_result(db);
+	if (!db->conn)
+		return -ENOTCONN;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		struct pd_row row = {.db = db, .res = res};
+		int rows = PQntuples(res), stop = 0;
+
+		for (row.i = 0; row.i < rows && !stop && fn; row.i++)
+			stop = fn(ctx, &row);
+	} else {
+		r = res ? classify(db, res) : -EIO;
+	}
+	PQclear(res);
+	/* a statement's results end with a NULL */
+	end = r == 0 ? pipe_result(db) : NULL;
+	if (!db->conn)
+		return -ENOTCONN;
+	if (end) {
+		PQclear(end);
+		r = -EIO;
+	}
+	if (r == 0 && --db->pipe_left == 0)
+		pipe_drop(db); /* the sync: the pipeline is over */
+	if (r < 0)
+		pipe_drop(db);
+	return r < 0 ? r : db->conn ? 0 : -ENOTCONN;
 }
 
 static int64_t pg_col_int(const struct pd_row *row, int col)
@@ -657,6 +805,8 @@ static bool pg_connected(struct pd_db *db)
 const struct pd_db_ops pd_db_pg_ops = {
     .name = "postgresql",
     .query = pg_query,
+    .pipe_send = pg_pipe_send,
+    .pipe_next = pg_pipe_next,
     .col_int = pg_col_int,
     .col_text = pg_col_text,
     .col_blob = pg_col_blob,

@@ -658,6 +658,25 @@ void pd_dispatch(struct pd_daemon *d, struct pd_conn *c)
 	transact(d, c, dispatch, NULL);
 }
 
+void pd_dispatch_batch(struct pd_daemon *d, struct pd_conn **cs, size_t n)
+{
+	const char *names[PD_PREFETCH_MAX];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < PD_PREFETCH_MAX; i++) {
+		const struct pd_verb *v = verb_of(cs[i]->req.type);
+
+		if (v && (v->target == PD_T_LOGON || v->target == PD_T_USER) &&
+		    reads_first(cs[i]) && rs_policy_name_valid(cs[i]->req.user))
+			names[k++] = cs[i]->req.user;
+	}
+	if (k > 1) /* a lone one saves nothing */
+		pd_store_prefetch(d->store, names, k);
+	for (size_t i = 0; i < n; i++)
+		pd_dispatch(d, cs[i]);
+	pd_store_prefetch_end(d->store);
+}
+
 /* A hash is done: its request goes on. */
 static void job_done(struct pd_daemon *d, struct pd_conn *c, void *arg)
 {

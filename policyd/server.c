@@ -38,6 +38,10 @@ struct loop {
 	size_t nuser;	  /* connections on the users' socket */
 	int reserve_fd;	  /* kept back for EMFILE (see accept_all) */
 	bool stop;
+	/* requests read in this turn, dispatched together (pd_dispatch_batch) */
+	bool batching;
+	size_t nbatch;
+	struct pd_conn *batch[PD_PREFETCH_MAX];
 };
 
 int pd_listen(const char *path, mode_t mode)
@@ -309,6 +313,10 @@ static void conn_read(struct loop *l, struct pd_conn *c)
 		ep_mod(l->ep, c->fd, EPOLLRDHUP, c);
 		l->d->stats.requests++;
 		c->arrived_us = now_us();
+		if (l->batching && l->nbatch < PD_PREFETCH_MAX) {
+			l->batch[l->nbatch++] = c; /* with the others of this turn */
+			return;
+		}
 		pd_dispatch(l->d, c);
 	}
 }
@@ -558,7 +566,9 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 					next_accounts = rs_now_ms() + ACCOUNTS_SETTLE_MS;
 			}
 		}
-		/* connections after the rest: a conn closed above is never seen */
+		/* connections after the rest: a conn closed above is never seen;
+		 * with a store that reads ahead, their requests together */
+		l.batching = pd_store_reads_ahead(d->store);
 		for (int i = 0; i < n; i++) {
 			intptr_t tag = (intptr_t)ev[i].data.ptr;
 			struct pd_conn *c = ev[i].data.ptr;
@@ -572,6 +582,9 @@ int pd_server_run(struct pd_daemon *d, int root_fd, int user_fd)
 			else if (c->state == PD_WRITE && (ev[i].events & EPOLLOUT))
 				conn_write(&l, c);
 		}
+		l.batching = false;
+		pd_dispatch_batch(d, l.batch, l.nbatch);
+		l.nbatch = 0;
 		/* group commit: while hashes are still running, a write may wait
 		 * up to PD_GROUP_COMMIT_MS for others to share its fsync */
 		now = rs_now_ms();

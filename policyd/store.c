@@ -22,8 +22,16 @@ struct pd_store {
 	bool have_user;
 	char user_key[32];
 	struct pd_user_rec user;
-	bool failing;	      /* the last commit failed; until one succeeds */
-	char last_error[160]; /* what went wrong last */
+	/* accounts read ahead for a batch of requests (pd_store_prefetch) */
+	struct prefetched {
+		char name[RS_NAME_MAX + 1];
+		enum { PRE_WAIT, PRE_FOUND, PRE_NONE, PRE_GONE } state;
+		struct pd_account a;
+		struct pd_user_rec u;
+	} pre[PD_PREFETCH_MAX];
+	size_t npre, pre_read; /* sent, and read back */
+	bool failing;	       /* the last commit failed; until one succeeds */
+	char last_error[160];  /* what went wrong last */
 	char host[PD_HOST_MAX + 1];
 };
 
@@ -34,12 +42,17 @@ static const struct pd_table *T(enum pd_table_id id)
 	return &pd_tables[id];
 }
 
+static void pre_finish(struct pd_store *s);
+
 /* Runs sql: 0 or a callback's positive stop, or -EIO (-EAGAIN marks the
  * request for a retry). */
 static int run(struct pd_store *s, const char *sql, const struct pd_param *p, size_t n,
 	       pd_row_fn *fn, void *ctx, int64_t *changes)
 {
-	int r = s->ops->query(s->db, sql, p, n, fn, ctx, changes);
+	int r;
+
+	pre_finish(s); /* the connection's pipeline read first */
+	r = s->ops->query(s->db, sql, p, n, fn, ctx, changes);
 
 	if (r >= 0)
 		return r;
@@ -214,9 +227,14 @@ const char *pd_store_host(const struct pd_store *s)
 	return s->host;
 }
 
+static void pre_drop(struct pd_store *s);
+
 int pd_store_begin(struct pd_store *s)
 {
-	int r = s->ops->begin(s->db);
+	int r;
+
+	pre_drop(s); /* a write: what was read ahead may be no more */
+	r = s->ops->begin(s->db);
 
 	s->wrote = true;
 	if (r < 0) {
@@ -310,6 +328,7 @@ int pd_store_lock(struct pd_store *s, const char *key)
 
 	for (const char *p = key; *p; p++)
 		h = (h ^ (uint8_t)*p) * 16777619u;
+	pre_drop(s);
 	r = s->ops->lock(s->db, h);
 	if (r < 0) {
 		s->retry |= r == -EAGAIN;
@@ -638,6 +657,52 @@ static int account_one(struct pd_store *s, const char *sql, const struct pd_para
 	return r < 0 ? -EIO : r == 0 ? -ENOENT : 0;
 }
 
+/* An account and its user record from one row of active_sql. */
+static void map_active(const struct pd_store *s, const struct pd_row *row, struct pd_account *a,
+		       struct pd_user_rec *u)
+{
+	const struct pd_table *t = T(PD_T_ACCOUNTS);
+
+	pd_tables_row(t, s->ops, row, a);
+	memset(u, 0, sizeof(*u));
+	pd_tables_row_at(T(PD_T_USERS), s->ops, row, (int)t->ncols, u);
+	/* the users row's key is its first column: "" when there is none */
+	u->exists = s->ops->col_text(row, (int)t->ncols)[0] != '\0';
+	if (!u->exists) {
+		memset(u, 0, sizeof(*u));
+		u->console_logon = true; /* as pd_store_user_get */
+	}
+}
+
+/* The account of $1 and its user record, in one query. */
+static const char *active_sql(void)
+{
+	static char *sql;
+	char *a, *u;
+
+	if (sql)
+		return sql;
+	a = pd_tables_columns(T(PD_T_ACCOUNTS), "a");
+	u = pd_tables_columns(T(PD_T_USERS), "u");
+	if (!a || !u ||
+	    asprintf(&sql,
+		     "SELECT %s, %s FROM accounts a LEFT JOIN users u ON "
+		     "u.key = 'a:' || a.id WHERE a.name = $1 AND a.retired = 0",
+		     a, u) < 0)
+		sql = NULL;
+	free(a);
+	free(u);
+	return sql;
+}
+
+/* The user record found with an account: the next pd_store_user_get's. */
+static void hold_user(struct pd_store *s, const struct pd_account *a, const struct pd_user_rec *u)
+{
+	s->user = *u;
+	snprintf(s->user_key, sizeof(s->user_key), "a:%lld", (long long)a->id);
+	s->have_user = true;
+}
+
 struct active_ctx {
 	struct pd_store *s;
 	struct pd_account *a;
@@ -647,49 +712,121 @@ struct active_ctx {
 static int active_row(void *ctx, const struct pd_row *row)
 {
 	struct active_ctx *c = ctx;
-	const struct pd_table *a = T(PD_T_ACCOUNTS);
-	struct pd_store *s = c->s;
+	struct pd_user_rec u;
 
-	pd_tables_row(a, s->ops, row, c->a);
+	map_active(c->s, row, c->a, &u);
+	hold_user(c->s, c->a, &u);
 	c->found = true;
-	memset(&s->user, 0, sizeof(s->user));
-	pd_tables_row_at(T(PD_T_USERS), s->ops, row, (int)a->ncols, &s->user);
-	/* the users row's key is its first column: "" when there is none */
-	s->user.exists = s->ops->col_text(row, (int)a->ncols)[0] != '\0';
-	if (!s->user.exists) {
-		memset(&s->user, 0, sizeof(s->user));
-		s->user.console_logon = true; /* as pd_store_user_get */
+	return 1;
+}
+
+/* ---- reading ahead: one round trip for a batch of requests ---- */
+
+static int pre_row(void *ctx, const struct pd_row *row)
+{
+	struct pd_store *s = ctx;
+	struct prefetched *e = &s->pre[s->pre_read];
+
+	map_active(s, row, &e->a, &e->u);
+	e->state = PRE_FOUND;
+	return 1;
+}
+
+/* Reads the next result of the batch: 0, or -1 (the rest are gone). */
+static int pre_next(struct pd_store *s)
+{
+	if (s->ops->pipe_next(s->db, pre_row, s) < 0) {
+		for (; s->pre_read < s->npre; s->pre_read++)
+			s->pre[s->pre_read].state = PRE_GONE;
+		return -1;
 	}
-	snprintf(s->user_key, sizeof(s->user_key), "a:%lld", (long long)c->a->id);
-	s->have_user = true;
+	if (s->pre[s->pre_read].state == PRE_WAIT)
+		s->pre[s->pre_read].state = PRE_NONE; /* no such account */
+	s->pre_read++;
+	return 0;
+}
+
+static void pre_finish(struct pd_store *s)
+{
+	while (s->pre_read < s->npre && pre_next(s) == 0)
+		;
+}
+
+static void pre_drop(struct pd_store *s)
+{
+	pre_finish(s);
+	s->npre = s->pre_read = 0;
+}
+
+void pd_store_prefetch(struct pd_store *s, const char *const *names, size_t n)
+{
+	struct pd_param p[PD_PREFETCH_MAX];
+	const char *sql = active_sql();
+	size_t k = 0;
+
+	pre_drop(s);
+	if (!s->ops->pipe_send || !sql || s->ops->in_transaction(s->db))
+		return;
+	for (size_t i = 0; i < n && k < PD_PREFETCH_MAX; i++) {
+		if (strlen(names[i]) >= sizeof(s->pre[k].name))
+			continue; /* no account has such a name */
+		memset(&s->pre[k], 0, sizeof(s->pre[k]));
+		snprintf(s->pre[k].name, sizeof(s->pre[k].name), "%s", names[i]);
+		p[k] = P_TEXT(s->pre[k].name);
+		k++;
+	}
+	if (k > 0 && s->ops->pipe_send(s->db, sql, p, 1, k) == 0)
+		s->npre = k;
+}
+
+void pd_store_prefetch_end(struct pd_store *s)
+{
+	pre_drop(s);
+}
+
+bool pd_store_reads_ahead(const struct pd_store *s)
+{
+	return s->ops->pipe_send != NULL;
+}
+
+/* The account of name as read ahead: 0, -ENOENT, or 1 (not read ahead). */
+static int prefetched(struct pd_store *s, const char *name, struct pd_account *ret)
+{
+	int r;
+
+	for (size_t j = 0; j < s->npre; j++) {
+		struct prefetched *e = &s->pre[j];
+
+		if (e->state == PRE_GONE || strcmp(e->name, name))
+			continue;
+		while (s->pre_read <= j && pre_next(s) == 0)
+			;
+		if (e->state == PRE_GONE)
+			return 1;
+		r = e->state == PRE_FOUND ? 0 : -ENOENT;
+		if (r == 0) {
+			*ret = e->a;
+			hold_user(s, &e->a, &e->u);
+		}
+		e->state = PRE_GONE; /* for one request */
+		return r;
+	}
 	return 1;
 }
 
 int pd_store_account_active(struct pd_store *s, const char *name, struct pd_account *ret)
 {
-	static char *sql;
 	struct pd_param p[] = {P_TEXT(name)};
 	struct active_ctx c = {.s = s, .a = ret};
+	const char *sql = active_sql();
+	int r;
 
-	if (!sql) {
-		/* the account and its user record in one query */
-		char *a = pd_tables_columns(T(PD_T_ACCOUNTS), "a");
-		char *u = pd_tables_columns(T(PD_T_USERS), "u");
-
-		if (!a || !u ||
-		    asprintf(&sql,
-			     "SELECT %s, %s FROM accounts a LEFT JOIN users u ON "
-			     "u.key = 'a:' || a.id WHERE a.name = $1 AND a.retired = 0",
-			     a, u) < 0)
-			sql = NULL;
-		free(a);
-		free(u);
-		if (!sql)
-			return -EIO;
-	}
 	memset(ret, 0, sizeof(*ret));
 	s->have_user = false;
-	if (run(s, sql, p, N(p), active_row, &c, NULL) < 0)
+	r = prefetched(s, name, ret);
+	if (r <= 0)
+		return r;
+	if (!sql || run(s, sql, p, N(p), active_row, &c, NULL) < 0)
 		return -EIO;
 	return c.found ? 0 : -ENOENT;
 }

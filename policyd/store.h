@@ -96,6 +96,21 @@ uint64_t pd_store_retried(const struct pd_store *s);
  * writes what it writes without reading it first): PostgreSQL runs its
  * reads each alone, without a transaction or a lock; a write opens one. */
 void pd_store_request_begin(struct pd_store *s, bool reads);
+
+/*
+ * Reading ahead (PostgreSQL): the active accounts of names, and their user
+ * records, asked for in one round trip before a batch of requests that
+ * only read runs; each pd_store_account_active of one of the names takes
+ * its answer once (the first waits only for its own), while the database
+ * still works on the rest.  A write, a lock or pd_store_prefetch_end drops
+ * what is left: a request never reads what a write before it may have
+ * changed.  Does nothing with SQLite, whose reads cost no round trip.
+ */
+#define PD_PREFETCH_MAX 64
+void pd_store_prefetch(struct pd_store *s, const char *const *names, size_t n);
+void pd_store_prefetch_end(struct pd_store *s);
+/* Does the store read ahead? (then batches are worth gathering) */
+bool pd_store_reads_ahead(const struct pd_store *s);
 /* The request's handler is done: PostgreSQL commits its transaction (0,
  * -EAGAIN, -EIO); SQLite leaves it to the loop's group commit (0). */
 int pd_store_request_end(struct pd_store *s);

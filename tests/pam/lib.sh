@@ -193,7 +193,7 @@ teardown() {
 run_tests() {
 	local t
 	trap teardown EXIT
-	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+	for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -e "${ONLY:-}"); do
 		echo "# $t"
 		"$t"
 	done

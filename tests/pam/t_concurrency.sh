@@ -58,4 +58,59 @@ test_parallel_unknown_users() {
 	check "unknown user: 9 told locked (and 1 by the 3rd failure)" test "$(told_locked)" -eq 10
 }
 
+
+# one_turn VERB:USER...: each request on its own connection, sent while
+# policyd is stopped, so that it reads them all in one turn of its loop
+# (with PostgreSQL: the accounts read ahead in one round trip); prints each
+# reply, in order, as "VERB:USER VERDICT MESSAGE"
+one_turn() {
+	python3 - "$T/run/policyd.sock" "$PD_PID" "$@" <<'PY'
+import os, signal, sys, rsproto as rp
+sock, pid = sys.argv[1], int(sys.argv[2])
+types = {"start": rp.AUTH_START, "unlock": rp.USER_UNLOCK}
+conns = []
+os.kill(pid, signal.SIGSTOP)
+try:
+    for a in sys.argv[3:]:
+        verb, user = a.split(":")
+        s = rp.connect(sock)
+        if verb == "start":
+            s.sendall(rp.frame(rp.AUTH_START, user=user, service="sshd", rhost="192.0.2.1"))
+        else:
+            s.sendall(rp.frame(types[verb], user=user))
+        conns.append((a, s))
+finally:
+    os.kill(pid, signal.SIGCONT)
+for a, s in conns:
+    r = rp.read_reply(s)
+    print(a, r.get("verdict"), r.get("message", ""))
+PY
+}
+
+# the nth reply line for REQ in $OUT
+nth() { grep "^$1 " <<<"$OUT" | sed -n "${2}p"; }
+
+test_one_turn_reads_what_is_there() {
+	fresh 'password_policy = { max_login_attempts = 3; };'
+	local i
+	for i in 1 2 3; do drive $U_ALICE --resp wrong-password auth >/dev/null; done
+	OUT=$(PYTHONPATH="$(dirname "$0")" one_turn start:$U_ALICE start:$U_BOB start:rst_ghost \
+		start:$U_ALICE start:$U_BOB unlock:$U_ALICE start:$U_ALICE start:$U_BOB \
+		start:rst_ghost start:$U_ALICE)
+	check "10 requests in one turn: 9 replies to logon starts" \
+		test "$(grep -c '^start:' <<<"$OUT")" -eq 9
+	check "the locked user, before the unlock in the same turn: told locked (twice)" \
+		test "$(grep "^start:$U_ALICE " <<<"$OUT" | head -2 | grep -c 'account is locked')" -eq 2
+	check "the unlock in the middle of the turn: done" test "$(nth unlock:$U_ALICE 1 | cut -d' ' -f2)" = 1
+	check "the same user after it, in the same turn: not locked (read after the write)" \
+		test "$(grep "^start:$U_ALICE " <<<"$OUT" | tail -2 | grep -c 'locked')" -eq 0
+	check "another user in the same turn: never told locked" \
+		test "$(grep "^start:$U_BOB " <<<"$OUT" | grep -c 'locked')" -eq 0
+	check "an unknown name in the same turn: as a known one (continue, not locked)" \
+		test "$(grep -c "^start:rst_ghost 4 \$" <<<"$OUT")" -eq 2
+	OUT=$(ctl user show $U_ALICE)
+	check "after the turn: the user is unlocked" field locked no
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	check "and logs on" has "auth: PAM_SUCCESS"
+}
 run_tests
