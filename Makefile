@@ -44,7 +44,7 @@ LIBS_PD	= -lsqlite3 -lpq -lcrypt -lconfig -lcrypto -lpthread -loath -lqrencode -
 LIBS_CTL = -lconfig -lcrypt -loath -lqrencode -lpng -ljansson
 LIBS_PAM = -lpam -lconfig
 
-PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl
+PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl $(B)/libnss_ramsec.so.2
 UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2 $(B)/tests/settings_man
 
@@ -74,6 +74,12 @@ $(B)/libramsec_common.a: $(COM_OBJ)
 $(B)/pam_ramsec.so: $(call obj,$(PAM_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a pam_ramsec/pam_ramsec.map
 	$(CC) -shared -fvisibility=hidden -Wl,--version-script=pam_ramsec/pam_ramsec.map \
 		$(LDFLAGS) -o $@ $(call obj,$(PAM_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a $(LIBS_PAM)
+
+# the directory's NSS module: only the _nss_ramsec_* entry points exported
+$(B)/libnss_ramsec.so.2: $(B)/obj/nss/nss_ramsec.o $(B)/libramsec_common.a $(B)/libramsec.a nss/nss_ramsec.map
+	$(CC) -shared -fvisibility=hidden -Wl,-soname,libnss_ramsec.so.2 \
+		-Wl,--version-script=nss/nss_ramsec.map $(LDFLAGS) -o $@ $(B)/obj/nss/nss_ramsec.o \
+		$(B)/libramsec_common.a $(B)/libramsec.a
 
 $(B)/ramsec-policyd: $(call obj,$(PD_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(PD_SRC)) $(B)/libramsec_common.a $(B)/libramsec.a $(LIBS_PD)

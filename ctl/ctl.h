@@ -47,6 +47,11 @@ int ctl_read_secret(const char *prompt, char *out, size_t len);
 int ctl_check_password(const struct ctl *c, const char *user);
 int ctl_reset_password(const struct ctl *c, const char *user, bool generate);
 
+/* directory.c: user create (create) or user set NAME --groups ...;
+ * argv starts at the verb; group ...; argv starts at the verb. */
+int ctl_dir_user(struct ctl *c, int argc, char **argv, bool create);
+int ctl_group(struct ctl *c, int argc, char **argv);
+
 /* policy.c: the policy verbs; argv starts at the verb. */
 int ctl_policy(struct ctl *c, int argc, char **argv);
 

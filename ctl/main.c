@@ -116,6 +116,9 @@ static int cmd_user_set(struct ctl *c, int argc, char **argv)
 	};
 	struct rs_msg req;
 
+	if (!strcmp(argv[2], "--groups") || !strcmp(argv[2], "--gecos") ||
+	    !strcmp(argv[2], "--shell") || !strcmp(argv[2], "--home"))
+		return ctl_dir_user(c, argc, argv, false); /* a central user's entry */
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		bool forget = flags[i].op == RS_OP_FORGET_MFA;
 
@@ -129,6 +132,11 @@ static int cmd_user_set(struct ctl *c, int argc, char **argv)
 		return ctl_call(c, &req, false);
 	}
 	return CTL_USAGE;
+}
+
+static int cmd_user_create(struct ctl *c, int argc, char **argv)
+{
+	return ctl_dir_user(c, argc, argv, true);
 }
 
 static int cmd_reset_password(struct ctl *c, int argc, char **argv)
@@ -173,6 +181,21 @@ static const struct ctl_cmd cmds[] = {
 	{"user reset-password", "USER [--generate]",
 	 "set a password (read from stdin, or generated and printed once) the user must change "
 	 "within initial_password_age days", 1, 2, cmd_reset_password, 0, NULL},
+	{"user create",
+	 "NAME [--uid N] [--gecos TEXT] [--shell PATH] [--home DIR] [--groups G1,G2]",
+	 "a central user in the directory (libnss_ramsec serves it to every host)", 1, 11,
+	 cmd_user_create, 0, NULL},
+	{"user delete", "NAME", "delete a central user and its own group", 1, 1, NULL,
+	 RS_MSG_DIR_USER_DELETE, NULL},
+	{"user set", "NAME --groups G1,G2|--gecos TEXT|--shell PATH|--home DIR",
+	 "change a central user (--groups: all of its directory groups)", 3, 9, cmd_user_set, 0,
+	 NULL},
+	{"group create", "NAME [--gid N]", "a directory group", 1, 3, ctl_group, 0, NULL},
+	{"group delete", "NAME", "delete a directory group", 1, 1, ctl_group, 0, NULL},
+	{"group add-member", "GROUP USER", "add a central user to a directory group", 2, 2,
+	 ctl_group, 0, NULL},
+	{"group remove-member", "GROUP USER", "take a central user out of a group", 2, 2,
+	 ctl_group, 0, NULL},
 	{"user check-password", "USER",
 	 "check a password read from stdin against the rules and USER's history", 1, 1,
 	 cmd_check_password, 0, NULL},

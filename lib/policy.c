@@ -29,6 +29,7 @@
 #define PAM  "pam"
 #define MFAG "mfa"
 #define POL  "policies"
+#define DIRG "directory"
 
 /* clang-format off */
 /* Entry parts: group g, struct member m, field f (the config key). */
@@ -105,6 +106,9 @@ static const struct rs_setting settings[] = {
 
 	BOOL(POL, policies, default_deny, false),
 	TEXT(POL, policies, time_zone, ""),
+
+	INT(DIRG, directory, min_id, 1, UID_MAX_HERE, 200000),
+	INT(DIRG, directory, max_id, 1, UID_MAX_HERE, 299999),
 };
 /* clang-format on */
 
@@ -663,6 +667,14 @@ int rs_policy_validate(const struct rs_policy *p, const char **ret_key, char *re
 		s = rs_setting_find(SCP, "max_uid");
 		say(reason, reason_len, "must be at least scope.min_uid (%ld) (got %ld)",
 		    p->scope.min_uid, p->scope.max_uid);
+		if (ret_key)
+			*ret_key = s->name;
+		return -EINVAL;
+	}
+	if (p->directory.max_id < p->directory.min_id) {
+		s = rs_setting_find(DIRG, "max_id");
+		say(reason, reason_len, "must be at least directory.min_id (%ld) (got %ld)",
+		    p->directory.min_id, p->directory.max_id);
 		if (ret_key)
 			*ret_key = s->name;
 		return -EINVAL;

@@ -121,6 +121,12 @@ static const struct doc docs[] = {
     {"policyd.host_id", NULL,
      "This host's name in the fleet (sessions, last logons); \"\" is the host name."},
 
+    {"directory.min_id", NULL,
+     "The uids and gids of central users and groups (ramsecctl user create) are taken "
+     "from min_id to max_id, skipping any a local account or group holds; keep the range "
+     "clear of useradd's (login.defs UID_MIN to UID_MAX) and of systemd's."},
+    {"directory.max_id", NULL, "See min_id; max_id must be at least min_id."},
+
     {"pam.timeout_ms", NULL, "How long the module waits for policyd before it refuses the logon."},
     {"pam.fail_delay_ms", NULL, "Delay after a failed logon."},
     {"pam.break_glass_users", NULL,

@@ -12,6 +12,7 @@ SBIN=$PREFIX/sbin
 BIN=$PREFIX/bin
 CONF=$SYSCONFDIR/ramsec/ramsec.conf
 STATE=$LOCALSTATEDIR/lib/ramsec
+LIBDIR=$(dirname "$PAMDIR") # libnss_ramsec beside the other NSS modules
 live=0
 [ -z "$DESTDIR" ] && [ "$(id -u)" = 0 ] && live=1
 have_systemd() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; }
@@ -32,7 +33,8 @@ if [ $uninstall = 1 ]; then
 		"$DESTDIR$PREFIX"/share/man/man5/ramsec.conf.5
 	rm -f "$DESTDIR$PREFIX/share/pam-configs/ramsec" \
 		"$DESTDIR$PREFIX/share/bash-completion/completions/ramsecctl"
-	rm -f "$DESTDIR$PAMDIR/pam_ramsec.so" "$DESTDIR$SBIN/ramsec-policyd" \
+	rm -f "$DESTDIR$PAMDIR/pam_ramsec.so" "$DESTDIR$LIBDIR/libnss_ramsec.so.2" \
+		"$DESTDIR$SBIN/ramsec-policyd" \
 		"$DESTDIR$BIN/ramsecctl" "$DESTDIR$UNITDIR/ramsec-policyd.service" \
 		"$DESTDIR$UNITDIR/ramsec-policyd.socket" "$DESTDIR$UNITDIR/ramsec-policyd-user.socket" \
 		"$DESTDIR$UNITDIR/ramsec-metrics.service" "$DESTDIR$UNITDIR/ramsec-metrics.timer"
@@ -42,6 +44,7 @@ if [ $uninstall = 1 ]; then
 fi
 
 install -D -m 0644 "$B/pam_ramsec.so" "$DESTDIR$PAMDIR/pam_ramsec.so"
+install -D -m 0644 "$B/libnss_ramsec.so.2" "$DESTDIR$LIBDIR/libnss_ramsec.so.2"
 install -D -m 0755 "$B/ramsec-policyd" "$DESTDIR$SBIN/ramsec-policyd"
 install -D -m 0755 "$B/ramsecctl" "$DESTDIR$BIN/ramsecctl"
 for page in packaging/man/*.[58]; do
@@ -70,6 +73,7 @@ sed -e "s|@BINDIR@|$BIN|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
 install -m 0644 "$B/ramsec-metrics.service" "$DESTDIR$UNITDIR/ramsec-metrics.service"
 
 [ $live = 1 ] || exit 0
+ldconfig 2>/dev/null || true
 chown root:root "$CONF" && chmod 0644 "$CONF"
 "$SBIN/ramsec-policyd" --check --config "$CONF"
 if have_systemd; then
@@ -90,3 +94,5 @@ echo
 echo "ramsec-policyd is running.  pam_ramsec is installed in $PAMDIR but not yet"
 echo "in any PAM stack: 'pam-auth-update --enable ramsec' wires it"
 echo "into the common-* files (see README.md, 'Wiring the PAM stack')."
+echo "libnss_ramsec (central users, docs/DIRECTORY.md) is installed in $LIBDIR;"
+echo "nsswitch.conf is yours: add 'ramsec' after 'files' on its passwd and group lines."

@@ -42,6 +42,7 @@ const char *const pd_actions[PD_A__COUNT + 1] = {
     [PD_A_GET_REPORT] = "ramsec:GetReport",
     [PD_A_MANAGE_POLICY] = "ramsec:ManagePolicy",
     [PD_A_GET_POLICY] = "ramsec:GetPolicy",
+    [PD_A_MANAGE_DIRECTORY] = "ramsec:ManageDirectory",
     [PD_A__COUNT] = NULL,
 };
 

@@ -38,6 +38,7 @@ enum pd_action {
 	PD_A_GET_REPORT,
 	PD_A_MANAGE_POLICY,
 	PD_A_GET_POLICY,
+	PD_A_MANAGE_DIRECTORY,
 	PD_A__COUNT,
 };
 /* "ramsec:Login", ... indexed by enum pd_action, NULL-terminated. */

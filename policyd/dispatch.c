@@ -31,6 +31,7 @@ enum pd_target {
 	PD_T_SESSION, /* the user of the session in the request */
 	PD_T_POLICY,  /* a policy ("policy/NAME"; the list: "policy/" and a star) */
 	PD_T_ALL,     /* every user (lists and reports: "user/" and a star) */
+	PD_T_GROUP,   /* a directory group ("group/NAME") */
 };
 
 /* Who may call (bits). */
@@ -77,6 +78,14 @@ static const struct pd_verb verbs[] = {
 	{RS_MSG_STATUS,		PD_A_GET_STATUS, PD_T_NONE, RP, 0, pd_status},
 	{RS_MSG_RELOAD,		PD_A_RELOAD, PD_T_NONE, RP, 0, pd_reload_verb},
 	{RS_MSG_METRICS,	PD_A_GET_STATUS, PD_T_NONE, RP, 0, pd_metrics},
+	/* the directory; what libnss_ramsec asks, anyone (as /etc/passwd) */
+	{RS_MSG_DIR_USER_CREATE, PD_A_MANAGE_DIRECTORY, PD_T_NAME, RP, 0, pd_dir_user_create},
+	{RS_MSG_DIR_USER_SET,	PD_A_MANAGE_DIRECTORY, PD_T_NAME, RP, 0, pd_dir_user_set},
+	{RS_MSG_DIR_USER_DELETE, PD_A_MANAGE_DIRECTORY, PD_T_NAME, RP, 0, pd_dir_user_delete},
+	{RS_MSG_DIR_GROUP,	PD_A_MANAGE_DIRECTORY, PD_T_GROUP, RP, 0, pd_dir_group},
+	{RS_MSG_NSS_PASSWD,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_nss_passwd},
+	{RS_MSG_NSS_GROUP,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_nss_group},
+	{RS_MSG_NSS_INITGROUPS,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_nss_initgroups},
 	{RS_MSG_USER_SHOW,	PD_A_GET_USER, PD_T_NAME, RS, PD_SELF_ALWAYS, pd_user_show},
 	{RS_MSG_USER_SET,	PD_A_SET_USER, PD_T_USER, RP, 0, pd_user_set},
 	{RS_MSG_USER_UNLOCK,	PD_A_UNLOCK_USER, PD_T_USER, RP, 0, pd_user_unlock},
@@ -199,7 +208,12 @@ static bool resolve(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb
 		if (!w->facts.known &&
 		    (v->target == PD_T_USER || v->target == PD_T_SESSION ||
 		     (v->target == PD_T_NAME && !rs_policy_name_valid(c->req.user)))) {
-			pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER, "no such user", 0, NULL, false);
+			pd_reply(c, RS_V_ERROR, RS_R_NO_SUCH_USER,
+				 c->req.type == RS_MSG_DIR_USER_CREATE
+				     ? "not a user name we accept (RAM's logon names: letters, "
+				       "digits, '.', '_', '-'; 1-32 bytes)"
+				     : "no such user",
+				 0, NULL, false);
 			return false;
 		}
 		snprintf(resource, len, "user/%s", w->facts.known ? w->name : c->req.user);
@@ -215,6 +229,9 @@ static bool resolve(struct pd_daemon *d, struct pd_conn *c, const struct pd_verb
 		return true;
 	case PD_T_ALL:
 		snprintf(resource, len, "user/*");
+		return true;
+	case PD_T_GROUP:
+		snprintf(resource, len, "group/%s", c->req.group);
 		return true;
 	default:
 		return true;
@@ -556,7 +573,8 @@ static bool reads_first(const struct pd_conn *c)
 	const struct pd_verb *v = verb_of(c->req.type);
 
 	return v && (reads_only(v->action) || v->fn == pd_logon_start ||
-		     v->fn == pd_akey_authorized || v->fn == pd_ping || v->fn == pd_settings_show);
+		     v->fn == pd_akey_authorized || v->fn == pd_ping || v->fn == pd_settings_show ||
+		     v->fn == pd_nss_passwd || v->fn == pd_nss_group || v->fn == pd_nss_initgroups);
 }
 
 typedef void step_fn(struct pd_daemon *d, struct pd_conn *c, void *arg);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/client.h"
+#include "ramsec/nss.h"
 #include "common/config.h"
 #include "ramsec/secret.h"
 #include "access.h"
@@ -186,6 +187,9 @@ int main(int argc, char **argv)
 	int o;
 
 	d.config_path = RS_CONFIG_PATH;
+	/* policyd's own lookups never ask libnss_ramsec, which would ask
+	 * policyd: its loop would wait on itself (the directory is its own) */
+	setenv(RS_NSS_OFF_ENV, "1", 1);
 	while ((o = getopt_long(argc, argv, "c:fdkh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':

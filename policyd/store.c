@@ -1175,3 +1175,115 @@ int pd_store_attachment_each(struct pd_store *s, const char *policy,
 		   " FROM policy_groups WHERE policy = $1 ORDER BY 1, 2, 4",
 		   p, N(p), attach_row, &c, NULL);
 }
+
+/* ---- the directory ---- */
+
+static int dir_get(struct pd_store *s, enum pd_table_id id, const char *name, int64_t num,
+		   const char *by_num, void *rec, size_t size)
+{
+	struct pd_param p[] = {name ? P_TEXT(name) : P_INT(num)};
+	int r;
+
+	memset(rec, 0, size);
+	r = get(s, T(id), name ? T(id)->get : by_num, p, N(p), rec);
+	return r < 0 ? -EIO : r == 0 ? -ENOENT : 0;
+}
+
+int pd_store_dir_user(struct pd_store *s, const char *name, int64_t uid, struct pd_dir_user *ret)
+{
+	static char *by_uid;
+
+	if (!by_uid && asprintf(&by_uid, "%s WHERE uid = $1", T(PD_T_DIR_USERS)->select) < 0)
+		return by_uid = NULL, -EIO;
+	return dir_get(s, PD_T_DIR_USERS, name, uid, by_uid, ret, sizeof(*ret));
+}
+
+int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct pd_dir_group *ret)
+{
+	static char *by_gid;
+
+	if (!by_gid && asprintf(&by_gid, "%s WHERE gid = $1", T(PD_T_DIR_GROUPS)->select) < 0)
+		return by_gid = NULL, -EIO;
+	return dir_get(s, PD_T_DIR_GROUPS, name, gid, by_gid, ret, sizeof(*ret));
+}
+
+int pd_store_dir_user_put(struct pd_store *s, const struct pd_dir_user *u)
+{
+	return put(s, T(PD_T_DIR_USERS), u, NULL, 0);
+}
+
+int pd_store_dir_group_put(struct pd_store *s, const struct pd_dir_group *g)
+{
+	return put(s, T(PD_T_DIR_GROUPS), g, NULL, 0);
+}
+
+int pd_store_dir_user_delete(struct pd_store *s, const char *name)
+{
+	struct pd_param p[] = {P_TEXT(name)};
+
+	if (pd_store_dir_member(s, NULL, name, false) < 0)
+		return -EIO;
+	return write_sql(s, "DELETE FROM dir_users WHERE name = $1", p, N(p), NULL);
+}
+
+int pd_store_dir_group_delete(struct pd_store *s, const char *name)
+{
+	struct pd_param p[] = {P_TEXT(name)};
+
+	if (write_sql(s, "DELETE FROM dir_members WHERE grp = $1", p, N(p), NULL) < 0)
+		return -EIO;
+	return write_sql(s, "DELETE FROM dir_groups WHERE name = $1", p, N(p), NULL);
+}
+
+int pd_store_dir_member(struct pd_store *s, const char *group, const char *user, bool add)
+{
+	struct pd_param p[] = {P_TEXT(group), P_TEXT(user)};
+
+	if (!group)
+		return write_sql(s, "DELETE FROM dir_members WHERE usr = $1", p + 1, 1, NULL);
+	return write_sql(s,
+			 add ? "INSERT INTO dir_members(grp, usr) VALUES($1, $2) "
+			       "ON CONFLICT DO NOTHING"
+			     : "DELETE FROM dir_members WHERE grp = $1 AND usr = $2",
+			 p, N(p), NULL);
+}
+
+struct names_ctx {
+	const struct pd_db_ops *ops;
+	int (*cb)(void *ctx, const char *name);
+	void *ctx;
+};
+
+static int name_row(void *ctx, const struct pd_row *row)
+{
+	struct names_ctx *c = ctx;
+
+	return c->cb(c->ctx, c->ops->col_text(row, 0));
+}
+
+int pd_store_dir_members_each(struct pd_store *s, const char *group, const char *user,
+			      int (*cb)(void *ctx, const char *name), void *ctx)
+{
+	struct names_ctx c = {.ops = s->ops, .cb = cb, .ctx = ctx};
+	struct pd_param p[] = {P_TEXT(group ? group : user)};
+
+	return run(s,
+		   group ? "SELECT usr FROM dir_members WHERE grp = $1 ORDER BY usr"
+			 : "SELECT CAST(g.gid AS TEXT) FROM dir_members m JOIN dir_groups g "
+			   "ON g.name = m.grp WHERE m.usr = $1 ORDER BY g.gid",
+		   p, N(p), name_row, &c, NULL);
+}
+
+int pd_store_dir_top_id(struct pd_store *s, bool group, int64_t lo, int64_t hi, int64_t *ret)
+{
+	struct pd_param p[] = {P_INT(lo), P_INT(hi)};
+
+	return get_int(s,
+		       group ? "SELECT COALESCE(MAX(gid), $1 - 1) FROM dir_groups "
+			       "WHERE gid BETWEEN $1 AND $2"
+			     : "SELECT COALESCE(MAX(uid), $1 - 1) FROM dir_users "
+			       "WHERE uid BETWEEN $1 AND $2",
+		       p, N(p), ret) < 0
+		   ? -EIO
+		   : 0;
+}

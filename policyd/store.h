@@ -328,4 +328,43 @@ int pd_store_detach(struct pd_store *s, const struct pd_attachment *a);
 int pd_store_attachment_each(struct pd_store *s, const char *policy,
 			     int (*cb)(void *ctx, const struct pd_attachment *a), void *ctx);
 
+/* ---- the directory: central users and groups (directory.c) ---- */
+
+#define PD_DIR_TEXT_MAX 256 /* a gecos, home or shell, its NUL included */
+
+struct pd_dir_user {
+	char name[RS_NAME_MAX + 1];
+	int64_t uid, gid; /* gid: the user's own group, of its name */
+	char gecos[PD_DIR_TEXT_MAX];
+	char home[PD_DIR_TEXT_MAX];
+	char shell[PD_DIR_TEXT_MAX];
+	int64_t created;
+};
+
+struct pd_dir_group {
+	char name[RS_NAME_MAX + 1];
+	int64_t gid;
+	int64_t created;
+};
+
+/* By name (name non-NULL) or by id: 0, -ENOENT or -EIO. */
+int pd_store_dir_user(struct pd_store *s, const char *name, int64_t uid, struct pd_dir_user *ret);
+int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct pd_dir_group *ret);
+/* Writes (a new one or a change): 0 or -EIO. */
+int pd_store_dir_user_put(struct pd_store *s, const struct pd_dir_user *u);
+int pd_store_dir_group_put(struct pd_store *s, const struct pd_dir_group *g);
+/* Deletes it and its memberships: 0 or -EIO. */
+int pd_store_dir_user_delete(struct pd_store *s, const char *name);
+int pd_store_dir_group_delete(struct pd_store *s, const char *name);
+/* Adds or removes user to or from group (NULL: from all of its groups):
+ * 0 or -EIO. */
+int pd_store_dir_member(struct pd_store *s, const char *group, const char *user, bool add);
+/* Calls cb with each member of group, in name order, or (group NULL) with
+ * the gid of each group of user, as text, in gid order; cb's non-zero
+ * return stops.  0 or -EIO. */
+int pd_store_dir_members_each(struct pd_store *s, const char *group, const char *user,
+			      int (*cb)(void *ctx, const char *name), void *ctx);
+/* The highest uid (group false) or gid in [lo, hi], or lo - 1: 0 or -EIO. */
+int pd_store_dir_top_id(struct pd_store *s, bool group, int64_t lo, int64_t hi, int64_t *ret);
+
 #endif

@@ -145,6 +145,26 @@ static const struct pd_col policy_groups[] = {
     RAW("created_by", PD_C_INT, NULL, 11),
 };
 
+typedef struct pd_dir_user DU;
+static const struct pd_col dir_users[] = {
+    COL("name", PD_C_TEXT, DU, name, NULL, 13),	     COL("uid", PD_C_INT, DU, uid, NULL, 13),
+    COL("gid", PD_C_INT, DU, gid, NULL, 13),	     COL("gecos", PD_C_TEXT, DU, gecos, "''", 13),
+    COL("home", PD_C_TEXT, DU, home, NULL, 13),	     COL("shell", PD_C_TEXT, DU, shell, NULL, 13),
+    COL("created", PD_C_INT, DU, created, NULL, 13),
+};
+
+typedef struct pd_dir_group DG;
+static const struct pd_col dir_groups[] = {
+    COL("name", PD_C_TEXT, DG, name, NULL, 13),
+    COL("gid", PD_C_INT, DG, gid, NULL, 13),
+    COL("created", PD_C_INT, DG, created, NULL, 13),
+};
+
+static const struct pd_col dir_members[] = {
+    RAW("grp", PD_C_TEXT, NULL, 13),
+    RAW("usr", PD_C_TEXT, NULL, 13),
+};
+
 #define TABLE(id, n, p, o, i, acct, v)                                                             \
 	[id] = {.name = #n,                                                                        \
 		.cols = n,                                                                         \
@@ -172,6 +192,12 @@ struct pd_table pd_tables[PD_T__MAX] = {
     TABLE(PD_T_POLICY_VERSIONS, policy_versions, "name, version", "name, version", NULL, false, 11),
     TABLE(PD_T_POLICY_USERS, policy_users, "policy, key", "policy, name", NULL, true, 11),
     TABLE(PD_T_POLICY_GROUPS, policy_groups, "policy, grp", "policy, grp", NULL, false, 11),
+    TABLE(PD_T_DIR_USERS, dir_users, "name", "name",
+	  "CREATE UNIQUE INDEX dir_users_by_uid ON dir_users(uid)", false, 13),
+    TABLE(PD_T_DIR_GROUPS, dir_groups, "name", "name",
+	  "CREATE UNIQUE INDEX dir_groups_by_gid ON dir_groups(gid)", false, 13),
+    TABLE(PD_T_DIR_MEMBERS, dir_members, "grp, usr", "grp, usr",
+	  "CREATE INDEX dir_members_by_user ON dir_members(usr)", false, 13),
 };
 
 /* A growing string. */

@@ -16,7 +16,7 @@
 
 #include "db.h"
 
-#define PD_SCHEMA_VERSION 12
+#define PD_SCHEMA_VERSION 13
 
 enum pd_col_type {
 	PD_C_INT,   /* int64_t */
@@ -50,6 +50,9 @@ enum pd_table_id {
 	PD_T_POLICY_VERSIONS,
 	PD_T_POLICY_USERS,
 	PD_T_POLICY_GROUPS,
+	PD_T_DIR_USERS,
+	PD_T_DIR_GROUPS,
+	PD_T_DIR_MEMBERS,
 	PD_T__MAX
 };
 

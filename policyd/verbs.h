@@ -97,6 +97,15 @@ bool pd_reload_verb(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 /* METRICS: OpenMetrics text for node_exporter's textfile collector. */
 bool pd_metrics(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 
+/* ---- directory.c: central users and groups, and what NSS asks ---- */
+bool pd_dir_user_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+bool pd_dir_user_set(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+bool pd_dir_user_delete(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+bool pd_dir_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+
 /* ---- policies.c: the policy documents ---- */
 bool pd_policy_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_policy_update(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);

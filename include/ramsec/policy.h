@@ -112,6 +112,12 @@ struct rs_policies_settings {
 	char time_zone[RS_TEXT_MAX + 1]; /* of DayOfWeek/TimeOfDay; "" = the host's */
 };
 
+/* The directory of central users and groups (libnss_ramsec). */
+struct rs_directory_settings {
+	long min_id; /* their uids and gids: default 200000 */
+	long max_id; /* default 299999 */
+};
+
 struct rs_policy {
 	struct rs_password_policy password;
 	struct rs_security_preference pref;
@@ -121,6 +127,7 @@ struct rs_policy {
 	struct rs_pam_settings pam;
 	struct rs_mfa_settings mfa;
 	struct rs_policies_settings policies;
+	struct rs_directory_settings directory;
 };
 
 /* Fills every field with its default (RAM's, or the host default above). */

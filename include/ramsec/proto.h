@@ -99,7 +99,16 @@ enum rs_msg_type {
 	RS_MSG_POLICY_LIST_FOR = 43, /* USER: own and inherited */
 	RS_MSG_POLICY_SIMULATE = 44, /* USER SERVICE [RHOST] [NUMBER: time] OP: method */
 	RS_MSG_METRICS = 45,	     /* BODY: OpenMetrics text */
-	RS_MSG_ERROR = 0x7f,	     /* only as a reply: the request was refused */
+	/* the directory (central users and groups) */
+	RS_MSG_DIR_USER_CREATE = 46, /* USER, DOC: {"uid", "gecos", "home", "shell", "groups"} */
+	RS_MSG_DIR_USER_DELETE = 47, /* USER */
+	RS_MSG_DIR_USER_SET = 48,    /* USER, DOC: as create, without "uid" */
+	RS_MSG_DIR_GROUP = 49,	     /* OP (enum rs_op), GROUP [USER] [NUMBER: gid] */
+	/* libnss_ramsec: BODY one line of /etc/passwd's or /etc/group's form */
+	RS_MSG_NSS_PASSWD = 50,	    /* USER, or NUMBER: the uid */
+	RS_MSG_NSS_GROUP = 51,	    /* GROUP, or NUMBER: the gid */
+	RS_MSG_NSS_INITGROUPS = 52, /* USER; BODY: its directory groups' gids, "g,g,..." */
+	RS_MSG_ERROR = 0x7f,	    /* only as a reply: the request was refused */
 };
 
 enum rs_tag {
@@ -155,6 +164,11 @@ enum rs_op {
 	RS_OP_PASSWORD = 1,
 	RS_OP_PUBLICKEY = 2,
 	RS_OP_NONE = 3,
+	/* DIR_GROUP */
+	RS_OP_GROUP_CREATE = 1,
+	RS_OP_GROUP_DELETE = 2,
+	RS_OP_GROUP_ADD = 3,
+	RS_OP_GROUP_REMOVE = 4,
 	RS_OP__MAX = 15,
 };
 

@@ -122,7 +122,7 @@ PY
 	check "schema 1 migrated: the user's failures carried over" field failures_in_window 2
 	check "and the last logon's source" field last_logon_source 192.0.2.9
 	OUT=$(store_sql "PRAGMA user_version")
-	check "the file is at schema 12" [ "$OUT" = 12 ]
+	check "the file is at schema 13" [ "$OUT" = 13 ]
 	pd_stop
 	OUT=$(python3 - "$T/state/state.db" "$T/fresh.db" <<'PY'
 import sqlite3, sys

@@ -70,7 +70,9 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "mfa.code_window",
 				       "mfa.issuer",
 				       "policies.default_deny",
-				       "policies.time_zone"};
+				       "policies.time_zone",
+				       "directory.min_id",
+				       "directory.max_id"};
 
 #define NKEYS (sizeof(all_keys) / sizeof(all_keys[0]))
 
@@ -766,7 +768,7 @@ static void test_validate(void **state)
 static void test_render_every_key(void **state)
 {
 	static char json[OUT_LEN], text[OUT_LEN];
-	static const char tail[] = "\"policies\":{\"default_deny\":false,\"time_zone\":\"\"}}";
+	static const char tail[] = "\"directory\":{\"min_id\":200000,\"max_id\":299999}}";
 	char want[160];
 	const char *at;
 	struct rs_policy p;

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The directory: central users and groups, created once in the store and
+ * served to every host by libnss_ramsec (nss/nss_ramsec.c) over the users'
+ * socket.  Each user has a group of its own (its name, its gid: the uid
+ * when free), as useradd makes on Debian.  Ids come from directory.min_id
+ * to directory.max_id, skipping any a local account or group holds.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pd.h"
+#include "ramsec/nss.h"
+#include "ramsec/policy.h"
+#include "store.h"
+#include "verbs.h"
+
+#define GROUPS_MAX RS_NSS_GROUPS_MAX
+
+/* What a create or set request asks for. */
+struct dir_doc {
+	int64_t uid; /* 0: choose one */
+	const char *gecos, *home, *shell;
+	const char *groups[GROUPS_MAX];
+	size_t ngroups;
+	bool has_groups;
+};
+
+static __attribute__((format(printf, 3, 4))) void refuse(struct pd_conn *c, enum rs_reason r,
+							 const char *fmt, ...)
+{
+	char msg[RS_MESSAGE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pd_reply(c, RS_V_ERROR, r, msg, 0, NULL, false);
+}
+
+static bool stored(struct pd_conn *c, int r)
+{
+	if (r >= 0)
+		return true;
+	pd_reply_error(c, RS_R_STORE);
+	return false;
+}
+
+/* A local (not directory) account or group of that name or id. */
+static bool local_user(const char *name, int64_t uid)
+{
+	return name ? getpwnam(name) != NULL : getpwuid((uid_t)uid) != NULL;
+}
+
+static bool local_group(const char *name, int64_t gid)
+{
+	return name ? getgrnam(name) != NULL : getgrgid((gid_t)gid) != NULL;
+}
+
+static const char *text_field(json_t *v, const char *key, bool path, const char **err)
+{
+	const char *s;
+
+	if (!v)
+		return NULL;
+	s = json_string_value(v);
+	if (!s || rs_nss_field_ok(s, PD_DIR_TEXT_MAX) < 0 || (path && s[0] != '/'))
+		*err = key;
+	return s;
+}
+
+/* Parses c's DOC into *doc (strings point into *root): true, or false with
+ * the refusal sent. */
+static bool parse(struct pd_conn *c, bool create, json_t **root, struct dir_doc *doc)
+{
+	const char *key, *bad = NULL;
+	json_t *v;
+
+	memset(doc, 0, sizeof(*doc));
+	*root = json_loadb(c->req.doc, c->req.doc_len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(*root)) {
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, "the request is not a JSON object", 0,
+			 NULL, false);
+		return false;
+	}
+	json_object_foreach(*root, key, v)
+	{
+		if (!strcmp(key, "uid") && create) {
+			doc->uid = json_is_integer(v) ? json_integer_value(v) : -1;
+			if (doc->uid <= 0)
+				bad = key;
+		} else if (!strcmp(key, "gecos")) {
+			doc->gecos = text_field(v, key, false, &bad);
+		} else if (!strcmp(key, "home")) {
+			doc->home = text_field(v, key, true, &bad);
+		} else if (!strcmp(key, "shell")) {
+			doc->shell = text_field(v, key, true, &bad);
+		} else if (!strcmp(key, "groups") && json_is_array(v) &&
+			   json_array_size(v) <= GROUPS_MAX) {
+			size_t i;
+			json_t *g;
+
+			doc->has_groups = true;
+			json_array_foreach(v, i, g)
+			{
+				doc->groups[i] = json_string_value(g);
+				if (!doc->groups[i] || !rs_policy_name_valid(doc->groups[i]))
+					bad = "groups";
+			}
+			doc->ngroups = json_array_size(v);
+		} else {
+			bad = key;
+		}
+		if (bad)
+			break;
+	}
+	if (bad) {
+		refuse(c, RS_R_BAD_REQUEST,
+		       "%.64s: not a value it can have (uid: a number in directory.min_id to "
+		       "max_id; gecos, home, shell: up to 255 printable bytes without ':' or ',', "
+		       "home and shell absolute paths; groups: up to 256 group names)",
+		       bad);
+		return false;
+	}
+	return true;
+}
+
+/* An id from min_id to max_id that neither the directory (group: its
+ * groups; else its users) nor the host holds; want first if it is free.
+ * 0, -ENOSPC or -EIO. */
+static int free_id(struct pd_daemon *d, bool group, int64_t want, int64_t *ret)
+{
+	const struct rs_directory_settings *ds = &d->policy.directory;
+	struct pd_dir_user u;
+	struct pd_dir_group g;
+	int64_t top, id;
+	int r;
+
+	if (want >= ds->min_id && want <= ds->max_id) {
+		r = group ? pd_store_dir_group(d->store, NULL, want, &g)
+			  : pd_store_dir_user(d->store, NULL, want, &u);
+		if (r == -EIO)
+			return -EIO;
+		if (r == -ENOENT && !(group ? local_group(NULL, want) : local_user(NULL, want))) {
+			*ret = want;
+			return 0;
+		}
+	}
+	if (pd_store_dir_top_id(d->store, group, ds->min_id, ds->max_id, &top) < 0)
+		return -EIO;
+	for (id = top + 1; id <= ds->max_id; id++)
+		if (!(group ? local_group(NULL, id) : local_user(NULL, id))) {
+			*ret = id;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+/* Every group of doc exists in the directory: true, or false (refused). */
+static bool groups_exist(struct pd_daemon *d, struct pd_conn *c, const struct dir_doc *doc)
+{
+	for (size_t i = 0; i < doc->ngroups; i++) {
+		struct pd_dir_group g;
+		int r = pd_store_dir_group(d->store, doc->groups[i], 0, &g);
+
+		if (r == -ENOENT)
+			refuse(c, RS_R_NO_SUCH_USER, "no such group in the directory: %.32s",
+			       doc->groups[i]);
+		if (r < 0) {
+			if (r == -EIO)
+				pd_reply_error(c, RS_R_STORE);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The user's memberships become doc's groups. */
+static int set_groups(struct pd_daemon *d, const char *user, const struct dir_doc *doc)
+{
+	if (pd_store_dir_member(d->store, NULL, user, false) < 0)
+		return -EIO;
+	for (size_t i = 0; i < doc->ngroups; i++)
+		if (pd_store_dir_member(d->store, doc->groups[i], user, true) < 0)
+			return -EIO;
+	return 0;
+}
+
+static void apply(struct pd_dir_user *u, const struct dir_doc *doc)
+{
+	if (doc->gecos)
+		snprintf(u->gecos, sizeof(u->gecos), "%s", doc->gecos);
+	if (doc->home)
+		snprintf(u->home, sizeof(u->home), "%s", doc->home);
+	if (doc->shell)
+		snprintf(u->shell, sizeof(u->shell), "%s", doc->shell);
+}
+
+static bool user_create(struct pd_daemon *d, struct pd_conn *c, const char *name,
+			const struct dir_doc *doc)
+{
+	struct pd_dir_user u = {.created = pd_now()};
+	struct pd_dir_group g = {.created = u.created}, old;
+	const struct rs_directory_settings *ds = &d->policy.directory;
+	char msg[RS_MESSAGE_MAX];
+	int r;
+
+	if (doc->uid && (doc->uid < ds->min_id || doc->uid > ds->max_id)) {
+		snprintf(msg, sizeof(msg),
+			 "uid %lld is outside directory.min_id to max_id (%ld-%ld)",
+			 (long long)doc->uid, ds->min_id, ds->max_id);
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, msg, 0, NULL, false);
+		return false;
+	}
+	if (local_user(name, 0) || local_group(name, 0)) {
+		refuse(c, RS_R_EXISTS, "%.32s is a local account or group of this host", name);
+		return false;
+	}
+	r = pd_store_dir_user(d->store, name, 0, &u);
+	if (r == 0 || (r == -ENOENT && (r = pd_store_dir_group(d->store, name, 0, &old)) == 0)) {
+		refuse(c, RS_R_EXISTS, "the directory has a user or group %.32s already", name);
+		return false;
+	}
+	if (!stored(c, r == -ENOENT ? 0 : r) || !groups_exist(d, c, doc))
+		return false;
+	r = free_id(d, false, doc->uid, &u.uid);
+	if (r == 0 && doc->uid && u.uid != doc->uid)
+		r = -EEXIST;
+	if (r == 0)
+		r = free_id(d, true, u.uid, &g.gid);
+	if (r == -ENOSPC || r == -EEXIST) {
+		pd_reply(c, RS_V_ERROR, RS_R_EXISTS,
+			 r == -EEXIST ? "that uid is taken (in the directory or on this host)"
+				      : "no uid or gid is free from directory.min_id to max_id",
+			 0, NULL, false);
+		return false;
+	}
+	snprintf(u.name, sizeof(u.name), "%.32s", name);
+	snprintf(g.name, sizeof(g.name), "%.32s", name);
+	u.gid = g.gid;
+	snprintf(u.home, sizeof(u.home), "/home/%.32s", name);
+	snprintf(u.shell, sizeof(u.shell), "/bin/bash");
+	apply(&u, doc);
+	if (!stored(c, r) || !stored(c, pd_store_dir_group_put(d->store, &g)) ||
+	    !stored(c, pd_store_dir_user_put(d->store, &u)) || !stored(c, set_groups(d, name, doc)))
+		return false;
+	pd_log(LOG_NOTICE, "directory user create name=%s uid=%lld by uid %u", name,
+	       (long long)u.uid, (unsigned)c->uid);
+	snprintf(msg, sizeof(msg), "user %s created: uid %lld, gid %lld", name, (long long)u.uid,
+		 (long long)u.gid);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, (uint64_t)u.uid, NULL, true);
+	return false;
+}
+
+bool pd_dir_user_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct dir_doc doc;
+	json_t *root = NULL;
+
+	(void)w;
+	if (!rs_policy_name_valid(c->req.user))
+		refuse(c, RS_R_BAD_REQUEST, "%.64s is not a user name we accept", c->req.user);
+	else if (parse(c, true, &root, &doc))
+		user_create(d, c, c->req.user, &doc);
+	json_decref(root);
+	return false;
+}
+
+/* The directory user c names: true, or false with the refusal sent. */
+static bool dir_user_of(struct pd_daemon *d, struct pd_conn *c, struct pd_dir_user *u)
+{
+	int r = pd_store_dir_user(d->store, c->req.user, 0, u);
+
+	if (r == -ENOENT)
+		refuse(c, RS_R_NO_SUCH_USER, "no such user in the directory: %.32s", c->req.user);
+	else if (r < 0)
+		pd_reply_error(c, RS_R_STORE);
+	return r == 0;
+}
+
+bool pd_dir_user_set(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_dir_user u;
+	struct dir_doc doc;
+	json_t *root = NULL;
+
+	(void)w;
+	if (dir_user_of(d, c, &u) && parse(c, false, &root, &doc) && groups_exist(d, c, &doc)) {
+		apply(&u, &doc);
+		if (stored(c, pd_store_dir_user_put(d->store, &u)) &&
+		    (!doc.has_groups || stored(c, set_groups(d, u.name, &doc)))) {
+			pd_log(LOG_NOTICE, "directory user set name=%s by uid %u", u.name,
+			       (unsigned)c->uid);
+			pd_reply(c, RS_V_ALLOW, RS_R_NONE, "user changed", 0, NULL, true);
+		}
+	}
+	json_decref(root);
+	return false;
+}
+
+bool pd_dir_user_delete(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_dir_user u;
+	struct pd_dir_group g;
+	int r;
+
+	(void)w;
+	if (!dir_user_of(d, c, &u))
+		return false;
+	r = pd_store_dir_group(d->store, u.name, 0, &g);
+	if (!stored(c, pd_store_dir_user_delete(d->store, u.name)) ||
+	    (r == 0 && g.gid == u.gid && !stored(c, pd_store_dir_group_delete(d->store, g.name))))
+		return false;
+	pd_log(LOG_NOTICE, "directory user delete name=%s uid=%lld by uid %u", u.name,
+	       (long long)u.uid, (unsigned)c->uid);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, "user deleted", 0, NULL, true);
+	return false;
+}
+
+/* The group is some directory user's own: 1 (its name in owner), 0, -EIO. */
+static int own_group(struct pd_daemon *d, const struct pd_dir_group *g, char *owner, size_t len)
+{
+	struct pd_dir_user u;
+	int r = pd_store_dir_user(d->store, g->name, 0, &u);
+
+	if (r == -EIO)
+		return -EIO;
+	snprintf(owner, len, "%.32s", g->name);
+	return r == 0 && u.gid == g->gid;
+}
+
+static bool group_create(struct pd_daemon *d, struct pd_conn *c)
+{
+	struct pd_dir_group g = {.created = pd_now()};
+	struct pd_dir_user u;
+	char msg[RS_MESSAGE_MAX];
+	int r;
+
+	if (local_group(c->req.group, 0) || local_user(c->req.group, 0)) {
+		refuse(c, RS_R_EXISTS, "%.32s is a local group or account of this host",
+		       c->req.group);
+		return false;
+	}
+	r = pd_store_dir_group(d->store, c->req.group, 0, &g);
+	if (r == 0 ||
+	    (r == -ENOENT && (r = pd_store_dir_user(d->store, c->req.group, 0, &u)) == 0)) {
+		refuse(c, RS_R_EXISTS, "the directory has a group or user %.32s already",
+		       c->req.group);
+		return false;
+	}
+	if (!stored(c, r == -ENOENT ? 0 : r))
+		return false;
+	r = free_id(d, true, (int64_t)c->req.number, &g.gid);
+	if (r == 0 && c->req.number && g.gid != (int64_t)c->req.number)
+		r = -EEXIST;
+	if (r == -ENOSPC || r == -EEXIST) {
+		pd_reply(c, RS_V_ERROR, RS_R_EXISTS,
+			 r == -EEXIST ? "that gid is taken or outside directory.min_id to max_id"
+				      : "no gid is free from directory.min_id to max_id",
+			 0, NULL, false);
+		return false;
+	}
+	snprintf(g.name, sizeof(g.name), "%.32s", c->req.group);
+	g.created = pd_now();
+	if (!stored(c, r) || !stored(c, pd_store_dir_group_put(d->store, &g)))
+		return false;
+	pd_log(LOG_NOTICE, "directory group create name=%s gid=%lld by uid %u", g.name,
+	       (long long)g.gid, (unsigned)c->uid);
+	snprintf(msg, sizeof(msg), "group %s created: gid %lld", g.name, (long long)g.gid);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, (uint64_t)g.gid, NULL, true);
+	return false;
+}
+
+bool pd_dir_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_dir_group g;
+	struct pd_dir_user u;
+	char owner[RS_NAME_MAX + 1];
+	bool add = c->req.op == RS_OP_GROUP_ADD;
+	int r;
+
+	(void)w;
+	if (!rs_policy_name_valid(c->req.group)) {
+		refuse(c, RS_R_BAD_REQUEST, "%.64s is not a group name we accept", c->req.group);
+		return false;
+	}
+	if (c->req.op == RS_OP_GROUP_CREATE)
+		return group_create(d, c);
+	r = pd_store_dir_group(d->store, c->req.group, 0, &g);
+	if (r == -ENOENT)
+		refuse(c, RS_R_NO_SUCH_USER, "no such group in the directory: %.32s", c->req.group);
+	if (r < 0) {
+		if (r == -EIO)
+			pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
+	if (c->req.op == RS_OP_GROUP_DELETE) {
+		r = own_group(d, &g, owner, sizeof(owner));
+		if (r == 1)
+			refuse(c, RS_R_IN_USE, "it is user %.32s's own group; delete the user",
+			       owner);
+		else if (stored(c, r) && stored(c, pd_store_dir_group_delete(d->store, g.name))) {
+			pd_log(LOG_NOTICE, "directory group delete name=%s by uid %u", g.name,
+			       (unsigned)c->uid);
+			pd_reply(c, RS_V_ALLOW, RS_R_NONE, "group deleted", 0, NULL, true);
+		}
+		return false;
+	}
+	if ((c->req.op != RS_OP_GROUP_ADD && c->req.op != RS_OP_GROUP_REMOVE) || !c->req.user[0]) {
+		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST,
+			 "add-member and remove-member name a user", 0, NULL, false);
+		return false;
+	}
+	if (!dir_user_of(d, c, &u) ||
+	    !stored(c, pd_store_dir_member(d->store, g.name, u.name, add)))
+		return false;
+	pd_log(LOG_NOTICE, "directory group %s name=%s user=%s by uid %u",
+	       add ? "add-member" : "remove-member", g.name, u.name, (unsigned)c->uid);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, add ? "member added" : "member removed", 0, NULL, true);
+	return false;
+}
+
+/* ---- what libnss_ramsec asks (anyone may: /etc/passwd is public too) ---- */
+
+static void not_found(struct pd_conn *c)
+{
+	pd_reply(c, RS_V_DENY, RS_R_NO_SUCH_USER, NULL, 0, NULL, false);
+}
+
+bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	struct pd_dir_user u;
+	char line[RS_NAME_MAX + 3 * PD_DIR_TEXT_MAX + 64];
+	struct rs_buf b;
+	int r;
+
+	(void)w;
+	if (rs_msg_has(&c->req, RS_TAG_USER) && !rs_policy_name_valid(c->req.user)) {
+		not_found(c);
+		return false;
+	}
+	r = pd_store_dir_user(d->store, rs_msg_has(&c->req, RS_TAG_USER) ? c->req.user : NULL,
+			      (int64_t)c->req.number, &u);
+	if (r == -ENOENT) {
+		not_found(c);
+		return false;
+	}
+	if (!stored(c, r))
+		return false;
+	rs_buf_init(&b, line, sizeof(line));
+	/* "*", not "x": no shadow entry to look for (pam_unix's account
+	 * check would fail on one it cannot find), no password here */
+	rs_buf_printf(&b, "%s:*:%lld:%lld:%s:%s:%s", u.name, (long long)u.uid, (long long)u.gid,
+		      u.gecos, u.home, u.shell);
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
+	return false;
+}
+
+/* A list between commas: members' names, or gids. */
+struct members {
+	struct rs_buf *b;
+	size_t n, max;
+};
+
+static int member(void *ctx, const char *name)
+{
+	struct members *m = ctx;
+
+	if (m->n >= m->max)
+		return 1; /* the rest are not served (docs/DIRECTORY.md) */
+	rs_buf_printf(m->b, "%s%s", m->n++ ? "," : "", name);
+	return 0;
+}
+
+bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	static char text[RS_NAME_MAX + 64 + RS_NSS_MEMBERS_MAX * (RS_NAME_MAX + 1)];
+	struct pd_dir_group g;
+	struct rs_buf b;
+	struct members m = {.b = &b, .max = RS_NSS_MEMBERS_MAX};
+	int r;
+
+	(void)w;
+	if (rs_msg_has(&c->req, RS_TAG_GROUP) && !rs_policy_name_valid(c->req.group)) {
+		not_found(c);
+		return false;
+	}
+	r = pd_store_dir_group(d->store, rs_msg_has(&c->req, RS_TAG_GROUP) ? c->req.group : NULL,
+			       (int64_t)c->req.number, &g);
+	if (r == -ENOENT) {
+		not_found(c);
+		return false;
+	}
+	if (!stored(c, r))
+		return false;
+	rs_buf_init(&b, text, sizeof(text));
+	rs_buf_printf(&b, "%s:*:%lld:", g.name, (long long)g.gid);
+	if (!stored(c, pd_store_dir_members_each(d->store, g.name, NULL, member, &m)))
+		return false;
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
+	return false;
+}
+
+bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	char text[RS_NSS_GROUPS_MAX * 12];
+	struct rs_buf b;
+	struct members m = {.b = &b, .max = RS_NSS_GROUPS_MAX};
+
+	(void)w;
+	if (!rs_policy_name_valid(c->req.user)) {
+		not_found(c);
+		return false;
+	}
+	rs_buf_init(&b, text, sizeof(text));
+	if (stored(c, pd_store_dir_members_each(d->store, NULL, c->req.user, member, &m)))
+		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
+	return false;
+}

@@ -1,0 +1,180 @@
+#!/bin/bash
+# The directory (issue 12): central users and groups made with ramsecctl,
+# served by libnss_ramsec.  The whole file runs in a private mount namespace
+# whose /etc/nsswitch.conf says "passwd: files ramsec" (the host's is
+# untouched); glibc finds build/libnss_ramsec.so.2 through LD_LIBRARY_PATH
+# and the module asks the test's policyd (RAMSEC_NSS_SOCKET).
+if [ -z "${RS_IN_NS:-}" ]; then
+	export RS_IN_NS=1
+	exec unshare -m --propagation private bash "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+
+[ -f "$BUILD/libnss_ramsec.so.2" ] || { echo "t_directory.sh: 0 passed, 1 failed"; exit 1; }
+NSW=$(mktemp /tmp/ramsec-nsswitch.XXXXXX)
+sed 's/^passwd:.*/passwd: files ramsec/; s/^group:.*/group: files ramsec/' /etc/nsswitch.conf >"$NSW"
+chmod 0644 "$NSW"
+mount --bind "$NSW" /etc/nsswitch.conf
+export LD_LIBRARY_PATH="$BUILD"
+
+# dir_fresh [CONF]: a fresh policyd, the module pointed at its socket (in
+# policyd's environment too: were it to ask the module, it would ask itself)
+dir_fresh() {
+	fresh "$@"
+	pd_stop
+	export RAMSEC_NSS_SOCKET="$T/run/user.sock"
+	pd_start
+}
+
+# ms CMD...: runs CMD; its output in $OUT, how long it took (ms) in $MS
+ms() {
+	local t0
+	t0=$(date +%s%N)
+	OUT=$("$@" 2>&1)
+	MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
+test_module_exports_only_its_entry_points() {
+	OUT=$(nm -D --defined-only "$BUILD/libnss_ramsec.so.2" | awk '{print $3}')
+	check "libnss_ramsec exports only _nss_ramsec_* symbols" \
+		test -z "$(grep -v '^_nss_ramsec_' <<<"$OUT")"
+	check "it has the five entry points" test "$(grep -c '^_nss_ramsec_' <<<"$OUT")" -eq 5
+	OUT=$(ldd "$BUILD/libnss_ramsec.so.2")
+	check "it needs only libc (no libconfig, OpenSSL or libpq in every process)" \
+		test -z "$(grep '=>' <<<"$OUT" | grep -v 'libc.so')"
+}
+
+test_users_and_groups_through_nss() {
+	dir_fresh
+	OUT=$(ctl group create rsd_ops 2>&1)
+	check "group create" has "group rsd_ops created: gid 200000"
+	OUT=$(ctl user create rsd_alice --gecos "Alice A" --groups rsd_ops 2>&1)
+	check "user create: the first free uid of the range, its own group" \
+		has "user rsd_alice created: uid 200000, gid 200001"
+	OUT=$(getent passwd rsd_alice)
+	check "getent passwd NAME: the central user" \
+		test "$OUT" = "rsd_alice:*:200000:200001:Alice A:/home/rsd_alice:/bin/bash"
+	OUT=$(getent passwd 200000)
+	check "getent passwd UID" has "rsd_alice:*:200000:"
+	OUT=$(getent group rsd_ops)
+	check "getent group NAME: with its member" test "$OUT" = "rsd_ops:*:200000:rsd_alice"
+	OUT=$(getent group 200001)
+	check "getent group GID: the user's own group" test "$OUT" = "rsd_alice:*:200001:"
+	OUT=$(id rsd_alice)
+	check "id: uid, own group and directory groups (initgroups)" \
+		test "$OUT" = "uid=200000(rsd_alice) gid=200001(rsd_alice) groups=200001(rsd_alice),200000(rsd_ops)"
+	OUT=$(getent passwd root $U_ALICE)
+	check "local accounts still resolve first" has "root:x:0:0"
+	check "local accounts still resolve first ($U_ALICE)" has "$U_ALICE:x:"
+	OUT=$(getent passwd rsd_nobody; echo "rc=$?")
+	check "an unknown name: not found (exit 2)" has "rc=2"
+	OUT=$(su -s /bin/sh rsd_alice -c 'id -un; id -gn' 2>&1)
+	check "su to the central user (as root): runs as it" test "$OUT" = "rsd_alice
+rsd_alice"
+	OUT=$(ctl group add-member rsd_ops $U_ALICE 2>&1)
+	check "a local account cannot join a directory group" has "no such user in the directory"
+}
+
+test_what_is_refused() {
+	dir_fresh
+	ctl group create rsd_ops >/dev/null
+	OUT=$(ctl user create root 2>&1)
+	check "a local account's name: refused" has "root is a local account or group of this host"
+	OUT=$(ctl user create $U_BOB 2>&1)
+	check "a local user's name: refused" has "is a local account or group"
+	OUT=$(ctl user create rsd_bob 2>&1)
+	ctl user create rsd_bob >/dev/null 2>&1
+	OUT=$(ctl user create rsd_bob 2>&1)
+	check "the same name twice: refused" has "has a user or group rsd_bob already"
+	OUT=$(ctl user create rsd_ops 2>&1)
+	check "a directory group's name: refused" has "has a user or group rsd_ops already"
+	OUT=$(ctl user create 'rsd:x' 2>&1)
+	check "a name RAM would refuse: refused" has "not a user name we accept"
+	OUT=$(ctl user create rsd_c --gecos 'a:b' 2>&1)
+	check "a gecos with ':' (a forged passwd line): refused" has "gecos: not a value"
+	OUT=$(ctl user create rsd_c --shell 'bin/sh' 2>&1)
+	check "a relative shell: refused" has "shell: not a value"
+	OUT=$(ctl user create rsd_c --home "/home/$(printf 'x%.0s' $(seq 1 300))" 2>&1)
+	check "a home over 255 bytes: refused" has "home: not a value"
+	OUT=$(ctl user create rsd_c --uid 100 2>&1)
+	check "a uid outside directory.min_id..max_id: refused" has "outside directory.min_id"
+	OUT=$(ctl user create rsd_c --groups rsd_none 2>&1)
+	check "an unknown group: refused" has "no such group in the directory: rsd_none"
+	OUT=$(getent passwd rsd_c; echo "rc=$?")
+	check "after every refusal: no user rsd_c" has "rc=2"
+	OUT=$(ctl group delete rsd_bob 2>&1)
+	check "a user's own group cannot be deleted" has "it is user rsd_bob's own group"
+	OUT=$(ctl user create rsd_d --uid 200000 2>&1)
+	check "a uid already taken: refused" has "that uid is taken"
+}
+
+test_set_and_delete() {
+	dir_fresh
+	ctl group create rsd_ops >/dev/null
+	ctl group create rsd_dev >/dev/null
+	ctl user create rsd_alice --groups rsd_ops >/dev/null
+	OUT=$(ctl user set rsd_alice --groups rsd_dev 2>&1)
+	check "user set --groups" has "user changed"
+	OUT=$(getent group rsd_ops rsd_dev)
+	check "its groups are now those given" test "$OUT" = "rsd_ops:*:200000:
+rsd_dev:*:200001:rsd_alice"
+	ctl user set rsd_alice --shell /bin/sh --gecos "Alice B" >/dev/null
+	OUT=$(getent passwd rsd_alice)
+	check "user set --shell --gecos" has ":Alice B:/home/rsd_alice:/bin/sh"
+	ctl group remove-member rsd_dev rsd_alice >/dev/null
+	OUT=$(getent group rsd_dev)
+	check "group remove-member" test "$OUT" = "rsd_dev:*:200001:"
+	ctl group add-member rsd_dev rsd_alice >/dev/null
+	OUT=$(ctl user delete rsd_alice 2>&1)
+	check "user delete" has "user deleted"
+	OUT=$(getent passwd rsd_alice; getent group rsd_alice; echo "rc=$?")
+	check "the user and its own group are gone" test "$OUT" = "rc=2"
+	OUT=$(getent group rsd_dev)
+	check "and its memberships" test "$OUT" = "rsd_dev:*:200001:"
+	OUT=$(ctl group delete rsd_dev 2>&1)
+	check "group delete" has "group deleted"
+	OUT=$(getent group rsd_dev; echo "rc=$?")
+	check "the group is gone" has "rc=2"
+}
+
+test_ids_skip_local_accounts() {
+	local uid
+	uid=$(id -u $U_ALICE)
+	dir_fresh "directory = { min_id = $uid; max_id = $((uid + 5)); };"
+	OUT=$(ctl user create rsd_e 2>&1)
+	local got
+	got=$(sed -n 's/.*created: uid \([0-9]*\),.*/\1/p' <<<"$OUT")
+	check "the range starts at a local uid: a free one is taken ($got)" \
+		test -n "$got" -a "$got" -gt "$uid"
+	check "(no local account has it)" not getent -s files passwd "$got"
+	OUT=$(ctl user create rsd_f --uid "$uid" 2>&1)
+	check "a local account's uid: refused" has "that uid is taken"
+}
+
+test_policyd_down() {
+	dir_fresh
+	ctl user create rsd_alice >/dev/null
+	pd_stop
+	ms getent passwd rsd_alice
+	check "policyd stopped: getent finds nothing in $MS ms (< 50)" test -z "$OUT" -a "$MS" -lt 50
+	ms getent passwd root
+	check "local users still work ($MS ms)" has "root:x:0:0"
+	ms id rsd_alice
+	check "id: no such user, at once ($MS ms)" has "no such user"
+}
+
+test_policyd_never_asks_itself() {
+	# policyd runs in this namespace too: its own lookups must not come
+	# back to it through the module (its loop would wait on itself)
+	dir_fresh
+	ctl user create rsd_alice >/dev/null
+	local t0=$(date +%s%N)
+	drive $U_ALICE --resp "$PW_ALICE" auth
+	MS=$((($(date +%s%N) - t0) / 1000000))
+	check "a local user's logon with the module in nsswitch ($MS ms)" has "auth: PAM_SUCCESS"
+	check "(well under the module's 1 s deadline)" test "$MS" -lt 900
+	ms ctl user show rsd_alice
+	check "policyd looked the central name up without asking itself ($MS ms)" test "$MS" -lt 900
+}
+
+run_tests
