@@ -56,8 +56,10 @@ static enum nss_status ask(uint8_t type, enum rs_tag tag, const char *name, uint
 
 	*ret = NULL;
 	if (getenv(RS_NSS_OFF_ENV)) {
+		/* policyd: "not here" (UNAVAIL would make getpwnam_r fail with
+		 * ENOENT, an error, where it must say "no such entry") */
 		*errnop = ENOENT;
-		return NSS_STATUS_UNAVAIL;
+		return NSS_STATUS_NOTFOUND;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -76,7 +78,7 @@ static enum nss_status ask(uint8_t type, enum rs_tag tag, const char *name, uint
 			   c->frame, sizeof(c->frame));
 	if (r < 0 || c->reply.verdict == RS_V_ERROR) {
 		free(c);
-		*errnop = ENOENT;
+		*errnop = ENOENT; /* glibc goes on, and a caller sees "not found" */
 		return NSS_STATUS_UNAVAIL;
 	}
 	if (c->reply.verdict != RS_V_ALLOW) {

@@ -29,6 +29,7 @@
 #include "ramsec/policy.h"
 #include "store.h"
 #include "pd.h"
+#include "ramsec/secret.h"
 
 #define ACCOUNTS_PAGE 512 /* active accounts read at a time */
 #define WATCH_DIR     "/etc"
@@ -205,6 +206,16 @@ static int retire(struct pd_daemon *d, const struct pd_account *a, const char *w
 	return 0;
 }
 
+int pd_account_retire_name(struct pd_daemon *d, const char *name, const char *why)
+{
+	struct pd_account a;
+	int r = pd_store_account_active(d->store, name, &a);
+
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? -EIO : retire(d, &a, why);
+}
+
 /* A new account for name; it inherits the MFA requirement of an account
  * of the same uid retired in the last day (a rename the home directory
  * could not prove, a re-created account). */
@@ -224,15 +235,60 @@ static int add(struct pd_daemon *d, const char *name, uint32_t uid, const char *
 	return 0;
 }
 
-/* True when NSS no longer has name for uid: renamed, or deleted. */
-static bool name_gone(const char *name, int64_t uid)
+/* Copies s into buf at *at: the copy, or NULL when it does not fit. */
+static char *put_str(const char *s, char *buf, size_t len, size_t *at)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
+	size_t n = strlen(s) + 1;
+	char *p = buf + *at;
 
-	if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0)
+	if (len - *at < n)
+		return NULL;
+	memcpy(p, s, n);
+	*at += n;
+	return p;
+}
+
+int pd_passwd_of(struct pd_daemon *d, const char *name, uint32_t uid, struct passwd *pw, char *buf,
+		 size_t len, bool *central)
+{
+	struct passwd *res = NULL;
+	struct pd_dir_user u;
+	size_t at = 0;
+	int r = name ? getpwnam_r(name, pw, buf, len, &res) : getpwuid_r(uid, pw, buf, len, &res);
+
+	*central = false;
+	if (r != 0)
+		return -EAGAIN;
+	if (res)
+		return 0;
+	r = pd_store_dir_user(d->store, name, uid, &u);
+	if (r < 0)
+		return r;
+	*central = true;
+	memset(pw, 0, sizeof(*pw));
+	pw->pw_uid = (uid_t)u.uid;
+	pw->pw_gid = (gid_t)u.gid;
+	pw->pw_name = put_str(u.name, buf, len, &at);
+	pw->pw_passwd = put_str("*", buf, len, &at);
+	pw->pw_gecos = put_str(u.gecos, buf, len, &at);
+	pw->pw_dir = put_str(u.home, buf, len, &at);
+	pw->pw_shell = put_str(u.shell, buf, len, &at);
+	rs_secret_wipe(u.hash, sizeof(u.hash));
+	return pw->pw_shell ? 0 : -EIO;
+}
+
+/* True when NSS (or the directory) no longer has name for uid: renamed,
+ * or deleted. */
+static bool name_gone(struct pd_daemon *d, const char *name, int64_t uid)
+{
+	struct passwd pw;
+	char buf[4096];
+	bool central;
+	int r = pd_passwd_of(d, name, 0, &pw, buf, sizeof(buf), &central);
+
+	if (r == -EAGAIN || r == -EIO)
 		return false; /* cannot tell */
-	return !res || (int64_t)pw.pw_uid != uid;
+	return r == -ENOENT || (int64_t)pw.pw_uid != uid;
 }
 
 /* An active account of uid with the same home directory whose name is
@@ -249,7 +305,7 @@ static int renamed_from(struct pd_daemon *d, uint32_t uid, const char *birth,
 		return -EIO;
 	for (size_t i = 0; i < n; i++) {
 		if (same[i].retired || strcmp(same[i].birth, birth) ||
-		    !name_gone(same[i].name, uid))
+		    !name_gone(d, same[i].name, uid))
 			continue;
 		*ret = same[i];
 		return 0;
@@ -376,16 +432,23 @@ static int check_active(struct pd_daemon *d)
 			return -EIO;
 		for (size_t i = 0; i < n && r == 0; i++) {
 			const struct local *l = in_files(page[i].name);
-			struct passwd pw, *res = NULL;
+			struct passwd pw;
 			char buf[4096];
+			bool central;
 			int64_t id;
+			int q;
 
 			after = page[i].id;
-			if (l)
+			if (l) {
 				r = bind_now(d, &page[i], l->name, l->uid, l->home, &id);
-			else if (getpwnam_r(page[i].name, &pw, buf, sizeof(buf), &res) != 0)
+				continue;
+			}
+			q = pd_passwd_of(d, page[i].name, 0, &pw, buf, sizeof(buf), &central);
+			if (q == -EAGAIN)
 				continue; /* NSS failed: cannot tell; the next look will */
-			else if (res)
+			if (q == -EIO)
+				r = -EIO;
+			else if (q == 0)
 				r = bind_now(d, &page[i], page[i].name, (uint32_t)pw.pw_uid,
 					     pw.pw_dir, &id);
 			else

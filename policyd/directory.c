@@ -313,7 +313,9 @@ bool pd_dir_user_delete(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w
 	if (!dir_user_of(d, c, &u))
 		return false;
 	r = pd_store_dir_group(d->store, u.name, 0, &g);
-	if (!stored(c, pd_store_dir_user_delete(d->store, u.name)) ||
+	/* its records (devices, keys, history, sessions) retire with it */
+	if (!stored(c, pd_account_retire_name(d, u.name, "deleted from the directory")) ||
+	    !stored(c, pd_store_dir_user_delete(d->store, u.name)) ||
 	    (r == 0 && g.gid == u.gid && !stored(c, pd_store_dir_group_delete(d->store, g.name))))
 		return false;
 	pd_log(LOG_NOTICE, "directory user delete name=%s uid=%lld by uid %u", u.name,

@@ -276,7 +276,8 @@ static bool reads_only(enum pd_action a)
 
 /* A delegate sets credentials (password, access keys, MFA) only for
  * accounts ramsec governs that have a password root has not locked. */
-static const char *credentials_refused(const struct pd_conn *c, enum pd_action a)
+static const char *credentials_refused(struct pd_daemon *d, const struct pd_conn *c,
+				       enum pd_action a)
 {
 	struct pd_shadow sh;
 	bool usable;
@@ -285,7 +286,7 @@ static const char *credentials_refused(const struct pd_conn *c, enum pd_action a
 		return NULL;
 	if (!c->who.facts.governed)
 		return "ramsec does not govern this account; its credentials are root's to set";
-	usable = pd_shadow_get(c->who.name, &sh) == 0 && sh.usable;
+	usable = pd_shadow_get(d, c->who.name, &sh) == 0 && sh.usable;
 	rs_secret_wipe(&sh, sizeof(sh));
 	return usable ? NULL : "the account has no password or is locked; only root may change it";
 }
@@ -294,12 +295,15 @@ static const char *credentials_refused(const struct pd_conn *c, enum pd_action a
  * account NSS knows by a name we accept: nothing is delegated to it), -EIO. */
 static int caller_of(struct pd_daemon *d, const struct pd_conn *c, struct pd_who *ret)
 {
-	struct passwd pw, *res = NULL;
+	struct passwd pw;
 	static struct rs_msg as; /* one loop thread */
 	char buf[4096];
+	bool central;
+	int r = pd_passwd_of(d, NULL, c->uid, &pw, buf, sizeof(buf), &central);
 
-	if (getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) || !res ||
-	    strlen(pw.pw_name) > RS_USER_MAX)
+	if (r == -EIO)
+		return -EIO;
+	if (r < 0 || strlen(pw.pw_name) > RS_USER_MAX)
 		return -ENOENT;
 	memset(&as, 0, sizeof(as));
 	snprintf(as.user, sizeof(as.user), "%s", pw.pw_name);
@@ -443,7 +447,7 @@ static bool policy_allows(struct pd_daemon *d, struct pd_conn *c, const struct p
 		refusal = "root and the break-glass users are administered by root only";
 		goto refuse;
 	}
-	if ((no = credentials_refused(c, v->action))) {
+	if ((no = credentials_refused(d, c, v->action))) {
 		refusal = no;
 		goto refuse;
 	}

@@ -95,16 +95,20 @@ static size_t scope_gids(const struct rs_policy *p, uint32_t *out, size_t max, b
 int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who *ret)
 {
 	const struct rs_policy *p = &d->policy;
-	struct passwd pw, *res = NULL;
+	struct passwd pw;
 	char buf[4096];
 	uint8_t mac[32];
+	bool central = false;
+	int r = rs_policy_name_valid(req->user)
+		    ? pd_passwd_of(d, req->user, 0, &pw, buf, sizeof(buf), &central)
+		    : -ENOENT;
 
 	memset(ret, 0, sizeof(*ret));
 	ret->facts.user = req->user;
 	ret->facts.rhost = req->rhost;
-	if (rs_policy_name_valid(req->user) &&
-	    getpwnam_r(req->user, &pw, buf, sizeof(buf), &res) == 0 && res &&
-	    rs_policy_name_valid(pw.pw_name)) {
+	if (r == -EIO)
+		return -EIO;
+	if (r == 0 && rs_policy_name_valid(pw.pw_name)) {
 		gid_t groups[MAX_GROUPS];
 		uint32_t gids[MAX_GROUPS], sg[RS_LIST_MAX];
 		int ng = 0;
@@ -114,7 +118,7 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 
 		/* group lists cost an NSS walk (systemd's too): only when the
 		 * uid range alone does not decide */
-		if (p->scope.groups.n > 0 && pw.pw_uid != 0 &&
+		if (p->scope.groups.n > 0 && pw.pw_uid != 0 && !central &&
 		    ((long)pw.pw_uid < p->scope.min_uid || (long)pw.pw_uid > p->scope.max_uid)) {
 			ng = MAX_GROUPS;
 			if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ng) < 0) {
@@ -133,8 +137,13 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 		ret->uid = id.uid;
 		ret->gid = (uint32_t)pw.pw_gid;
 		ret->facts.known = true;
+		ret->central = central;
 		ret->facts.is_root = pw.pw_uid == 0;
-		ret->facts.governed = rs_scope_governs(p, ret->name, &id, sg, nsg);
+		/* the directory's users are ramsec's own: governed (unless
+		 * excluded by name), whatever scope's uid range says */
+		ret->facts.governed =
+		    central ? !rs_name_list_contains(&p->scope.exclude_users, ret->name)
+			    : rs_scope_governs(p, ret->name, &id, sg, nsg);
 		if (unknown && !ret->facts.governed &&
 		    !rs_name_list_contains(&p->scope.exclude_users, ret->name)) {
 			/* a scope group we cannot tell about: governed, not let through */
@@ -157,7 +166,27 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 	return 0;
 }
 
-int pd_shadow_get(const char *user, struct pd_shadow *ret)
+/* The password of a central user (no account of NSS has that name): the
+ * directory's hash. */
+static int directory_password(struct pd_daemon *d, const char *user, struct pd_shadow *ret)
+{
+	struct passwd pw;
+	char buf[4096];
+	bool central;
+	struct pd_dir_user u;
+	int r = pd_passwd_of(d, user, 0, &pw, buf, sizeof(buf), &central);
+
+	if (r < 0 || !central || pd_store_dir_user(d->store, user, 0, &u) < 0)
+		return -ENOENT;
+	ret->lastchg = u.lastchg;
+	ret->usable = u.hash[0] && u.hash[0] != '!' && u.hash[0] != '*';
+	if (ret->usable)
+		snprintf(ret->hash, sizeof(ret->hash), "%s", u.hash);
+	rs_secret_wipe(u.hash, sizeof(u.hash));
+	return 0;
+}
+
+int pd_shadow_get(struct pd_daemon *d, const char *user, struct pd_shadow *ret)
 {
 	struct spwd sp, *res = NULL;
 	char buf[4096];
@@ -167,7 +196,7 @@ int pd_shadow_get(const char *user, struct pd_shadow *ret)
 	ret->lastchg = -1;
 	if (getspnam_r(user, &sp, buf, sizeof(buf), &res) != 0 || !res) {
 		rs_secret_wipe(buf, sizeof(buf));
-		return -ENOENT;
+		return directory_password(d, user, ret);
 	}
 	h = sp.sp_pwdp;
 	ret->lastchg = sp.sp_lstchg;

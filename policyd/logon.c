@@ -82,7 +82,7 @@ bool pd_logon_password(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		return false;
 	}
 	if (w->facts.known && !(c->req.flags & RS_FLAG_TOO_LONG))
-		pd_shadow_get(w->name, &sh);
+		pd_shadow_get(d, w->name, &sh);
 	job->real = sh.usable && pd_costs_usable(d, sh.hash, w);
 	job->n = 1;
 	/* unknown users, locked entries: a certain failure; the reply waits
@@ -223,7 +223,7 @@ bool pd_logon_account(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	w->facts.password_logon = c->req.flags & RS_FLAG_PASSWORD_LOGON;
 	w->facts.key_login = !w->facts.password_logon && c->req.rhost[0];
 	if (w->facts.known)
-		pd_pw_facts(&rec, pd_shadow_get(w->name, &sh) == 0 ? &sh : NULL, &w->facts);
+		pd_pw_facts(&rec, pd_shadow_get(d, w->name, &sh) == 0 ? &sh : NULL, &w->facts);
 	rs_secret_wipe(&sh, sizeof(sh));
 	rs_eval_account(&d->policy, &w->facts, &rec.lock, now, &dec);
 	/* the settings first (masks, lock, expiry), then the policies on top */

@@ -176,7 +176,7 @@ bool pd_password_request(struct pd_daemon *d, struct pd_conn *c, struct pd_who *
 		return false;
 	}
 	if (w->facts.known)
-		pd_shadow_get(w->name, &sh);
+		pd_shadow_get(d, w->name, &sh);
 	pd_pw_facts(&rec, &sh, &w->facts);
 	if (c->req.type == RS_MSG_PASSWORD_CHECK)
 		started = start_check(d, c, w, &rec, &sh);
@@ -342,9 +342,11 @@ static void reset_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_w
 		pd_reply(c, RS_V_ERROR, dec.reason, dec.message, 0, NULL, false);
 		return;
 	}
-	if (!job->out[0][0] || write_shadow(w->name, job->out[0]) < 0) {
-		pd_log(LOG_ERR, "password reset user=\"%.32s\" by uid %u: chpasswd failed", w->name,
-		       (unsigned)c->uid);
+	if (!job->out[0][0] ||
+	    (w->central ? pd_store_dir_password(d->store, w->name, job->out[0], now / 86400)
+			: write_shadow(w->name, job->out[0])) < 0) {
+		pd_log(LOG_ERR, "password reset user=\"%.32s\" by uid %u: %s failed", w->name,
+		       (unsigned)c->uid, w->central ? "the directory's store" : "chpasswd");
 		pd_reply(c, RS_V_ERROR, RS_R_INTERNAL, "the password could not be written", 0, NULL,
 			 false);
 		return;

@@ -3,6 +3,7 @@
 #ifndef POLICYD_PD_H
 #define POLICYD_PD_H
 
+#include <pwd.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,7 @@ struct pd_who {
 	uint32_t uid;
 	uint32_t gid;	 /* known users: the primary group */
 	int64_t account; /* 0 for unknown names */
+	bool central;	 /* a user of the directory (docs/DIRECTORY.md) */
 };
 
 /* Resolves user (as typed) into *ret: a known user by the name NSS returns
@@ -76,6 +78,12 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
     __attribute__((warn_unused_result));
 
 /* ---- accounts.c: records belong to accounts, not names ---- */
+/* The passwd entry of name (or, name NULL, of uid): NSS's (policyd's own
+ * lookups never ask libnss_ramsec) or, when NSS has none, the directory's
+ * (*central then true).  0, -ENOENT (neither has it), -EAGAIN (NSS failed:
+ * cannot tell) or -EIO (the store failed). */
+int pd_passwd_of(struct pd_daemon *d, const char *name, uint32_t uid, struct passwd *pw, char *buf,
+		 size_t len, bool *central);
 /* The home directory's identity (its birth), "" when there is none of the
  * account's own. */
 void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len);
@@ -84,6 +92,8 @@ void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len);
  * 0 with *ret_id, or -EIO. */
 int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const char *home,
 		  int64_t *ret_id);
+/* Retires name's active account (none: nothing to do): 0 or -EIO. */
+int pd_account_retire_name(struct pd_daemon *d, const char *name, const char *why);
 /* Looks at every active account: deleted or re-created ones are retired.
  * 0 or -errno. */
 int pd_accounts_check(struct pd_daemon *d);
@@ -113,7 +123,8 @@ struct pd_shadow {
 };
 
 /* 0, or -ENOENT when the user has no shadow entry. */
-int pd_shadow_get(const char *user, struct pd_shadow *ret);
+/* A central user's (docs/DIRECTORY.md) comes from the directory. */
+int pd_shadow_get(struct pd_daemon *d, const char *user, struct pd_shadow *ret);
 
 /* Writes a dummy hash made with the system's default method (yescrypt on
  * Debian 12) into buf: 0 or -errno. */

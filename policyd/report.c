@@ -63,7 +63,7 @@ static int fill(struct pd_daemon *d, const char *user, uint32_t uid, const char 
 	    pd_store_akey_list(d->store, key, r->keys, RS_AKEY_MAX + 1, &r->nkeys) < 0)
 		return -EIO;
 	/* a user of another host of the fleet: what ramsec saw set */
-	if (pd_shadow_get(user, &sh) < 0)
+	if (pd_shadow_get(d, user, &sh) < 0)
 		sh.lastchg = -1;
 	rs_secret_wipe(sh.hash, sizeof(sh.hash));
 	rs_pw_state_merge(r->rec.pw_set_at, r->rec.pw_initial, r->rec.pw_reset_required, sh.lastchg,

@@ -1207,6 +1207,17 @@ int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct
 	return dir_get(s, PD_T_DIR_GROUPS, name, gid, by_gid, ret, sizeof(*ret));
 }
 
+int pd_store_dir_password(struct pd_store *s, const char *user, const char *hash, int64_t lastchg)
+{
+	struct pd_param p[] = {P_TEXT(user), P_TEXT(hash), P_INT(lastchg)};
+	int64_t changed = 0;
+
+	if (write_sql(s, "UPDATE dir_users SET hash = $2, lastchg = $3 WHERE name = $1", p, N(p),
+		      &changed) < 0)
+		return -EIO;
+	return changed ? 0 : -ENOENT;
+}
+
 int pd_store_dir_user_put(struct pd_store *s, const struct pd_dir_user *u)
 {
 	return put(s, T(PD_T_DIR_USERS), u, NULL, 0);

@@ -339,6 +339,10 @@ struct pd_dir_user {
 	char home[PD_DIR_TEXT_MAX];
 	char shell[PD_DIR_TEXT_MAX];
 	int64_t created;
+	/* its password, as /etc/shadow would hold it: a crypt(3) hash ("":
+	 * none yet) and the day it was set (days since 1970) */
+	char hash[PD_HASH_MAX];
+	int64_t lastchg;
 };
 
 struct pd_dir_group {
@@ -350,6 +354,8 @@ struct pd_dir_group {
 /* By name (name non-NULL) or by id: 0, -ENOENT or -EIO. */
 int pd_store_dir_user(struct pd_store *s, const char *name, int64_t uid, struct pd_dir_user *ret);
 int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct pd_dir_group *ret);
+/* Sets user's password hash (set on day lastchg): 0, -ENOENT or -EIO. */
+int pd_store_dir_password(struct pd_store *s, const char *user, const char *hash, int64_t lastchg);
 /* Writes (a new one or a change): 0 or -EIO. */
 int pd_store_dir_user_put(struct pd_store *s, const struct pd_dir_user *u);
 int pd_store_dir_group_put(struct pd_store *s, const struct pd_dir_group *g);

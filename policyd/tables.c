@@ -150,7 +150,8 @@ static const struct pd_col dir_users[] = {
     COL("name", PD_C_TEXT, DU, name, NULL, 13),	     COL("uid", PD_C_INT, DU, uid, NULL, 13),
     COL("gid", PD_C_INT, DU, gid, NULL, 13),	     COL("gecos", PD_C_TEXT, DU, gecos, "''", 13),
     COL("home", PD_C_TEXT, DU, home, NULL, 13),	     COL("shell", PD_C_TEXT, DU, shell, NULL, 13),
-    COL("created", PD_C_INT, DU, created, NULL, 13),
+    COL("created", PD_C_INT, DU, created, NULL, 13), COL("hash", PD_C_TEXT, DU, hash, "''", 13),
+    COL("lastchg", PD_C_INT, DU, lastchg, "0", 13),
 };
 
 typedef struct pd_dir_group DG;

@@ -2,6 +2,7 @@
 /* The user verbs: show a user's state, set its per-user settings, unlock
  * it, forget a deleted account.  Replies carry text or JSON for ramsecctl
  * to print as is. */
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,8 +12,8 @@
 #include "store.h"
 #include "verbs.h"
 
-static void password_fields(const struct pd_daemon *d, const struct pd_user_rec *rec,
-			    const char *user, bool json, struct rs_buf *b)
+static void password_fields(struct pd_daemon *d, const struct pd_user_rec *rec, const char *user,
+			    bool json, struct rs_buf *b)
 {
 	struct pd_shadow sh;
 	struct rs_facts f = {0};
@@ -20,7 +21,7 @@ static void password_fields(const struct pd_daemon *d, const struct pd_user_rec 
 	char t[32];
 	enum rs_pw_status st;
 
-	if (pd_shadow_get(user, &sh) < 0)
+	if (pd_shadow_get(d, user, &sh) < 0)
 		sh.lastchg = -1;
 	rs_secret_wipe(sh.hash, sizeof(sh.hash));
 	pd_pw_facts(rec, &sh, &f);
@@ -197,14 +198,14 @@ bool pd_user_unlock(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 bool pd_user_forget(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	struct pd_account list[PD_RETIRED_SHOWN];
-	struct passwd pw, *res = NULL;
+	struct passwd pw;
 	char buf[4096], msg[192];
 	size_t n = 0, forgot = 0;
-	bool known;
+	bool known, central;
 
 	(void)w;
 	/* a name NSS still knows keeps its current account */
-	known = getpwnam_r(c->req.user, &pw, buf, sizeof(buf), &res) == 0 && res;
+	known = pd_passwd_of(d, c->req.user, 0, &pw, buf, sizeof(buf), &central) != -ENOENT;
 	if (pd_store_account_list(d->store, c->req.user, 0, list, PD_RETIRED_SHOWN, &n) < 0) {
 		pd_reply(c, RS_V_ERROR, RS_R_STORE, NULL, 0, NULL, false);
 		return false;

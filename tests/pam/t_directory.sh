@@ -177,4 +177,39 @@ test_policyd_never_asks_itself() {
 	check "policyd looked the central name up without asking itself ($MS ms)" test "$MS" -lt 900
 }
 
+test_central_user_logs_on() {
+	dir_fresh 'password_policy = { max_login_attempts = 3; minimum_password_length = 10; };'
+	ctl user create rsd_alice >/dev/null
+	drive rsd_alice --rhost 192.0.2.1 --resp 'Central-Pass-77' auth
+	check "a central user without a password yet: refused" has "auth: PAM_AUTH_ERR"
+	OUT=$(echo 'short' | ctl user reset-password rsd_alice 2>&1)
+	check "reset-password: the rules apply to central users" has "at least 10 characters"
+	OUT=$(echo 'Central-Pass-77' | ctl user reset-password rsd_alice 2>&1)
+	check "reset-password sets a central user's password" has "Password reset: rsd_alice"
+	OUT=$(getent shadow rsd_alice; echo "rc=$?")
+	check "it is not in /etc/shadow (policyd holds it)" has "rc=2"
+	OUT=$(store_sql "SELECT hash, lastchg FROM dir_users WHERE name = 'rsd_alice'")
+	check "the directory holds a yescrypt hash, set today" \
+		grep -q "^\\\$y\\\$.*|$(($(date +%s) / 86400))\$" <<<"$OUT"
+	check "never the password itself" not store_holds 'Central-Pass-77'
+	drive rsd_alice --rhost 192.0.2.1 --resp 'Central-Pass-77' auth acct
+	check "the central user logs on with it, through PAM" has "auth: PAM_SUCCESS"
+	check "and its account phase passes" has "acct: PAM_SUCCESS"
+	OUT=$(ctl user show rsd_alice)
+	check "ramsec knows it as a governed user (last logon recorded)" has "last_logon_source"
+	local i
+	for i in 1 2 3; do drive rsd_alice --rhost 192.0.2.1 --resp 'wrong-pass-0' auth; done
+	drive rsd_alice --rhost 192.0.2.1 --resp 'Central-Pass-77' auth
+	check "3 wrong passwords lock a central user as any other" has "account is locked"
+	ctl user unlock rsd_alice >/dev/null
+	drive rsd_alice --rhost 192.0.2.1 --resp 'Central-Pass-77' auth
+	check "unlocked: it logs on again" has "auth: PAM_SUCCESS"
+	OUT=$(ctl user delete rsd_alice 2>&1)
+	check "user delete" has "user deleted"
+	drive rsd_alice --rhost 192.0.2.1 --resp 'Central-Pass-77' auth
+	check "deleted: refused" has "auth: PAM_AUTH_ERR"
+	OUT=$(ctl user show rsd_alice 2>&1)
+	check "its records retired with it" has "retired"
+}
+
 run_tests
