@@ -520,6 +520,7 @@ const char *rs_reason_str(unsigned reason)
 	    [RS_R_MFA_NEEDED] = "a verification code is needed",
 	    [RS_R_EXISTS] = "exists already",
 	    [RS_R_IN_USE] = "in use",
+	    [RS_R_PW_HELD] = "the password is held by ramsec",
 
 	};
 

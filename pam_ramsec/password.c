@@ -2,11 +2,18 @@
 /*
  * password: two instances around the module that writes /etc/shadow.
  *
- *   password requisite pam_ramsec.so            self-service, the current
+ *   password [success=done ignore=ignore default=die] pam_ramsec.so
+ *                                               self-service, the current
  *                                               password (counted), rules,
  *                                               history
  *   password required  pam_unix.so use_authtok  writes the new password
  *   password required  pam_ramsec.so record     records what was really set
+ *
+ * For a local account the first instance says PAM_IGNORE when all is well
+ * and the stack goes on to pam_unix.  A central user's password
+ * (docs/DIRECTORY.md) is policyd's: the first instance has policyd set it
+ * and says PAM_SUCCESS, which ends the stack (pam_unix knows no such
+ * user).  With "requisite" instead, local accounts work as before.
  *
  * The first asks for the new password and lets policyd check it; the
  * second tells policyd the change happened, and policyd believes it only
@@ -44,13 +51,17 @@ static uint32_t who_flags(const struct pr_ctx *c)
 	return f;
 }
 
-/* One policyd call for a password change; PAM code, message shown. */
-static int ask(const struct pr_ctx *c, uint8_t type, const char *secret, bool *ret_denied)
+/* One policyd call for a password change; PAM code, message shown;
+ * *ret_held (may be NULL): policyd holds the password (a central user). */
+static int ask(const struct pr_ctx *c, uint8_t type, const char *secret, bool *ret_denied,
+	       bool *ret_held)
 {
 	struct rs_msg req, reply;
 	int r;
 
 	*ret_denied = false;
+	if (ret_held)
+		*ret_held = false;
 	pr_request(c, &req, type);
 	rs_msg_set_flags(&req, who_flags(c));
 	if (secret && rs_msg_set_str(&req, RS_TAG_SECRET, secret) < 0) {
@@ -66,6 +77,8 @@ static int ask(const struct pr_ctx *c, uint8_t type, const char *secret, bool *r
 	switch (reply.verdict) {
 	case RS_V_ALLOW:
 	case RS_V_CONTINUE:
+		if (ret_held)
+			*ret_held = reply.reason == RS_R_PW_HELD;
 		return PAM_SUCCESS;
 	case RS_V_IGNORE:
 		return PAM_IGNORE;
@@ -167,17 +180,34 @@ static int record_later(const struct pr_ctx *c, const char *pw)
 	return PAM_SUCCESS;
 }
 
+/*
+ * The checked password handed on: a local account's is written by the
+ * module below (pam_unix) and recorded at pam_end - PAM_IGNORE, so the
+ * stack goes on to it; a central user's is set by policyd now -
+ * PAM_SUCCESS, which the stack takes as the change done ("success=end").
+ */
+static int hand_on(const struct pr_ctx *c, const char *pw, bool held)
+{
+	bool denied;
+	int r;
+
+	if (held)
+		return ask(c, RS_MSG_PASSWORD_SET, pw, &denied, NULL);
+	r = record_later(c, pw);
+	return r == PAM_SUCCESS ? PAM_IGNORE : r;
+}
+
 static int update(const struct pr_ctx *c)
 {
 	const void *tok = NULL;
-	bool denied;
+	bool denied, held;
 	int r = PAM_AUTHTOK_ERR;
 
 	if (c->use_authtok) {
 		if (pam_get_item(c->pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS || !tok)
 			return PAM_AUTHTOK_ERR;
-		r = ask(c, RS_MSG_PASSWORD_CHECK, tok, &denied);
-		return r == PAM_SUCCESS ? record_later(c, tok) : r;
+		r = ask(c, RS_MSG_PASSWORD_CHECK, tok, &denied, &held);
+		return r == PAM_SUCCESS ? hand_on(c, tok, held) : r;
 	}
 	for (int i = 0; i < c->retry; i++) {
 		char *pw = NULL;
@@ -187,11 +217,11 @@ static int update(const struct pr_ctx *c)
 				continue;
 			return PAM_AUTHTOK_ERR;
 		}
-		r = ask(c, RS_MSG_PASSWORD_CHECK, pw, &denied);
+		r = ask(c, RS_MSG_PASSWORD_CHECK, pw, &denied, &held);
 		if (r == PAM_SUCCESS && pam_set_item(c->pamh, PAM_AUTHTOK, pw) != PAM_SUCCESS)
 			r = PAM_AUTHTOK_ERR;
 		if (r == PAM_SUCCESS)
-			r = record_later(c, pw);
+			r = hand_on(c, pw, held);
 		rs_secret_free_str(pw);
 		if (!denied)
 			return r;
@@ -254,7 +284,7 @@ static int record(const struct pr_ctx *c)
 	if (pam_get_item(c->pamh, PAM_AUTHTOK, &tok) != PAM_SUCCESS || !tok)
 		return PAM_IGNORE;			/* nothing was changed */
 	pam_set_data(c->pamh, DATA_RECORD, NULL, NULL); /* recorded now, not at pam_end */
-	return ask(c, RS_MSG_PASSWORD_SET, tok, &denied);
+	return ask(c, RS_MSG_PASSWORD_SET, tok, &denied, NULL);
 }
 
 PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -267,10 +297,15 @@ PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const c
 	if (r != PAM_SUCCESS)
 		return r == PAM_BUF_ERR || r == PAM_SERVICE_ERR ? r : PAM_AUTHTOK_ERR;
 	if (flags & PAM_PRELIM_CHECK) {
+		bool held;
+
 		if (c.record)
 			return PAM_SUCCESS;
-		r = ask(&c, RS_MSG_PASSWORD_CHECK, NULL, &denied);
-		return r == PAM_SUCCESS ? current_password(&c) : r;
+		r = ask(&c, RS_MSG_PASSWORD_CHECK, NULL, &denied, &held);
+		if (r == PAM_SUCCESS)
+			r = current_password(&c);
+		/* a local account: the writer below has its own checks to make */
+		return r == PAM_SUCCESS && !held ? PAM_IGNORE : r;
 	}
 	if (!(flags & PAM_UPDATE_AUTHTOK))
 		return PAM_SERVICE_ERR;

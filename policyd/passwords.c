@@ -39,6 +39,15 @@ static bool current_outside_history(const struct pd_user_rec *rec, const struct 
 		(int64_t)sh->lastchg * RS_DAY >= rec->pw_set_at - rec->pw_set_at % RS_DAY + RS_DAY);
 }
 
+/* A check that lets a central user's change go on says so: its module has
+ * policyd set the password (PASSWORD_SET), as pam_unix cannot. */
+static void reply_check(struct pd_conn *c, const struct pd_who *w, struct rs_decision *dec)
+{
+	if (w->central && (dec->verdict == RS_V_CONTINUE || dec->verdict == RS_V_ALLOW))
+		dec->reason = RS_R_PW_HELD;
+	pd_reply_decision(c, dec, false);
+}
+
 static bool start_check(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
 			const struct pd_user_rec *rec, const struct pd_shadow *sh)
 {
@@ -49,13 +58,13 @@ static bool start_check(struct pd_daemon *d, struct pd_conn *c, const struct pd_
 	if (dec.verdict != RS_V_CONTINUE || !rs_msg_has(&c->req, RS_TAG_SECRET)) {
 		if (dec.verdict != RS_V_CONTINUE)
 			pd_note_decision(c, "chauthtok", w, &dec);
-		pd_reply_decision(c, &dec, false);
+		reply_check(c, w, &dec);
 		return false;
 	}
 	rs_eval_new_password(&d->policy, &w->facts, c->req.secret, &dec);
 	if (dec.verdict != RS_V_ALLOW || history_n(d, w) == 0) {
 		pd_note_decision(c, "password check", w, &dec);
-		pd_reply_decision(c, &dec, false);
+		reply_check(c, w, &dec);
 		return false;
 	}
 	job = pd_job_new(c, PD_JOB_PW_CHECK);
@@ -75,7 +84,7 @@ static bool start_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 	struct rs_decision dec = {.verdict = RS_V_DENY, .reason = RS_R_PW_NOT_SET};
 	struct pd_job *job;
 
-	if (!w->facts.governed || !sh->usable) {
+	if (!w->facts.governed || (!sh->usable && !w->central)) {
 		if (!w->facts.governed)
 			dec.verdict = w->facts.known ? RS_V_IGNORE : RS_V_DENY;
 		pd_reply_decision(c, &dec, false);
@@ -86,7 +95,14 @@ static bool start_set(struct pd_daemon *d, struct pd_conn *c, const struct pd_wh
 		return false;
 	job->real = true;
 	job->n = PD_JOB_HASHES;
-	snprintf(job->setting[0], PD_HASH_MAX, "%s", sh->hash);
+	/* a central user's: a new hash, written by set_done; else the
+	 * shadow entry pam_unix wrote, which set_done checks holds it */
+	if (w->central ? !crypt_gensalt_rn(NULL, 0, NULL, 0, job->setting[0], PD_HASH_MAX)
+		       : snprintf(job->setting[0], PD_HASH_MAX, "%s", sh->hash) < 0) {
+		free(job);
+		pd_reply_error(c, RS_R_INTERNAL);
+		return false;
+	}
 	if (rec->hist_setting[0])
 		snprintf(job->setting[1], PD_HASH_MAX, "%s", rec->hist_setting);
 	else if (history_n(d, w) > 0 &&
@@ -209,7 +225,7 @@ static void check_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_w
 	if (reused)
 		rs_eval_reused(&d->policy, &dec);
 	pd_note_decision(c, "password check", w, &dec);
-	pd_reply_decision(c, &dec, false);
+	reply_check(c, w, &dec);
 }
 
 static void set_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who *w,
@@ -220,7 +236,9 @@ static void set_done(struct pd_daemon *d, struct pd_conn *c, const struct pd_who
 	int64_t now = pd_now();
 	size_t keep = history_n(d, w);
 
-	if (!pd_job_matches(job, 0)) {
+	if (w->central ? !job->out[0][0] ||
+			     pd_store_dir_password(d->store, w->name, job->out[0], now / RS_DAY) < 0
+		       : !pd_job_matches(job, 0)) {
 		/* the stack did not really set it: nothing enters the history */
 		dec.verdict = RS_V_DENY;
 		dec.reason = RS_R_PW_NOT_SET;

@@ -31,7 +31,7 @@ check "auth: pam_ramsec before pam_unix" '[ "$(grep -n "pam_ramsec.so" $a | cut 
 check "auth: its success ends the primary block" 'grep -qE "^auth.*success=[0-9]+ ignore=ignore default=die.*pam_ramsec.so" $a'
 check "account: pam_ramsec required" 'grep -qE "^account\s+required\s+pam_ramsec.so" /etc/pam.d/common-account'
 check "session: pam_ramsec required" 'grep -qE "^session\s+required\s+pam_ramsec.so" /etc/pam.d/common-session'
-check "password: the check before pam_unix, which takes its password" 'grep -A1 -E "^password\s+requisite\s+pam_ramsec.so\s*$" $p | grep -q "pam_unix.so.*use_authtok"'
+check "password: the check before pam_unix, which takes its password" 'grep -A1 -E "^password\s+\[success=2 ignore=ignore default=die\]\s+pam_ramsec.so\s*$" $p | grep -q "pam_unix.so.*use_authtok"'
 check "password: one instance (it records at pam_end)" '[ "$(grep -c pam_ramsec.so $p)" = 1 ]'
 pam-auth-update --disable ramsec >/dev/null 2>&1
 check "disabling restores the stack" '! grep -q pam_ramsec /etc/pam.d/common-*'

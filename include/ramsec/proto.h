@@ -213,6 +213,8 @@ enum rs_reason {
 	RS_R_MFA_NEEDED,      /* a policy allows it with a verification code: send CODE */
 	RS_R_EXISTS,	      /* there is one of that name already */
 	RS_R_IN_USE,	      /* still attached / referred to */
+	RS_R_PW_HELD,	      /* PASSWORD_CHECK: a central user, whose password policyd
+			       * holds: the module has it set (PASSWORD_SET), not pam_unix */
 
 	RS_R__MAX,
 };

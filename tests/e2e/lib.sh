@@ -109,7 +109,7 @@ auth	[success=done ignore=ignore default=die]	$M
 auth	required	pam_deny.so
 account	required	$M
 account	required	pam_permit.so
-password	requisite	$M
+password	[success=done ignore=ignore default=die]	$M
 password	required	pam_unix.so use_authtok yescrypt
 password	required	$M record
 session	required	$M

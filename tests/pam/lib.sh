@@ -80,7 +80,7 @@ auth	optional	pam_echo.so fallthrough
 auth	required	pam_permit.so
 account	required	$BUILD/pam_ramsec.so config=$T/ramsec.conf ${PAM_ARGS:-}
 account	required	pam_permit.so
-password	requisite	$BUILD/pam_ramsec.so config=$T/ramsec.conf
+password	[success=done ignore=ignore default=die]	$BUILD/pam_ramsec.so config=$T/ramsec.conf
 password	required	pam_unix.so use_authtok yescrypt
 password	required	$BUILD/pam_ramsec.so config=$T/ramsec.conf record
 session	required	$BUILD/pam_ramsec.so config=$T/ramsec.conf

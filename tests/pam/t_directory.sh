@@ -212,4 +212,35 @@ test_central_user_logs_on() {
 	check "its records retired with it" has "retired"
 }
 
+test_central_user_changes_its_password() {
+	dir_fresh 'password_policy = { password_reuse_prevention = 2; };'
+	ctl user create rsd_bob >/dev/null
+	echo 'First-Pass-111' | ctl user reset-password rsd_bob >/dev/null
+	# passwd run by the user (setuid: real uid its own): the current one,
+	# then the new one twice - through the stack pam-auth-update makes
+	drive rsd_bob --ruid rsd_bob --resp 'First-Pass-111' --resp 'Second-Pass-222' \
+		--resp 'Second-Pass-222' chauthtok
+	check "the central user changes its own password through PAM" has "chauthtok: PAM_SUCCESS"
+	drive rsd_bob --resp 'Second-Pass-222' auth
+	check "the new one logs on" has "auth: PAM_SUCCESS"
+	drive rsd_bob --resp 'First-Pass-111' auth
+	check "the old one no longer does" has "auth: PAM_AUTH_ERR"
+	drive rsd_bob --ruid rsd_bob --resp 'Second-Pass-222' --resp 'First-Pass-111' \
+		--resp 'First-Pass-111' chauthtok
+	check "the history applies: the last password is refused" has "chauthtok: PAM_AUTHTOK_ERR"
+	drive rsd_bob --ruid rsd_bob --resp 'wrong-current' --resp 'Third-Pass-333' \
+		--resp 'Third-Pass-333' chauthtok
+	check "a wrong current password: refused" has "chauthtok: PAM_AUTH"
+	OUT=$(ctl user show rsd_bob)
+	check "and counted on its retry counter (with the old password's logon)" \
+		field failures_in_window 2
+	drive $U_ALICE --ruid $U_ALICE --resp "$PW_ALICE" --resp 'Local-Pass-444' \
+		--resp 'Local-Pass-444' chauthtok
+	check "a local user's change still goes to pam_unix (/etc/shadow)" has "chauthtok: PAM_SUCCESS"
+	check "(its shadow entry holds the new one)" \
+		python3 -c 'import crypt,spwd,sys; h=spwd.getspnam(sys.argv[1]).sp_pwdp; sys.exit(crypt.crypt(sys.argv[2], h) != h)' \
+		$U_ALICE 'Local-Pass-444'
+	echo "$U_ALICE:$PW_ALICE" | chpasswd
+}
+
 run_tests
