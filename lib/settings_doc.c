@@ -126,6 +126,10 @@ static const struct doc docs[] = {
      "from min_id to max_id, skipping any a local account or group holds; keep the range "
      "clear of useradd's (login.defs UID_MIN to UID_MAX) and of systemd's."},
     {"directory.max_id", NULL, "See min_id; max_id must be at least min_id."},
+    {"directory.aliases", NULL,
+     "The fleet's logon-name aliases (RAM's default domain and account alias, at most 32 "
+     "bytes each): a central user alice logs on as alice or as alice@ALIAS for any of "
+     "them; NAME@ another alias is an unknown user."},
 
     {"pam.timeout_ms", NULL, "How long the module waits for policyd before it refuses the logon."},
     {"pam.fail_delay_ms", NULL, "Delay after a failed logon."},

@@ -6,6 +6,7 @@
  * locked users included.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <security/pam_ext.h>
 
@@ -91,15 +92,25 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, cons
 {
 	struct rs_msg req, reply;
 	struct pr_ctx c;
+	char *name = NULL;
 	int r;
 
 	r = pr_ctx_init(&c, pamh, flags, argc, argv);
 	if (r != PAM_SUCCESS)
 		return r == PAM_BUF_ERR || r == PAM_SERVICE_ERR ? r : PAM_AUTH_ERR;
 	pr_request(&c, &req, RS_MSG_AUTH_START);
-	r = pr_call(&c, &req, &reply);
+	r = pr_call_body(&c, &req, &reply, &name);
 	if (r < 0)
 		return pr_unavailable(&c, r, PAM_AUTH_ERR);
+	/* NAME@ALIAS of a central user: from now on the PAM user is NAME,
+	 * the name NSS gave sshd or su (docs/DIRECTORY.md) */
+	if (name) {
+		r = rs_policy_name_valid(name) ? pam_set_item(pamh, PAM_USER, name) : PAM_AUTH_ERR;
+		free(name);
+		if (r != PAM_SUCCESS ||
+		    pam_get_item(pamh, PAM_USER, (const void **)&c.user) != PAM_SUCCESS)
+			return PAM_AUTH_ERR;
+	}
 	if (reply.verdict == RS_V_ALLOW) /* never an answer before the password */
 		return pr_unavailable(&c, -EBADMSG, PAM_AUTH_ERR);
 	r = verdict(&c, &reply);

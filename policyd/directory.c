@@ -434,19 +434,32 @@ static void not_found(struct pd_conn *c)
 	pd_reply(c, RS_V_DENY, RS_R_NO_SUCH_USER, NULL, 0, NULL, false);
 }
 
+/* The directory name a lookup names: NAME, or NAME@ALIAS of an alias of
+ * directory.aliases (the entry then answers as NAME, which sshd and su
+ * take as the user's name). */
+static bool user_name(const struct pd_daemon *d, const char *typed, char name[RS_NAME_MAX + 1])
+{
+	int a = rs_alias_split(typed, &d->policy.directory.aliases, name, RS_NAME_MAX + 1);
+
+	if (a == 0 && rs_policy_name_valid(typed))
+		snprintf(name, RS_NAME_MAX + 1, "%.32s", typed);
+	return a == 1 || (a == 0 && rs_policy_name_valid(typed));
+}
+
 bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
+	char name[RS_NAME_MAX + 1];
 	struct pd_dir_user u;
 	char line[RS_NAME_MAX + 3 * PD_DIR_TEXT_MAX + 64];
 	struct rs_buf b;
 	int r;
 
 	(void)w;
-	if (rs_msg_has(&c->req, RS_TAG_USER) && !rs_policy_name_valid(c->req.user)) {
+	if (rs_msg_has(&c->req, RS_TAG_USER) && !user_name(d, c->req.user, name)) {
 		not_found(c);
 		return false;
 	}
-	r = pd_store_dir_user(d->store, rs_msg_has(&c->req, RS_TAG_USER) ? c->req.user : NULL,
+	r = pd_store_dir_user(d->store, rs_msg_has(&c->req, RS_TAG_USER) ? name : NULL,
 			      (int64_t)c->req.number, &u);
 	if (r == -ENOENT) {
 		not_found(c);
@@ -513,14 +526,15 @@ bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	char text[RS_NSS_GROUPS_MAX * 12];
 	struct rs_buf b;
 	struct members m = {.b = &b, .max = RS_NSS_GROUPS_MAX};
+	char name[RS_NAME_MAX + 1];
 
 	(void)w;
-	if (!rs_policy_name_valid(c->req.user)) {
+	if (!user_name(d, c->req.user, name)) {
 		not_found(c);
 		return false;
 	}
 	rs_buf_init(&b, text, sizeof(text));
-	if (stored(c, pd_store_dir_members_each(d->store, NULL, c->req.user, member, &m)))
+	if (stored(c, pd_store_dir_members_each(d->store, NULL, name, member, &m)))
 		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
 	return false;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pd.h"
+#include "ramsec/nss.h"
 #include "store.h"
 #include "ramsec/secret.h"
 
@@ -99,9 +100,17 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 	char buf[4096];
 	uint8_t mac[32];
 	bool central = false;
-	int r = rs_policy_name_valid(req->user)
+	char alias_of[RS_NAME_MAX + 1];
+	/* NAME@ALIAS: a central user's logon name (docs/DIRECTORY.md); any
+	 * other alias is no one's */
+	int a = rs_alias_split(req->user, &p->directory.aliases, alias_of, sizeof(alias_of));
+	int r = a == 1 ? pd_passwd_of(d, alias_of, 0, &pw, buf, sizeof(buf), &central)
+		: a == 0 && rs_policy_name_valid(req->user)
 		    ? pd_passwd_of(d, req->user, 0, &pw, buf, sizeof(buf), &central)
 		    : -ENOENT;
+
+	if (a == 1 && r == 0 && !central)
+		r = -ENOENT; /* a local account has no alias */
 
 	memset(ret, 0, sizeof(*ret));
 	ret->facts.user = req->user;

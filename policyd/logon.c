@@ -45,6 +45,17 @@ bool pd_logon_start(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	else if (pd_store_user_get(d->store, w->key, &rec) == 0 &&
 		 rs_eval_pre_verify(&d->policy, &w->facts, &rec.lock, pd_now(), &lock))
 		snprintf(dec.message, sizeof(dec.message), "%s", lock.message);
+	if (w->central && strcmp(c->req.user, w->name)) {
+		/* NAME@ALIAS: the module makes NAME the PAM user, the name
+		 * sshd and su found (docs/DIRECTORY.md) */
+		char text[RS_NAME_MAX + 1];
+		struct rs_buf b;
+
+		rs_buf_init(&b, text, sizeof(text));
+		rs_buf_printf(&b, "%s", w->name);
+		pd_reply(c, dec.verdict, dec.reason, dec.message, (uint64_t)dec.minutes, &b, false);
+		return false;
+	}
 	pd_reply_decision(c, &dec, false);
 	return false;
 }

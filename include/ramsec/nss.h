@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ramsec/policy.h"
+
 /* Set in a process's environment: libnss_ramsec answers it nothing
  * (UNAVAIL).  policyd sets it for itself, whose lookups would otherwise
  * come back to it. */
@@ -21,6 +23,12 @@
 #define RS_NSS_MEMBERS_MAX 1024
 /* A directory group a user is in, at most. */
 #define RS_NSS_GROUPS_MAX 256
+
+/* The NAME of a logon name "NAME@ALIAS" whose alias is one of aliases
+ * (compared without case, as domains are), into name (len bytes):
+ * 1; 0 when typed has no '@' (name untouched); -1 when it has one and is
+ * no such name (another alias, an empty or invalid NAME). */
+int rs_alias_split(const char *typed, const struct rs_name_list *aliases, char *name, size_t len);
 
 /* "name:x:uid:gid:gecos:home:shell" (len bytes, no NUL needed) into pw,
  * its strings in buf: 0, -ERANGE (buf too small: glibc asks again with a

@@ -114,8 +114,9 @@ struct rs_policies_settings {
 
 /* The directory of central users and groups (libnss_ramsec). */
 struct rs_directory_settings {
-	long min_id; /* their uids and gids: default 200000 */
-	long max_id; /* default 299999 */
+	long min_id;		     /* their uids and gids: default 200000 */
+	long max_id;		     /* default 299999 */
+	struct rs_name_list aliases; /* NAME@ALIAS logon names: RAM's domains */
 };
 
 struct rs_policy {

@@ -236,7 +236,13 @@ int main(int argc, char **argv)
 			r = pam_open_session(pamh, 0);
 		else if (!strcmp(argv[i], "close"))
 			r = pam_close_session(pamh, 0);
-		else if (!strncmp(argv[i], "exec:", 5)) { /* between two ops */
+		else if (!strcmp(argv[i], "user")) { /* the PAM user now */
+			const void *u = NULL;
+
+			pam_get_item(pamh, PAM_USER, &u);
+			printf("user: %s\n", u ? (const char *)u : "");
+			continue;
+		} else if (!strncmp(argv[i], "exec:", 5)) { /* between two ops */
 			fflush(stdout);
 			printf("exec: %d\n", system(argv[i] + 5));
 			continue;

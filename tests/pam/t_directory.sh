@@ -243,4 +243,45 @@ test_central_user_changes_its_password() {
 	echo "$U_ALICE:$PW_ALICE" | chpasswd
 }
 
+test_alias_logon_names() {
+	dir_fresh 'directory = { aliases = ["lab.example", "acme.onaliyun.com"]; };
+		password_policy = { max_login_attempts = 3; };'
+	ctl user create rsd_alice >/dev/null
+	echo 'Alias-Pass-555' | ctl user reset-password rsd_alice >/dev/null
+	OUT=$(getent passwd rsd_alice@lab.example)
+	check "getent passwd NAME@ALIAS: the user, by its name" \
+		test "$OUT" = "rsd_alice:*:200000:200000::/home/rsd_alice:/bin/bash"
+	OUT=$(getent passwd rsd_alice@LAB.Example rsd_alice@acme.onaliyun.com | wc -l)
+	check "any alias, in any case" test "$OUT" = 2
+	OUT=$(getent passwd rsd_alice@other.example; echo "rc=$?")
+	check "another alias: no one" has "rc=2"
+	OUT=$(getent passwd $U_ALICE@lab.example; echo "rc=$?")
+	check "a local account has no alias" has "rc=2"
+	OUT=$(id -un rsd_alice@lab.example)
+	check "id NAME@ALIAS: NAME" test "$OUT" = rsd_alice
+	drive rsd_alice@lab.example --rhost 192.0.2.1 --resp 'Alias-Pass-555' auth user acct
+	check "NAME@ALIAS logs on through PAM" has "auth: PAM_SUCCESS"
+	check "as NAME: the PAM user is NAME from then on" has "user: rsd_alice"
+	check "its account phase passes" has "acct: PAM_SUCCESS"
+	drive rsd_alice@lab.example --rhost 192.0.2.1 --resp 'wrong-pass-1' auth
+	drive rsd_alice@acme.onaliyun.com --rhost 192.0.2.1 --resp 'wrong-pass-2' auth
+	drive rsd_alice --rhost 192.0.2.1 --resp 'wrong-pass-3' auth
+	drive rsd_alice@lab.example --rhost 192.0.2.1 --resp 'Alias-Pass-555' auth
+	check "one retry counter for NAME and every NAME@ALIAS: locked" has "account is locked"
+	ctl user unlock rsd_alice >/dev/null
+	local ghost known
+	drive rsd_alice@other.example --rhost 192.0.2.1 --resp 'Alias-Pass-555' auth user
+	ghost=$OUT
+	check "an unknown alias: refused" has "auth: PAM_AUTH_ERR"
+	check "(the PAM user is left as typed)" has "user: rsd_alice@other.example"
+	drive rsd_nobody --rhost 192.0.2.1 --resp 'Alias-Pass-555' auth
+	known=$(grep -v '^user:' <<<"$ghost")
+	check "an unknown alias gets what an unknown user gets (same prompts, same result)" \
+		test "$known" = "$OUT"
+	drive $U_ALICE@lab.example --rhost 192.0.2.1 --resp "$PW_ALICE" auth
+	check "a local account by NAME@ALIAS: an unknown user" has "auth: PAM_AUTH_ERR"
+	OUT=$(su -s /bin/sh rsd_alice@lab.example -c 'id -un' 2>&1)
+	check "su NAME@ALIAS (as root): runs as NAME" test "$OUT" = rsd_alice
+}
+
 run_tests

@@ -200,6 +200,42 @@ static void gid_lists(void **state)
 	assert_int_equal(rs_nss_gids("1,x", 3, g, 4), -EINVAL);
 }
 
+static void aliases(void **state)
+{
+	struct rs_name_list l = {.n = 2};
+	char name[RS_NAME_MAX + 1] = "untouched";
+
+	(void)state;
+	snprintf(l.name[0], sizeof(l.name[0]), "lab.example");
+	snprintf(l.name[1], sizeof(l.name[1]), "acme.onaliyun.com");
+	assert_int_equal(rs_alias_split("alice", &l, name, sizeof(name)), 0);
+	assert_string_equal(name, "untouched");
+	assert_int_equal(rs_alias_split("alice@lab.example", &l, name, sizeof(name)), 1);
+	assert_string_equal(name, "alice");
+	assert_int_equal(rs_alias_split("bob@ACME.onaliyun.COM", &l, name, sizeof(name)), 1);
+	assert_string_equal(name, "bob");
+	static const char *const no[] = {
+	    "alice@other.example",			     /* another alias */
+	    "@lab.example",				     /* no name */
+	    "alice@",					     /* no alias */
+	    "a@b@lab.example",				     /* two '@' */
+	    "al ice@lab.example",			     /* not a name */
+	    "alice@lab.example.",			     /* not the alias */
+	    "abcdefghijklmnopqrstuvwxyz0123456@lab.example", /* 33 bytes */
+	};
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_int_equal(rs_alias_split(no[i], &l, name, sizeof(name)), -1);
+	/* the 32-byte edge */
+	assert_int_equal(
+	    rs_alias_split("abcdefghijklmnopqrstuvwxyz012345@lab.example", &l, name, sizeof(name)),
+	    1);
+	assert_int_equal(strlen(name), 32);
+	/* a buffer too small for the name: refused, never cut */
+	assert_int_equal(rs_alias_split("alice@lab.example", &l, name, 5), -1);
+	l.n = 0;
+	assert_int_equal(rs_alias_split("alice@lab.example", &l, name, sizeof(name)), -1);
+}
+
 static void fields(void **state)
 {
 	(void)state;
@@ -223,6 +259,7 @@ int main(void)
 	    cmocka_unit_test(group_not_entries),
 	    cmocka_unit_test(group_member_limit),
 	    cmocka_unit_test(gid_lists),
+	    cmocka_unit_test(aliases),
 	    cmocka_unit_test(fields),
 	};
 
