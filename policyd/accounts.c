@@ -171,6 +171,11 @@ static const struct local *in_files(const char *name)
 	return files.n ? bsearch(&key, files.e, files.n, sizeof(*files.e), by_name) : NULL;
 }
 
+bool pd_account_in_files(const char *name)
+{
+	return in_files(name) != NULL;
+}
+
 /* --- binding a name to its account ------------------------------------- */
 
 /* A new account that takes the place of one with an MFA device must bind

@@ -444,6 +444,15 @@ static int pg_query(struct pd_db *db, const char *sql, const struct pd_param *p,
 
 /* ---- reads sent together (db.h pipe_send) ---- */
 
+/* A pipeline found the connection gone (a server restarted, a backend
+ * killed while policyd was idle): the requests of the turn read alone at
+ * once on a new one, as a lone statement would, unless it went unanswered. */
+static void pipe_lost(struct pd_db *db)
+{
+	if (!db->conn && !db->stalled)
+		db->next_try_ms = 0;
+}
+
 static int pg_pipe_send(struct pd_db *db, const char *sql, const struct pd_param *p, size_t n,
 			size_t nsets)
 {
@@ -472,6 +481,7 @@ static int pg_pipe_send(struct pd_db *db, const char *sql, const struct pd_param
 		return 0;
 	set_error(db, "cannot send", PQerrorMessage(db->conn));
 	disconnect(db);
+	pipe_lost(db);
 	return -ENOTCONN;
 }
 
@@ -479,7 +489,10 @@ static int pg_pipe_send(struct pd_db *db, const char *sql, const struct pd_param
  * it did not come. */
 static PGresult *pipe_result(struct pd_db *db)
 {
-	return answered(db) ? PQgetResult(db->conn) : NULL;
+	if (answered(db))
+		return PQgetResult(db->conn);
+	pipe_lost(db);
+	return NULL;
 }
 
 /* Reads what the pipeline still has to say and drops it. */
@@ -488,9 +501,18 @@ static void pipe_drop(struct pd_db *db)
 	while (db->piped) {
 		PGresult *r;
 
-		if (!answered(db))
+		if (!answered(db)) {
+			pipe_lost(db);
 			return; /* closed: the pipeline with it */
+		}
 		r = PQgetResult(db->conn);
+		if (!r && PQstatus(db->conn) != CONNECTION_OK) {
+			/* libpq gave up on the connection: no sync will come */
+			set_error(db, "pipeline", PQerrorMessage(db->conn));
+			disconnect(db);
+			pipe_lost(db);
+			return;
+		}
 		if (r && PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
 			PQclear(r);
 			db->piped = false;

@@ -527,14 +527,18 @@ bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	struct rs_buf b;
 	struct members m = {.b = &b, .max = RS_NSS_GROUPS_MAX};
 	char name[RS_NAME_MAX + 1];
+	struct pd_dir_user u;
+	int r;
 
 	(void)w;
-	if (!user_name(d, c->req.user, name)) {
+	/* asked by the name's key first: a name no one has goes no further */
+	r = user_name(d, c->req.user, name) ? pd_store_dir_user(d->store, name, 0, &u) : -ENOENT;
+	if (r == -ENOENT) {
 		not_found(c);
 		return false;
 	}
 	rs_buf_init(&b, text, sizeof(text));
-	if (stored(c, pd_store_dir_members_each(d->store, NULL, name, member, &m)))
+	if (stored(c, r) && stored(c, pd_store_dir_members_each(d->store, NULL, name, member, &m)))
 		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
 	return false;
 }

@@ -688,8 +688,11 @@ void pd_dispatch_batch(struct pd_daemon *d, struct pd_conn **cs, size_t n)
 	for (size_t i = 0; i < n && k < PD_PREFETCH_MAX; i++) {
 		const struct pd_verb *v = verb_of(cs[i]->req.type);
 
+		/* only accounts of the passwd file: a name no one has may be
+		 * a password typed at the user prompt, and never leaves
+		 * policyd but hashed (identity.c) */
 		if (v && (v->target == PD_T_LOGON || v->target == PD_T_USER) &&
-		    reads_first(cs[i]) && rs_policy_name_valid(cs[i]->req.user))
+		    reads_first(cs[i]) && pd_account_in_files(cs[i]->req.user))
 			names[k++] = cs[i]->req.user;
 	}
 	if (k > 1) /* a lone one saves nothing */

@@ -89,6 +89,7 @@ static int run(struct pd_daemon *d, bool detach)
 	int root_fd = -1, user_fd = -1, ready_fd = -1, r;
 	bool activated;
 	char err[512];
+	uint8_t sub[32];
 
 	/* first of all: fork keeps one thread, and no lock of the store */
 	if (detach && (ready_fd = pd_detach_begin()) < 0) {
@@ -109,6 +110,9 @@ static int run(struct pd_daemon *d, bool detach)
 		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
 		return 1;
 	}
+	pd_hmac(d->master_key, "directory", "", 0, sub);
+	pd_store_set_name_key(d->store, sub);
+	rs_secret_wipe(sub, sizeof(sub));
 	r = fleet_key(d);
 	if (r < 0) {
 		pd_log(LOG_ERR, "%s",

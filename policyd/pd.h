@@ -92,6 +92,8 @@ void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len);
  * 0 with *ret_id, or -EIO. */
 int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const char *home,
 		  int64_t *ret_id);
+/* name is an account of /etc/passwd (as last read: a hint, not a lookup). */
+bool pd_account_in_files(const char *name);
 /* Retires name's active account (none: nothing to do): 0 or -EIO. */
 int pd_account_retire_name(struct pd_daemon *d, const char *name, const char *why);
 /* Looks at every active account: deleted or re-created ones are retired.

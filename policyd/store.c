@@ -16,6 +16,7 @@ struct pd_store {
 	const struct pd_db_ops *ops;
 	struct pd_db *db;
 	bool retry; /* this request hit a conflict: run it again */
+	bool reads; /* this request only reads (pd_store_request_begin) */
 	bool wrote; /* this request wrote (beyond its lock) */
 	/* the user record read with its account (pd_store_account_active),
 	 * for the pd_store_user_get that follows: one query, not two */
@@ -33,6 +34,7 @@ struct pd_store {
 	bool failing;	       /* the last commit failed; until one succeeds */
 	char last_error[160];  /* what went wrong last */
 	char host[PD_HOST_MAX + 1];
+	uint8_t name_key[32]; /* pd_store_set_name_key */
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -298,6 +300,7 @@ void pd_store_request_begin(struct pd_store *s, bool reads)
 	s->have_user = false;
 	s->retry = false;
 	s->wrote = false;
+	s->reads = reads;
 	s->ops->reads_alone(s->db, reads);
 }
 
@@ -789,11 +792,15 @@ bool pd_store_reads_ahead(const struct pd_store *s)
 	return s->ops->pipe_send != NULL;
 }
 
-/* The account of name as read ahead: 0, -ENOENT, or 1 (not read ahead). */
+/* The account of name as read ahead: 0, -ENOENT, or 1 (not read ahead).
+ * Only for a request that only reads: one that writes reads inside its
+ * own transaction, where the database sees what it read. */
 static int prefetched(struct pd_store *s, const char *name, struct pd_account *ret)
 {
 	int r;
 
+	if (!s->reads || s->ops->in_transaction(s->db))
+		return 1;
 	for (size_t j = 0; j < s->npre; j++) {
 		struct prefetched *e = &s->pre[j];
 
@@ -1189,13 +1196,44 @@ static int dir_get(struct pd_store *s, enum pd_table_id id, const char *name, in
 	return r < 0 ? -EIO : r == 0 ? -ENOENT : 0;
 }
 
+void pd_store_set_name_key(struct pd_store *s, const uint8_t key[32])
+{
+	memcpy(s->name_key, key, sizeof(s->name_key));
+}
+
+/* name keyed, in hex (65 bytes with the NUL) */
+static void name_key(const struct pd_store *s, const char *name, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t mac[32];
+
+	pd_hmac(s->name_key, "directory-name", name, strlen(name), mac);
+	for (size_t i = 0; i < sizeof(mac); i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 15];
+	}
+	out[64] = '\0';
+	rs_secret_wipe(mac, sizeof(mac));
+}
+
 int pd_store_dir_user(struct pd_store *s, const char *name, int64_t uid, struct pd_dir_user *ret)
 {
-	static char *by_uid;
+	static char *by_uid, *by_key;
+	char key[65];
+	struct pd_param p[1];
+	int r;
 
-	if (!by_uid && asprintf(&by_uid, "%s WHERE uid = $1", T(PD_T_DIR_USERS)->select) < 0)
-		return by_uid = NULL, -EIO;
-	return dir_get(s, PD_T_DIR_USERS, name, uid, by_uid, ret, sizeof(*ret));
+	if (!by_key && (asprintf(&by_uid, "%s WHERE uid = $1", T(PD_T_DIR_USERS)->select) < 0 ||
+			asprintf(&by_key, "%s WHERE name_key = $1", T(PD_T_DIR_USERS)->select) < 0))
+		return by_key = NULL, -EIO;
+	if (!name)
+		return dir_get(s, PD_T_DIR_USERS, NULL, uid, by_uid, ret, sizeof(*ret));
+	/* by its key: a name no one has never reaches the database */
+	name_key(s, name, key);
+	p[0] = P_TEXT(key);
+	memset(ret, 0, sizeof(*ret));
+	r = get(s, T(PD_T_DIR_USERS), by_key, p, N(p), ret);
+	return r < 0 ? -EIO : r == 0 || strcmp(ret->name, name) ? -ENOENT : 0;
 }
 
 int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct pd_dir_group *ret)
@@ -1209,18 +1247,23 @@ int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct
 
 int pd_store_dir_password(struct pd_store *s, const char *user, const char *hash, int64_t lastchg)
 {
-	struct pd_param p[] = {P_TEXT(user), P_TEXT(hash), P_INT(lastchg)};
+	char key[65];
+	struct pd_param p[] = {P_TEXT(key), P_TEXT(hash), P_INT(lastchg)};
 	int64_t changed = 0;
 
-	if (write_sql(s, "UPDATE dir_users SET hash = $2, lastchg = $3 WHERE name = $1", p, N(p),
-		      &changed) < 0)
+	name_key(s, user, key);
+	if (write_sql(s, "UPDATE dir_users SET hash = $2, lastchg = $3 WHERE name_key = $1", p,
+		      N(p), &changed) < 0)
 		return -EIO;
 	return changed ? 0 : -ENOENT;
 }
 
 int pd_store_dir_user_put(struct pd_store *s, const struct pd_dir_user *u)
 {
-	return put(s, T(PD_T_DIR_USERS), u, NULL, 0);
+	struct pd_dir_user k = *u;
+
+	name_key(s, k.name, k.name_key);
+	return put(s, T(PD_T_DIR_USERS), &k, NULL, 0);
 }
 
 int pd_store_dir_group_put(struct pd_store *s, const struct pd_dir_group *g)

@@ -334,6 +334,10 @@ int pd_store_attachment_each(struct pd_store *s, const char *policy,
 
 struct pd_dir_user {
 	char name[RS_NAME_MAX + 1];
+	/* the name keyed (hex HMAC): lookups by name ask by this, so a name
+	 * no one has - a password typed at the user prompt - never reaches
+	 * the database in clear (set by pd_store_dir_user_put) */
+	char name_key[65];
 	int64_t uid, gid; /* gid: the user's own group, of its name */
 	char gecos[PD_DIR_TEXT_MAX];
 	char home[PD_DIR_TEXT_MAX];
@@ -351,6 +355,9 @@ struct pd_dir_group {
 	int64_t created;
 };
 
+/* The key of the directory's name lookups (derived from the master key;
+ * the fleet's hosts share it). */
+void pd_store_set_name_key(struct pd_store *s, const uint8_t key[32]);
 /* By name (name non-NULL) or by id: 0, -ENOENT or -EIO. */
 int pd_store_dir_user(struct pd_store *s, const char *name, int64_t uid, struct pd_dir_user *ret);
 int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct pd_dir_group *ret);

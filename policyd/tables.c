@@ -147,10 +147,15 @@ static const struct pd_col policy_groups[] = {
 
 typedef struct pd_dir_user DU;
 static const struct pd_col dir_users[] = {
-    COL("name", PD_C_TEXT, DU, name, NULL, 13),	     COL("uid", PD_C_INT, DU, uid, NULL, 13),
-    COL("gid", PD_C_INT, DU, gid, NULL, 13),	     COL("gecos", PD_C_TEXT, DU, gecos, "''", 13),
-    COL("home", PD_C_TEXT, DU, home, NULL, 13),	     COL("shell", PD_C_TEXT, DU, shell, NULL, 13),
-    COL("created", PD_C_INT, DU, created, NULL, 13), COL("hash", PD_C_TEXT, DU, hash, "''", 13),
+    COL("name", PD_C_TEXT, DU, name, NULL, 13),
+    COL("name_key", PD_C_TEXT, DU, name_key, NULL, 13),
+    COL("uid", PD_C_INT, DU, uid, NULL, 13),
+    COL("gid", PD_C_INT, DU, gid, NULL, 13),
+    COL("gecos", PD_C_TEXT, DU, gecos, "''", 13),
+    COL("home", PD_C_TEXT, DU, home, NULL, 13),
+    COL("shell", PD_C_TEXT, DU, shell, NULL, 13),
+    COL("created", PD_C_INT, DU, created, NULL, 13),
+    COL("hash", PD_C_TEXT, DU, hash, "''", 13),
     COL("lastchg", PD_C_INT, DU, lastchg, "0", 13),
 };
 
@@ -194,7 +199,9 @@ struct pd_table pd_tables[PD_T__MAX] = {
     TABLE(PD_T_POLICY_USERS, policy_users, "policy, key", "policy, name", NULL, true, 11),
     TABLE(PD_T_POLICY_GROUPS, policy_groups, "policy, grp", "policy, grp", NULL, false, 11),
     TABLE(PD_T_DIR_USERS, dir_users, "name", "name",
-	  "CREATE UNIQUE INDEX dir_users_by_uid ON dir_users(uid)", false, 13),
+	  "CREATE UNIQUE INDEX dir_users_by_uid ON dir_users(uid);"
+	  "CREATE UNIQUE INDEX dir_users_by_key ON dir_users(name_key)",
+	  false, 13),
     TABLE(PD_T_DIR_GROUPS, dir_groups, "name", "name",
 	  "CREATE UNIQUE INDEX dir_groups_by_gid ON dir_groups(gid)", false, 13),
     TABLE(PD_T_DIR_MEMBERS, dir_members, "grp, usr", "grp, usr",

@@ -135,9 +135,13 @@ PermitRootLogin no
 PrintMotd no
 LogLevel VERBOSE
 SSHD
-ip netns exec rs_srv unshare -m sh -c \
-	"mount --bind '$T/pam.d' /etc/pam.d && exec /usr/sbin/sshd -D -e -f '$T/sshd_config'" \
-	2>"$T/sshd.log" &
+# the directory's users through the built libnss_ramsec (docs/DIRECTORY.md):
+# sshd's own nsswitch.conf names it, its lookups ask this policyd
+sed 's/^passwd:.*/passwd: files ramsec/; s/^group:.*/group: files ramsec/' /etc/nsswitch.conf \
+	>"$T/nsswitch.conf"
+ip netns exec rs_srv env LD_LIBRARY_PATH="$BUILD" RAMSEC_NSS_SOCKET="$T/user.sock" unshare -m sh -c \
+	"mount --bind '$T/pam.d' /etc/pam.d && mount --bind '$T/nsswitch.conf' /etc/nsswitch.conf &&
+	 exec /usr/sbin/sshd -D -e -f '$T/sshd_config'" 2>"$T/sshd.log" &
 SSHD=$!
 for _ in $(seq 1 50); do ip netns exec rs_c1 bash -c 'echo >/dev/tcp/192.0.2.1/2222' 2>/dev/null && break; sleep 0.1; done
 

@@ -72,6 +72,37 @@ check "MFA: password and code log on" has "E2E-OK"
 ssh_pw rs_c1 rse_dave@192.0.2.1 --answer "Password:=$PW" --answer "Verification code:=$C"
 check "MFA: the same code again is refused" hasnt "E2E-OK"
 
+# central users (issue 12): made with ramsecctl, known to sshd through
+# libnss_ramsec, their password held by policyd; NAME@ALIAS logon names
+sed -i 's/^pam = /directory = { aliases = ["lab.example"]; };\npam = /' "$T/ramsec.conf"
+ctl reload >/dev/null
+ctl user create rsc_alice >/dev/null
+echo "$PW" | ctl user reset-password rsc_alice >/dev/null
+OUT=$(ctl mfa create rsc_alice)
+CSEED=$(sed -n 's/^Key (base32): //p' <<<"$OUT")
+ctl mfa bind rsc_alice "$(code "$CSEED" -1)" "$(code "$CSEED" 0)" >/dev/null
+ssh_pw rs_c1 rsc_alice@192.0.2.1 --answer "Password:=$PW" --answer "Verification code:=$(code "$CSEED" 1)"
+check "central user: password and code log on through sshd (no /etc/passwd line)" has "E2E-OK"
+ssh_pw rs_c1 rsc_alice@lab.example@192.0.2.1 --answer "Password:=$PW" \
+	--answer "Verification code:=$(code "$CSEED" 1)"
+check "central user as NAME@ALIAS: the code already used is refused" hasnt "E2E-OK"
+echo "+60" >"$T/faketime"
+ssh_pw rs_c1 rsc_alice@lab.example@192.0.2.1 --answer "Password:=$PW" \
+	--answer "Verification code:=$(code "$CSEED" 1)"
+check "central user as NAME@ALIAS: password and code log on" has "E2E-OK"
+OUT=$(grep 'user="rsc_alice"' "$T/policyd.log" | tail -n 3)
+check "policyd saw NAME (the PAM user became NAME)" has "verdict=allow"
+OUT=$(ctl accesskey create rsc_alice)
+sed -n '/BEGIN OPENSSH/,/END OPENSSH/p' <<<"$OUT" >"$T/calice.key"; chmod 600 "$T/calice.key"
+ssh_key rs_c1 "$T/calice.key" rsc_alice@192.0.2.1
+check "central user: an access key logs on" has "E2E-OK"
+ssh_key rs_c1 "$T/calice.key" rsc_alice@lab.example@192.0.2.1
+check "central user as NAME@ALIAS: the access key logs on" has "E2E-OK"
+ssh_key rs_c1 "$T/calice.key" rsc_alice@other.example@192.0.2.1
+check "an unknown alias: refused" hasnt "E2E-OK"
+ssh_pw rs_c2 rsc_alice@198.51.100.1 --answer "Password:=$PW" --answer "Verification code:=x"
+check "central user: the masks apply (refused from outside)" hasnt "E2E-OK"
+
 # a RAM policy on a group: sshd only from the admin network, and only with a code
 groupdel rse_ops 2>/dev/null; groupadd rse_ops && usermod -a -G rse_ops rse_dave
 cat >"$T/ops.json" <<'JSON'

@@ -148,6 +148,13 @@ sqlite_only() {
 	return 1
 }
 
+# pg_only WHAT: true with the PostgreSQL store; else says the test is skipped
+pg_only() {
+	[ "$STORE" = postgresql ] && return 0
+	echo "# skipped with the SQLite store: $*"
+	return 1
+}
+
 # store_sql SQL: runs SQL on the test store (policyd stopped or not).
 store_sql() {
 	if [ "$STORE" = postgresql ]; then

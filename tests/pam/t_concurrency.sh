@@ -67,7 +67,7 @@ one_turn() {
 	python3 - "$T/run/policyd.sock" "$PD_PID" "$@" <<'PY'
 import os, signal, sys, rsproto as rp
 sock, pid = sys.argv[1], int(sys.argv[2])
-types = {"start": rp.AUTH_START, "unlock": rp.USER_UNLOCK}
+types = {"start": rp.AUTH_START, "unlock": rp.USER_UNLOCK, "forget": 33}
 conns = []
 os.kill(pid, signal.SIGSTOP)
 try:
@@ -113,4 +113,64 @@ test_one_turn_reads_what_is_there() {
 	drive $U_ALICE --resp "$PW_ALICE" auth
 	check "and logs on" has "auth: PAM_SUCCESS"
 }
+# pg_log_statements on|off: the server logs every statement and its
+# parameters (what an administrator's log_statement = all would keep)
+pg_log_statements() {
+	pg_sql "ALTER SYSTEM SET log_statement = '$([ "$1" = on ] && echo all || echo none)'" >/dev/null
+	pg_sql "SELECT pg_reload_conf()" >/dev/null
+	sleep 0.3
+}
+
+test_one_turn_never_sends_unknown_names() {
+	pg_only "what PostgreSQL's statement log sees" || return 0
+	fresh
+	pg_log_statements on
+	local mark
+	mark=$(wc -c <"$PG_DIR/server.log")
+	# a password typed at the user prompt, in a turn with real users, and
+	# the same name through the directory's lookups
+	OUT=$(PYTHONPATH="$(dirname "$0")" one_turn start:$U_ALICE start:Hunter2Secret-x \
+		start:$U_BOB start:Hunter2Secret-x)
+	drive Hunter2Secret-x --resp whatever auth
+	# and what libnss_ramsec asks (getpwnam, initgroups) for that name
+	PYTHONPATH="$(dirname "$0")" python3 -c 'import sys, rsproto as rp
+for t in (50, 52): rp.call(sys.argv[1], t, user="Hunter2Secret-x")' "$T/run/user.sock" \
+		2>/dev/null
+	pg_log_statements off
+	OUT=$(tail -c +"$mark" "$PG_DIR/server.log")
+	check "the turn's accounts were read ahead (the log shows the statements)" \
+		has "$U_ALICE"
+	check "a name no one has (maybe a password) never reaches the database's log" \
+		hasnt "Hunter2Secret"
+	check "(the directory was asked, by the name's key)" has "WHERE name_key = \$1"
+}
+
+test_one_turn_after_the_connection_died_idle() {
+	pg_only "a PostgreSQL backend killed" || return 0
+	fresh
+	ctl status >/dev/null
+	pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE application_name = 'ramsec-policyd'" >/dev/null
+	sleep 0.2
+	OUT=$(PYTHONPATH="$(dirname "$0")" one_turn start:$U_ALICE start:$U_BOB start:$U_ALICE)
+	check "policyd's connection killed while idle: the next turn is answered (3 of 3)" \
+		test "$(grep -c ' 4 $' <<<"$OUT")" -eq 3
+}
+
+test_one_turn_writes_read_in_their_transaction() {
+	pg_only "the order of statements PostgreSQL logs" || return 0
+	fresh
+	pg_log_statements on
+	local mark
+	mark=$(wc -c <"$PG_DIR/server.log")
+	OUT=$(PYTHONPATH="$(dirname "$0")" one_turn forget:$U_ALICE start:$U_ALICE start:$U_BOB)
+	pg_log_statements off
+	# the forget's first statement after its BEGIN: its own read of the
+	# account (not the one read ahead for the logon start, before it)
+	OUT=$(tail -c +"$mark" "$PG_DIR/server.log" | grep -E 'BEGIN ISOLATION|execute|parameters:' |
+		sed -n '/BEGIN ISOLATION/,$p' | sed -n '2,3p')
+	check "a request that writes reads its account inside its transaction" \
+		grep -q "LEFT JOIN users.*\$1 = '$U_ALICE'" <<<"$(tr -d '\n' <<<"$OUT")"
+}
+
 run_tests
