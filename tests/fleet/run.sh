@@ -301,11 +301,56 @@ test_migration_by_several_hosts_at_once() {
 		check "three hosts created the schema at once: $h is up" field store "postgresql ok"
 	done
 	OUT=$(pg_sql "SELECT version FROM ramsec_schema")
-	check "one schema version row" [ "$OUT" = 12 ]
+	check "one schema version row" [ "$OUT" = 13 ]
+}
+
+# getent_on HOST ARGS...: getent through libnss_ramsec asking HOST's policyd
+# (a private mount namespace whose nsswitch.conf names ramsec)
+getent_on() {
+	local h=$1
+	shift
+	sed 's/^passwd:.*/passwd: files ramsec/; s/^group:.*/group: files ramsec/' \
+		/etc/nsswitch.conf >"$FLEET/nsswitch.conf"
+	RAMSEC_NSS_SOCKET="${HT[$h]}/run/user.sock" LD_LIBRARY_PATH="$BUILD" unshare -m sh -c \
+		'mount --bind "$0" /etc/nsswitch.conf && exec getent "$@"' "$FLEET/nsswitch.conf" "$@"
+}
+
+test_directory_across_hosts() {
+	fleet_up 'password_policy = { max_login_attempts = 5; };'
+	on b ctl group create rsd_fops >/dev/null
+	OUT=$(on a ctl user create rsd_fleet --groups rsd_fops 2>&1)
+	check "a central user created on a (with a group made on b)" has "user rsd_fleet created"
+	echo 'Fleet-Pass-88' | on a ctl user reset-password rsd_fleet >/dev/null
+	OUT=$(getent_on c passwd rsd_fleet)
+	check "c's NSS knows it at once" has "rsd_fleet:*:200000:200001:"
+	OUT=$(getent_on b group rsd_fops)
+	check "b's NSS has its group with the member" has "rsd_fops:*:200000:rsd_fleet"
+	OUT=$(on c drive_print rsd_fleet --rhost 192.0.2.1 --resp 'Fleet-Pass-88' auth acct)
+	check "it logs on at c with the password set on a" has "auth: PAM_SUCCESS"
+	for _ in 1 2 3 4 5; do on b drive rsd_fleet --rhost 192.0.2.1 --resp 'wrong-pass' auth; done
+	OUT=$(on a drive_print rsd_fleet --rhost 192.0.2.1 --resp 'Fleet-Pass-88' auth)
+	check "5 wrong on b lock it on a too" has "account is locked"
+	on b ctl user delete rsd_fleet >/dev/null
+	OUT=$(getent_on a passwd rsd_fleet; echo "rc=$?")
+	check "deleted on b: gone from a's NSS" has "rc=2"
+	OUT=$(on c drive_print rsd_fleet --rhost 192.0.2.1 --resp 'Fleet-Pass-88' auth)
+	check "and refused at c" has "auth: PAM_AUTH_ERR"
+	# two hosts creating users at the same moment: distinct ids
+	local pids=() h i=0
+	for h in $HOSTS; do
+		i=$((i + 1))
+		(on "$h" ctl user create "rsd_at$i" >"$FLEET/out-$h" 2>&1) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	OUT=$(cat "$FLEET"/out-a "$FLEET"/out-b "$FLEET"/out-c)
+	check "three hosts create users at once: all three made" test "$(grep -c created <<<"$OUT")" = 3
+	check "with three different uids" \
+		test "$(sed -n 's/.*uid \([0-9]*\),.*/\1/p' <<<"$OUT" | sort -u | wc -l)" = 3
 }
 
 T=""
-for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
+for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -e "${ONLY:-}"); do
 	echo "# $t"
 	"$t"
 done
