@@ -180,10 +180,15 @@ fuzz:
 fuzz-quick:
 	@./tests/fuzz/run.sh $(B) 4
 
-bench: $(PROGS) $(TEST_BIN) $(B)/tests/bench $(B)/tests/bench_history
+bench: $(PROGS) $(TEST_BIN) $(B)/tests/bench $(B)/tests/bench_history $(B)/tests/bench_nss
 	@./tests/bench/run.sh $(B)
 	@./tests/bench/history.sh $(B)
 	@./tests/bench/fleet.sh $(B)
+	@./tests/bench/nss.sh $(B)
+
+$(B)/tests/bench_nss: tests/bench/bench_nss.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(B)/tests/bench_history: tests/bench/bench_history.c $(B)/libramsec_common.a $(B)/libramsec.a
 	@mkdir -p $(dir $@)

@@ -253,6 +253,7 @@ static bool user_create(struct pd_daemon *d, struct pd_conn *c, const char *name
 	       (long long)u.uid, (unsigned)c->uid);
 	snprintf(msg, sizeof(msg), "user %s created: uid %lld, gid %lld", name, (long long)u.uid,
 		 (long long)u.gid);
+	pd_nss_forget();
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, (uint64_t)u.uid, NULL, true);
 	return false;
 }
@@ -296,6 +297,7 @@ bool pd_dir_user_set(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		    (!doc.has_groups || stored(c, set_groups(d, u.name, &doc)))) {
 			pd_log(LOG_NOTICE, "directory user set name=%s by uid %u", u.name,
 			       (unsigned)c->uid);
+			pd_nss_forget();
 			pd_reply(c, RS_V_ALLOW, RS_R_NONE, "user changed", 0, NULL, true);
 		}
 	}
@@ -320,6 +322,7 @@ bool pd_dir_user_delete(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w
 		return false;
 	pd_log(LOG_NOTICE, "directory user delete name=%s uid=%lld by uid %u", u.name,
 	       (long long)u.uid, (unsigned)c->uid);
+	pd_nss_forget();
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, "user deleted", 0, NULL, true);
 	return false;
 }
@@ -374,6 +377,7 @@ static bool group_create(struct pd_daemon *d, struct pd_conn *c)
 	pd_log(LOG_NOTICE, "directory group create name=%s gid=%lld by uid %u", g.name,
 	       (long long)g.gid, (unsigned)c->uid);
 	snprintf(msg, sizeof(msg), "group %s created: gid %lld", g.name, (long long)g.gid);
+	pd_nss_forget();
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, msg, (uint64_t)g.gid, NULL, true);
 	return false;
 }
@@ -409,6 +413,7 @@ bool pd_dir_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		else if (stored(c, r) && stored(c, pd_store_dir_group_delete(d->store, g.name))) {
 			pd_log(LOG_NOTICE, "directory group delete name=%s by uid %u", g.name,
 			       (unsigned)c->uid);
+			pd_nss_forget();
 			pd_reply(c, RS_V_ALLOW, RS_R_NONE, "group deleted", 0, NULL, true);
 		}
 		return false;
@@ -423,122 +428,7 @@ bool pd_dir_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		return false;
 	pd_log(LOG_NOTICE, "directory group %s name=%s user=%s by uid %u",
 	       add ? "add-member" : "remove-member", g.name, u.name, (unsigned)c->uid);
+	pd_nss_forget();
 	pd_reply(c, RS_V_ALLOW, RS_R_NONE, add ? "member added" : "member removed", 0, NULL, true);
-	return false;
-}
-
-/* ---- what libnss_ramsec asks (anyone may: /etc/passwd is public too) ---- */
-
-static void not_found(struct pd_conn *c)
-{
-	pd_reply(c, RS_V_DENY, RS_R_NO_SUCH_USER, NULL, 0, NULL, false);
-}
-
-/* The directory name a lookup names: NAME, or NAME@ALIAS of an alias of
- * directory.aliases (the entry then answers as NAME, which sshd and su
- * take as the user's name). */
-static bool user_name(const struct pd_daemon *d, const char *typed, char name[RS_NAME_MAX + 1])
-{
-	int a = rs_alias_split(typed, &d->policy.directory.aliases, name, RS_NAME_MAX + 1);
-
-	if (a == 0 && rs_policy_name_valid(typed))
-		snprintf(name, RS_NAME_MAX + 1, "%.32s", typed);
-	return a == 1 || (a == 0 && rs_policy_name_valid(typed));
-}
-
-bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
-{
-	char name[RS_NAME_MAX + 1];
-	struct pd_dir_user u;
-	char line[RS_NAME_MAX + 3 * PD_DIR_TEXT_MAX + 64];
-	struct rs_buf b;
-	int r;
-
-	(void)w;
-	if (rs_msg_has(&c->req, RS_TAG_USER) && !user_name(d, c->req.user, name)) {
-		not_found(c);
-		return false;
-	}
-	r = pd_store_dir_user(d->store, rs_msg_has(&c->req, RS_TAG_USER) ? name : NULL,
-			      (int64_t)c->req.number, &u);
-	if (r == -ENOENT) {
-		not_found(c);
-		return false;
-	}
-	if (!stored(c, r))
-		return false;
-	rs_buf_init(&b, line, sizeof(line));
-	/* "*", not "x": no shadow entry to look for (pam_unix's account
-	 * check would fail on one it cannot find), no password here */
-	rs_buf_printf(&b, "%s:*:%lld:%lld:%s:%s:%s", u.name, (long long)u.uid, (long long)u.gid,
-		      u.gecos, u.home, u.shell);
-	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
-	return false;
-}
-
-/* A list between commas: members' names, or gids. */
-struct members {
-	struct rs_buf *b;
-	size_t n, max;
-};
-
-static int member(void *ctx, const char *name)
-{
-	struct members *m = ctx;
-
-	if (m->n >= m->max)
-		return 1; /* the rest are not served (docs/DIRECTORY.md) */
-	rs_buf_printf(m->b, "%s%s", m->n++ ? "," : "", name);
-	return 0;
-}
-
-bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
-{
-	static char text[RS_NAME_MAX + 64 + RS_NSS_MEMBERS_MAX * (RS_NAME_MAX + 1)];
-	struct pd_dir_group g;
-	struct rs_buf b;
-	struct members m = {.b = &b, .max = RS_NSS_MEMBERS_MAX};
-	int r;
-
-	(void)w;
-	if (rs_msg_has(&c->req, RS_TAG_GROUP) && !rs_policy_name_valid(c->req.group)) {
-		not_found(c);
-		return false;
-	}
-	r = pd_store_dir_group(d->store, rs_msg_has(&c->req, RS_TAG_GROUP) ? c->req.group : NULL,
-			       (int64_t)c->req.number, &g);
-	if (r == -ENOENT) {
-		not_found(c);
-		return false;
-	}
-	if (!stored(c, r))
-		return false;
-	rs_buf_init(&b, text, sizeof(text));
-	rs_buf_printf(&b, "%s:*:%lld:", g.name, (long long)g.gid);
-	if (!stored(c, pd_store_dir_members_each(d->store, g.name, NULL, member, &m)))
-		return false;
-	pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
-	return false;
-}
-
-bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
-{
-	char text[RS_NSS_GROUPS_MAX * 12];
-	struct rs_buf b;
-	struct members m = {.b = &b, .max = RS_NSS_GROUPS_MAX};
-	char name[RS_NAME_MAX + 1];
-	struct pd_dir_user u;
-	int r;
-
-	(void)w;
-	/* asked by the name's key first: a name no one has goes no further */
-	r = user_name(d, c->req.user, name) ? pd_store_dir_user(d->store, name, 0, &u) : -ENOENT;
-	if (r == -ENOENT) {
-		not_found(c);
-		return false;
-	}
-	rs_buf_init(&b, text, sizeof(text));
-	if (stored(c, r) && stored(c, pd_store_dir_members_each(d->store, NULL, name, member, &m)))
-		pd_reply(c, RS_V_ALLOW, RS_R_NONE, NULL, 0, &b, false);
 	return false;
 }

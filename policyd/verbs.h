@@ -97,11 +97,15 @@ bool pd_reload_verb(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 /* METRICS: OpenMetrics text for node_exporter's textfile collector. */
 bool pd_metrics(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 
-/* ---- directory.c: central users and groups, and what NSS asks ---- */
+/* ---- directory.c: central users and groups ---- */
 bool pd_dir_user_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_dir_user_set(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_dir_user_delete(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_dir_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+
+/* ---- nss.c: what libnss_ramsec asks, and its cache ---- */
+/* The directory changed here: the cached answers are dropped. */
+void pd_nss_forget(void);
 bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);

@@ -17,7 +17,7 @@ LAYERS = [
     ["server.c"],
     ["dispatch.c"],
     ["logon.c", "mfa.c", "passwords.c", "akeys.c", "sessions.c", "report.c",
-     "users.c", "status.c", "policies.c", "directory.c"],
+     "users.c", "status.c", "policies.c", "directory.c", "nss.c"],
     ["reply.c", "jobs.c", "access.c", "reload.c", "costs.c", "identity.c",
      "accounts.c"],
     ["store.c", "workers.c", "keys.c", "sdnotify.c", "detach.c"],

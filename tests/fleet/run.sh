@@ -330,9 +330,17 @@ test_directory_across_hosts() {
 	for _ in 1 2 3 4 5; do on b drive rsd_fleet --rhost 192.0.2.1 --resp 'wrong-pass' auth; done
 	OUT=$(on a drive_print rsd_fleet --rhost 192.0.2.1 --resp 'Fleet-Pass-88' auth)
 	check "5 wrong on b lock it on a too" has "account is locked"
+	getent_on c passwd rsd_fleet >/dev/null # c keeps that answer
 	on b ctl user delete rsd_fleet >/dev/null
 	OUT=$(getent_on a passwd rsd_fleet; echo "rc=$?")
 	check "deleted on b: gone from a's NSS" has "rc=2"
+	local waited=0
+	while getent_on c passwd rsd_fleet >/dev/null && [ $waited -lt 80 ]; do
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	check "and from c's, whose cached answer lasts at most 5 s (${waited}00 ms)" \
+		test $waited -le 55
 	OUT=$(on c drive_print rsd_fleet --rhost 192.0.2.1 --resp 'Fleet-Pass-88' auth)
 	check "and refused at c" has "auth: PAM_AUTH_ERR"
 	# two hosts creating users at the same moment: distinct ids

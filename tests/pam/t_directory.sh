@@ -243,6 +243,21 @@ test_central_user_changes_its_password() {
 	echo "$U_ALICE:$PW_ALICE" | chpasswd
 }
 
+test_cache_sees_this_hosts_changes_at_once() {
+	dir_fresh
+	OUT=$(getent passwd rsd_later; getent passwd rsd_later; echo "rc=$?")
+	check "a name no one has: not found (and that answer kept)" has "rc=2"
+	ctl user create rsd_later >/dev/null
+	OUT=$(getent passwd rsd_later)
+	check "created: found at once, not the kept 'no such user'" has "rsd_later:*:"
+	ctl user set rsd_later --shell /bin/sh >/dev/null
+	OUT=$(getent passwd rsd_later)
+	check "changed: the new entry at once" has ":/bin/sh"
+	ctl user delete rsd_later >/dev/null
+	OUT=$(getent passwd rsd_later; echo "rc=$?")
+	check "deleted: gone at once" has "rc=2"
+}
+
 test_alias_logon_names() {
 	dir_fresh 'directory = { aliases = ["lab.example", "acme.onaliyun.com"]; };
 		password_policy = { max_login_attempts = 3; };'
