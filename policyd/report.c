@@ -43,6 +43,9 @@ static int break_glass_since(const struct pd_daemon *d, int64_t since)
 struct row {
 	char user[RS_NAME_MAX + 1];
 	uint32_t uid;
+	/* where the account lives: "local" (this host's NSS), "directory"
+	 * (a central user), "fleet" (another host's, seen in the store) */
+	const char *where;
 	struct pd_user_rec rec;
 	struct pd_mfa_rec mfa;
 	struct pd_akey keys[RS_AKEY_MAX + 1];
@@ -51,13 +54,15 @@ struct row {
 };
 
 /* The row of user (uid; its store key) into r: 0 or -EIO. */
-static int fill(struct pd_daemon *d, const char *user, uint32_t uid, const char *key, struct row *r)
+static int fill(struct pd_daemon *d, const char *user, uint32_t uid, const char *key,
+		const char *where, struct row *r)
 {
 	struct pd_shadow sh;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->user, sizeof(r->user), "%s", user);
 	r->uid = uid;
+	r->where = where;
 	if (pd_store_user_get(d->store, key, &r->rec) < 0 ||
 	    pd_store_mfa_get(d->store, key, &r->mfa) < 0 ||
 	    pd_store_akey_list(d->store, key, r->keys, RS_AKEY_MAX + 1, &r->nkeys) < 0)
@@ -87,18 +92,58 @@ static int each_fleet_user(struct pd_daemon *d,
 			return -EIO;
 		for (size_t i = 0; i < n; i++) {
 			struct passwd *pw = getpwnam(page[i].name);
+			struct pd_dir_user u;
 			char key[32];
+			int q;
 
 			after = page[i].id;
 			if (pw || page[i].uid < d->policy.scope.min_uid ||
 			    page[i].uid > d->policy.scope.max_uid)
 				continue; /* this host's own: each_user has them */
+			q = pd_store_dir_user(d->store, page[i].name, 0, &u);
+			if (q == -EIO)
+				return -EIO;
+			if (q == 0)
+				continue; /* a central user: each_central has it */
 			snprintf(key, sizeof(key), "a:%lld", (long long)page[i].id);
-			if (fill(d, page[i].name, (uint32_t)page[i].uid, key, &r) < 0)
+			if (fill(d, page[i].name, (uint32_t)page[i].uid, key, "fleet", &r) < 0)
 				return -EIO;
 			fn(d, &r, arg);
 		}
 	} while (n == 256);
+	return 0;
+}
+
+/* The directory's users (central: always governed). */
+static int each_central(struct pd_daemon *d,
+			void (*fn)(struct pd_daemon *, const struct row *, void *), void *arg)
+{
+	static struct pd_dir_user page[64];
+	static struct rs_msg req;
+	static struct row r;
+	char after[RS_NAME_MAX + 1] = "";
+	size_t n;
+
+	do {
+		if (pd_store_dir_user_list(d->store, after, page, 64, &n) < 0)
+			return -EIO;
+		for (size_t i = 0; i < n; i++) {
+			struct pd_who w;
+
+			snprintf(after, sizeof(after), "%.32s", page[i].name);
+			rs_secret_wipe(page[i].hash, sizeof(page[i].hash));
+			rs_msg_init(&req, RS_MSG_USER_SHOW, 0);
+			rs_msg_set_str(&req, RS_TAG_USER, page[i].name);
+			if (pd_who_resolve(d, &req, &w) < 0)
+				return -EIO;
+			if (!w.central || !w.facts.governed)
+				continue; /* a local account took the name here, or exempt */
+			if (fill(d, page[i].name, (uint32_t)page[i].uid, w.key, "directory", &r) <
+			    0)
+				return -EIO;
+			fn(d, &r, arg);
+		}
+	} while (n == 64);
 	return 0;
 }
 
@@ -124,11 +169,13 @@ static int each_user(struct pd_daemon *d,
 		}
 		if (!w.facts.known || (!w.facts.governed && pw->pw_uid != 0))
 			continue;
-		err = fill(d, pw->pw_name, (uint32_t)pw->pw_uid, w.key, &r);
+		err = fill(d, pw->pw_name, (uint32_t)pw->pw_uid, w.key, "local", &r);
 		if (!err)
 			fn(d, &r, arg);
 	}
 	endpwent();
+	if (!err)
+		err = each_central(d, fn, arg);
 	if (!err && pd_store_shared(d->store))
 		err = each_fleet_user(d, fn, arg);
 	return err;
@@ -255,7 +302,7 @@ static void csv_row(struct pd_daemon *d, const struct row *r, void *arg)
 	pd_iso_time(r->rec.last_logon, t1, sizeof(t1));
 	pd_iso_time(r->pw.set_at, t2, sizeof(t2));
 	pd_iso_time(expires, t3, sizeof(t3));
-	rs_buf_printf(b, "%s,%u,%s,%s,%s,%s,%s,%s", r->user, r->uid, r->rec.last_host,
+	rs_buf_printf(b, "%s,%u,%s,%s,%s,%s,%s,%s,%s", r->user, r->uid, r->where, r->rec.last_host,
 		      r->rec.console_logon ? "true" : "false", t1, t2, t3,
 		      r->mfa.exists && r->mfa.bound ? "true" : "false");
 	for (size_t i = 0; i < RS_AKEY_MAX; i++) {
@@ -282,7 +329,7 @@ bool pd_report(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	(void)w;
 	rs_buf_init(b, body, sizeof(body));
 	if (c->req.type == RS_MSG_CREDENTIAL_REPORT) {
-		rs_buf_printf(b, "user,uid,password_last_used_host,password_enabled,"
+		rs_buf_printf(b, "user,uid,account,password_last_used_host,password_enabled,"
 				 "password_last_used,password_last_changed,password_next_rotation,"
 				 "mfa_active");
 		for (int i = 1; i <= RS_AKEY_MAX; i++)

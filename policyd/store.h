@@ -361,6 +361,10 @@ void pd_store_set_name_key(struct pd_store *s, const uint8_t key[32]);
 /* By name (name non-NULL) or by id: 0, -ENOENT or -EIO. */
 int pd_store_dir_user(struct pd_store *s, const char *name, int64_t uid, struct pd_dir_user *ret);
 int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct pd_dir_group *ret);
+/* Up to max users of the directory whose names sort after after ("" for
+ * the first), in name order: 0 or -EIO. */
+int pd_store_dir_user_list(struct pd_store *s, const char *after, struct pd_dir_user *out,
+			   size_t max, size_t *ret_n);
 /* Sets user's password hash (set on day lastchg): 0, -ENOENT or -EIO. */
 int pd_store_dir_password(struct pd_store *s, const char *user, const char *hash, int64_t lastchg);
 /* Writes (a new one or a change): 0 or -EIO. */

@@ -92,7 +92,7 @@ test_keys_and_state_shared() {
 	OUT=$(on a ctl user show $U_ALICE)
 	check "a logon on b is the last logon a shows" field last_logon_host host-b
 	OUT=$(on a ctl credential-report)
-	check "the credential report covers the fleet: a's shows b's logon" grep -q "^$U_ALICE,[0-9]*,host-b," <<<"$OUT"
+	check "the credential report covers the fleet: a's shows b's logon" grep -q "^$U_ALICE,[0-9]*,local,host-b," <<<"$OUT"
 }
 
 test_sessions_per_host() {

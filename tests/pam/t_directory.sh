@@ -258,6 +258,28 @@ test_cache_sees_this_hosts_changes_at_once() {
 	check "deleted: gone at once" has "rc=2"
 }
 
+test_reports_include_central_users() {
+	dir_fresh
+	ctl user create rsd_rep >/dev/null
+	echo 'Report-Pass-99' | ctl user reset-password rsd_rep >/dev/null
+	ctl mfa create rsd_rep >/dev/null
+	OUT=$(ctl credential-report)
+	check "credential report: the central user, with where its account lives" python3 - "$OUT" <<'PY'
+import csv, io, sys
+rows = {r["user"]: r for r in csv.DictReader(io.StringIO(sys.argv[1]))}
+assert rows["rsd_rep"]["account"] == "directory", rows["rsd_rep"]
+assert rows["rsd_rep"]["uid"] == "200000"
+assert rows["rsd_rep"]["password_enabled"] == "true"
+assert rows["rst_alice"]["account"] == "local" and rows["root"]["account"] == "local"
+PY
+	OUT=$(ctl report --json)
+	check "report: the central user counts among the users" python3 - "$OUT" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+assert r["users"] == 4, r  # root, the two test users and the central one
+PY
+}
+
 test_alias_logon_names() {
 	dir_fresh 'directory = { aliases = ["lab.example", "acme.onaliyun.com"]; };
 		password_policy = { max_login_attempts = 3; };'
