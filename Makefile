@@ -46,7 +46,8 @@ LIBS_PAM = -lpam -lconfig
 
 PROGS	= $(B)/pam_ramsec.so $(B)/ramsec-policyd $(B)/ramsecctl $(B)/libnss_ramsec.so.2
 UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
-TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2 $(B)/tests/settings_man
+TEST_BIN = $(B)/tests/pamdrive $(B)/tests/libnss_rscase.so.2 $(B)/tests/settings_man \
+	   $(B)/tests/nss_threads
 
 
 .PHONY: all check deps deps-build tests-build test e2e e2e-pg pamtest-pg fleet layers docs man demo deb unit pamtest asan fuzz fuzz-quick bench install uninstall clean format
@@ -109,6 +110,11 @@ man: $(B)/tests/settings_man
 $(B)/tests/libnss_rscase.so.2: tests/nss/nss_rscase.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -shared -Wl,-soname,libnss_rscase.so.2 $(LDFLAGS) -o $@ $<
+
+# many threads' lookups at once through libnss_ramsec (t_directory.sh)
+$(B)/tests/nss_threads: tests/nss/nss_threads.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
 
 # --- tests ---------------------------------------------------------------
 

@@ -59,7 +59,9 @@ int main(int argc, char **argv)
 		qsort(v, (size_t)rounds, sizeof(*v), cmp);
 		printf("%s %.1f %.1f %s\n", argv[2 + n], (double)v[rounds / 2] / 1000.0,
 		       (double)v[rounds * 99 / 100] / 1000.0,
-		       found[n] == rounds ? "found" : found[n] ? "sometimes" : "not-found");
+		       found[n] == rounds ? "found"
+		       : found[n]	  ? "sometimes"
+					  : "not-found");
 	}
 	free(t);
 	free(found);

@@ -151,6 +151,15 @@ test_ids_skip_local_accounts() {
 	check "a local account's uid: refused" has "that uid is taken"
 }
 
+test_thread_safe() {
+	dir_fresh
+	ctl group create rsd_ops >/dev/null
+	ctl user create rsd_alice --groups rsd_ops >/dev/null
+	OUT=$("$BUILD/tests/nss_threads" 16 200 rsd_alice 200000 rsd_ops 200000 2>&1)
+	check "16 threads' lookups at once (getpwnam, getpwuid, getgrnam, getgrouplist): all right" \
+		has "ok 12800 of 12800"
+}
+
 test_policyd_down() {
 	dir_fresh
 	ctl user create rsd_alice >/dev/null
