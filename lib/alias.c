@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Logon names NAME@ALIAS (see ramsec/nss.h); apart from nss.c, so that
- * libnss_ramsec links nothing of the settings. */
+/* The directory's names: logon names NAME@ALIAS, and the names it gives
+ * (see ramsec/nss.h); apart from nss.c, so that libnss_ramsec links
+ * nothing of the settings. */
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
@@ -25,4 +27,34 @@ int rs_alias_split(const char *typed, const struct rs_name_list *aliases, char *
 		return rs_policy_name_valid(name) ? 1 : -1;
 	}
 	return -1;
+}
+
+/* Names some system grants rights by (sudoers, polkit, group-owned
+ * devices and sockets): never the directory's, whatever this host has. */
+static const char *const reserved[] = {
+    "root",    "daemon", "bin",	  "sys",   "adm",    "admin",	"wheel",  "sudo",
+    "staff",   "shadow", "disk",  "kmem",  "tty",    "docker",	"lxd",	  "libvirt",
+    "kvm",     "video",	 "audio", "input", "render", "plugdev", "netdev", "operator",
+    "nogroup", "nobody", "users", "utmp",  "mail",   "proxy",	"backup", "lp",
+};
+
+int rs_dir_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > RS_NAME_MAX || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_'))
+		return -EINVAL;
+	for (size_t i = 1; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return -EINVAL;
+	}
+	if (!strncmp(name, "systemd-", 8))
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (!strcmp(name, reserved[i]))
+			return -EINVAL;
+	return 0;
 }

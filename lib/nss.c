@@ -26,7 +26,9 @@ static int split(const char *line, size_t len, const char **f, size_t *flen, int
 	return n;
 }
 
-/* A decimal id (no sign, no leading junk, under 2^32 - 1): 0 or -1. */
+/* A decimal id (no sign, no leading junk, under 2^32 - 1, never root's
+ * 0: the directory serves no one's id 0, whatever reached its store):
+ * 0 or -1. */
 static int id_of(const char *s, size_t len, uint32_t *ret)
 {
 	uint64_t v = 0;
@@ -38,7 +40,7 @@ static int id_of(const char *s, size_t len, uint32_t *ret)
 			return -1;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	if (v >= UINT32_MAX) /* (uid_t)-1 means "none" */
+	if (v == 0 || v >= UINT32_MAX) /* (uid_t)-1 means "none" */
 		return -1;
 	*ret = (uint32_t)v;
 	return 0;

@@ -110,6 +110,7 @@ static const struct rs_setting settings[] = {
 	INT(DIRG, directory, min_id, 1, UID_MAX_HERE, 200000),
 	INT(DIRG, directory, max_id, 1, UID_MAX_HERE, 299999),
 	NAMES(DIRG, directory, aliases, ""),
+	PATH(DIRG, directory, home_base, "/home"),
 };
 /* clang-format on */
 

@@ -126,6 +126,9 @@ static const struct doc docs[] = {
      "from min_id to max_id, skipping any a local account or group holds; keep the range "
      "clear of useradd's (login.defs UID_MIN to UID_MAX) and of systemd's."},
     {"directory.max_id", NULL, "See min_id; max_id must be at least min_id."},
+    {"directory.home_base", NULL,
+     "Central users' homes are under it (/home/NAME unless --home names another place "
+     "under it): pam_mkhomedir makes them as root, so never anywhere else."},
     {"directory.aliases", NULL,
      "The fleet's logon-name aliases (RAM's default domain and account alias, at most 32 "
      "bytes each): a central user alice logs on as alice or as alice@ALIAS for any of "

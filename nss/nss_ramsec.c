@@ -55,7 +55,7 @@ static enum nss_status ask(uint8_t type, enum rs_tag tag, const char *name, uint
 	int r;
 
 	*ret = NULL;
-	if (getenv(RS_NSS_OFF_ENV)) {
+	if (secure_getenv(RS_NSS_OFF_ENV)) { /* not for a setuid program's caller */
 		/* policyd: "not here" (UNAVAIL would make getpwnam_r fail with
 		 * ENOENT, an error, where it must say "no such entry") */
 		*errnop = ENOENT;

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,20 @@ static const struct local *in_files(const char *name)
 	return files.n ? bsearch(&key, files.e, files.n, sizeof(*files.e), by_name) : NULL;
 }
 
+bool pd_dir_id_ok(struct pd_daemon *d, int64_t id, bool group)
+{
+	const struct rs_directory_settings *ds = &d->policy.directory;
+	bool ok = id > 0 && id >= ds->min_id && id <= ds->max_id &&
+		  (group ? getgrgid((gid_t)id) == NULL : getpwuid((uid_t)id) == NULL);
+
+	if (!ok)
+		pd_log(LOG_WARNING,
+		       "the directory holds %s %lld, outside directory.min_id..max_id or a local "
+		       "one's: not served",
+		       group ? "gid" : "uid", (long long)id);
+	return ok;
+}
+
 bool pd_account_in_files(const char *name)
 {
 	return in_files(name) != NULL;
@@ -269,6 +284,10 @@ int pd_passwd_of(struct pd_daemon *d, const char *name, uint32_t uid, struct pas
 	r = pd_store_dir_user(d->store, name, uid, &u);
 	if (r < 0)
 		return r;
+	if (!pd_dir_id_ok(d, u.uid, false) || !pd_dir_id_ok(d, u.gid, true)) {
+		rs_secret_wipe(u.hash, sizeof(u.hash));
+		return -ENOENT;
+	}
 	*central = true;
 	memset(pw, 0, sizeof(*pw));
 	pw->pw_uid = (uid_t)u.uid;

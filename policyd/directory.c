@@ -10,6 +10,8 @@
 #include <grp.h>
 #include <jansson.h>
 #include <pwd.h>
+#include <strings.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,7 +53,9 @@ static bool stored(struct pd_conn *c, int r)
 	return false;
 }
 
-/* A local (not directory) account or group of that name or id. */
+/* A local (not directory) account or group of that name or id; by name
+ * also in any case (the files: sudo matches group names without case, and
+ * "ROOT" must never stand beside root). */
 static bool local_user(const char *name, int64_t uid)
 {
 	return name ? getpwnam(name) != NULL : getpwuid((uid_t)uid) != NULL;
@@ -62,21 +66,93 @@ static bool local_group(const char *name, int64_t gid)
 	return name ? getgrnam(name) != NULL : getgrgid((gid_t)gid) != NULL;
 }
 
-static const char *text_field(json_t *v, const char *key, bool path, const char **err)
+static bool local_name(const char *name)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw;
+	struct group *gr;
+	bool taken = local_user(name, 0) || local_group(name, 0);
+
+	while (f && !taken && (pw = fgetpwent(f)))
+		taken = !strcasecmp(pw->pw_name, name);
+	if (f)
+		fclose(f);
+	f = fopen("/etc/group", "re");
+	while (f && !taken && (gr = fgetgrent(f)))
+		taken = !strcasecmp(gr->gr_name, name);
+	if (f)
+		fclose(f);
+	return taken;
+}
+
+/* A name the directory may give: refused (false, the refusal sent) when
+ * it breaks the rule or a local account or group has it in any case. */
+static bool name_free(struct pd_conn *c, const char *name)
+{
+	if (rs_dir_name_ok(name) < 0) {
+		refuse(c, RS_R_BAD_REQUEST,
+		       "%.32s: the directory's names are useradd's: a lowercase letter or '_', "
+		       "then lowercase letters, digits, '.', '_', '-'; never a name privileged "
+		       "somewhere (root, sudo, wheel, admin, adm, ...)",
+		       name);
+		return false;
+	}
+	if (local_name(name)) {
+		refuse(c, RS_R_EXISTS, "%.32s is a local account or group of this host", name);
+		return false;
+	}
+	return true;
+}
+
+/* A shell of /etc/shells. */
+static bool listed_shell(const char *s)
+{
+	const char *sh;
+	bool found = false;
+
+	setusershell();
+	while (!found && (sh = getusershell()))
+		found = !strcmp(sh, s);
+	endusershell();
+	return found;
+}
+
+/* A home under directory.home_base, without "..", "." or "//" on its way
+ * (pam_mkhomedir makes it as root, owned by the user: never a directory
+ * elsewhere, such as one systemd reads). */
+static bool home_ok(const struct pd_daemon *d, const char *s)
+{
+	const char *base = d->policy.directory.home_base;
+	size_t n = strlen(base);
+
+	if (strncmp(s, base, n) || s[n] != '/' || !s[n + 1] || strstr(s, "//") ||
+	    s[strlen(s) - 1] == '/')
+		return false;
+	for (const char *p = s + n; (p = strchr(p, '/')); p++)
+		if (!strncmp(p, "/./", 3) || !strcmp(p, "/.") || !strncmp(p, "/../", 4) ||
+		    !strcmp(p, "/.."))
+			return false;
+	return true;
+}
+
+static const char *text_field(const struct pd_daemon *d, json_t *v, const char *key,
+			      const char **err)
 {
 	const char *s;
 
 	if (!v)
 		return NULL;
 	s = json_string_value(v);
-	if (!s || rs_nss_field_ok(s, PD_DIR_TEXT_MAX) < 0 || (path && s[0] != '/'))
+	if (!s || rs_nss_field_ok(s, PD_DIR_TEXT_MAX) < 0 ||
+	    (!strcmp(key, "home") && !home_ok(d, s)) || (!strcmp(key, "shell") && !listed_shell(s)))
 		*err = key;
 	return s;
 }
 
 /* Parses c's DOC into *doc (strings point into *root): true, or false with
  * the refusal sent. */
-static bool parse(struct pd_conn *c, bool create, json_t **root, struct dir_doc *doc)
+static bool parse(const struct pd_daemon *d, struct pd_conn *c, bool create, json_t **root,
+		  struct dir_doc *doc)
 {
 	const char *key, *bad = NULL;
 	json_t *v;
@@ -95,11 +171,11 @@ static bool parse(struct pd_conn *c, bool create, json_t **root, struct dir_doc 
 			if (doc->uid <= 0)
 				bad = key;
 		} else if (!strcmp(key, "gecos")) {
-			doc->gecos = text_field(v, key, false, &bad);
+			doc->gecos = text_field(d, v, key, &bad);
 		} else if (!strcmp(key, "home")) {
-			doc->home = text_field(v, key, true, &bad);
+			doc->home = text_field(d, v, key, &bad);
 		} else if (!strcmp(key, "shell")) {
-			doc->shell = text_field(v, key, true, &bad);
+			doc->shell = text_field(d, v, key, &bad);
 		} else if (!strcmp(key, "groups") && json_is_array(v) &&
 			   json_array_size(v) <= GROUPS_MAX) {
 			size_t i;
@@ -123,7 +199,8 @@ static bool parse(struct pd_conn *c, bool create, json_t **root, struct dir_doc 
 		refuse(c, RS_R_BAD_REQUEST,
 		       "%.64s: not a value it can have (uid: a number in directory.min_id to "
 		       "max_id; gecos, home, shell: up to 255 printable bytes without ':' or ',', "
-		       "home and shell absolute paths; groups: up to 256 group names)",
+		       "home under directory.home_base, shell one of /etc/shells; groups: up "
+		       "to 256 group names)",
 		       bad);
 		return false;
 	}
@@ -161,9 +238,46 @@ static int free_id(struct pd_daemon *d, bool group, int64_t want, int64_t *ret)
 	return -ENOSPC;
 }
 
-/* Every group of doc exists in the directory: true, or false (refused). */
-static bool groups_exist(struct pd_daemon *d, struct pd_conn *c, const struct dir_doc *doc)
+static int own_group(struct pd_daemon *d, const struct pd_dir_group *g, char *owner, size_t len);
+
+/* user may join group g: not another user's own group, nor one full.
+ * True, or false with the refusal sent. */
+static bool may_join(struct pd_daemon *d, struct pd_conn *c, const struct pd_dir_group *g,
+		     const char *user)
 {
+	char owner[RS_NAME_MAX + 1];
+	int64_t n = 0;
+	int r = own_group(d, g, owner, sizeof(owner));
+
+	if (r == 1 && strcmp(owner, user)) {
+		refuse(c, RS_R_IN_USE, "%.32s is user %.32s's own group", g->name, owner);
+		return false;
+	}
+	if (r < 0 || pd_store_dir_count(d->store, g->name, NULL, &n) < 0) {
+		pd_reply_error(c, RS_R_STORE);
+		return false;
+	}
+	if (n >= RS_NSS_MEMBERS_MAX) {
+		refuse(c, RS_R_IN_USE, "group %.32s has 1024 members, the most it can have",
+		       g->name);
+		return false;
+	}
+	return true;
+}
+
+/* doc's groups: root's to give (a delegate adds members group by group,
+ * each checked against its policies on group/NAME), each in the
+ * directory and one user may join.  True, or false (refused). */
+static bool groups_ok(struct pd_daemon *d, struct pd_conn *c, const char *user,
+		      const struct dir_doc *doc)
+{
+	if (doc->has_groups && !c->admin) {
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 "--groups is root's; a delegate adds members with group add-member, "
+			 "which its policies allow group by group",
+			 0, NULL, false);
+		return false;
+	}
 	for (size_t i = 0; i < doc->ngroups; i++) {
 		struct pd_dir_group g;
 		int r = pd_store_dir_group(d->store, doc->groups[i], 0, &g);
@@ -176,6 +290,8 @@ static bool groups_exist(struct pd_daemon *d, struct pd_conn *c, const struct di
 				pd_reply_error(c, RS_R_STORE);
 			return false;
 		}
+		if (!may_join(d, c, &g, user))
+			return false;
 	}
 	return true;
 }
@@ -217,16 +333,14 @@ static bool user_create(struct pd_daemon *d, struct pd_conn *c, const char *name
 		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, msg, 0, NULL, false);
 		return false;
 	}
-	if (local_user(name, 0) || local_group(name, 0)) {
-		refuse(c, RS_R_EXISTS, "%.32s is a local account or group of this host", name);
+	if (!name_free(c, name))
 		return false;
-	}
 	r = pd_store_dir_user(d->store, name, 0, &u);
 	if (r == 0 || (r == -ENOENT && (r = pd_store_dir_group(d->store, name, 0, &old)) == 0)) {
 		refuse(c, RS_R_EXISTS, "the directory has a user or group %.32s already", name);
 		return false;
 	}
-	if (!stored(c, r == -ENOENT ? 0 : r) || !groups_exist(d, c, doc))
+	if (!stored(c, r == -ENOENT ? 0 : r) || !groups_ok(d, c, name, doc))
 		return false;
 	r = free_id(d, false, doc->uid, &u.uid);
 	if (r == 0 && doc->uid && u.uid != doc->uid)
@@ -243,11 +357,11 @@ static bool user_create(struct pd_daemon *d, struct pd_conn *c, const char *name
 	snprintf(u.name, sizeof(u.name), "%.32s", name);
 	snprintf(g.name, sizeof(g.name), "%.32s", name);
 	u.gid = g.gid;
-	snprintf(u.home, sizeof(u.home), "/home/%.32s", name);
+	snprintf(u.home, sizeof(u.home), "%.200s/%.32s", ds->home_base, name);
 	snprintf(u.shell, sizeof(u.shell), "/bin/bash");
 	apply(&u, doc);
 	if (!stored(c, r) || !stored(c, pd_store_dir_group_put(d->store, &g)) ||
-	    !stored(c, pd_store_dir_user_put(d->store, &u)) || !stored(c, set_groups(d, name, doc)))
+	    !stored(c, pd_store_dir_user_add(d->store, &u)) || !stored(c, set_groups(d, name, doc)))
 		return false;
 	pd_log(LOG_NOTICE, "directory user create name=%s uid=%lld by uid %u", name,
 	       (long long)u.uid, (unsigned)c->uid);
@@ -266,7 +380,7 @@ bool pd_dir_user_create(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w
 	(void)w;
 	if (!rs_policy_name_valid(c->req.user))
 		refuse(c, RS_R_BAD_REQUEST, "%.64s is not a user name we accept", c->req.user);
-	else if (parse(c, true, &root, &doc))
+	else if (parse(d, c, true, &root, &doc))
 		user_create(d, c, c->req.user, &doc);
 	json_decref(root);
 	return false;
@@ -291,9 +405,10 @@ bool pd_dir_user_set(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	json_t *root = NULL;
 
 	(void)w;
-	if (dir_user_of(d, c, &u) && parse(c, false, &root, &doc) && groups_exist(d, c, &doc)) {
+	if (dir_user_of(d, c, &u) && parse(d, c, false, &root, &doc) &&
+	    groups_ok(d, c, u.name, &doc)) {
 		apply(&u, &doc);
-		if (stored(c, pd_store_dir_user_put(d->store, &u)) &&
+		if (stored(c, pd_store_dir_user_fields(d->store, &u)) &&
 		    (!doc.has_groups || stored(c, set_groups(d, u.name, &doc)))) {
 			pd_log(LOG_NOTICE, "directory user set name=%s by uid %u", u.name,
 			       (unsigned)c->uid);
@@ -346,11 +461,8 @@ static bool group_create(struct pd_daemon *d, struct pd_conn *c)
 	char msg[RS_MESSAGE_MAX];
 	int r;
 
-	if (local_group(c->req.group, 0) || local_user(c->req.group, 0)) {
-		refuse(c, RS_R_EXISTS, "%.32s is a local group or account of this host",
-		       c->req.group);
+	if (!name_free(c, c->req.group))
 		return false;
-	}
 	r = pd_store_dir_group(d->store, c->req.group, 0, &g);
 	if (r == 0 ||
 	    (r == -ENOENT && (r = pd_store_dir_user(d->store, c->req.group, 0, &u)) == 0)) {
@@ -423,8 +535,26 @@ bool pd_dir_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 			 "add-member and remove-member name a user", 0, NULL, false);
 		return false;
 	}
-	if (!dir_user_of(d, c, &u) ||
-	    !stored(c, pd_store_dir_member(d->store, g.name, u.name, add)))
+	if (!dir_user_of(d, c, &u))
+		return false;
+	if (add && !c->admin && u.uid == (int64_t)c->uid) {
+		pd_reply(c, RS_V_ERROR, RS_R_FORBIDDEN,
+			 "a policy does not let a user add itself to a group", 0, NULL, false);
+		return false;
+	}
+	if (add) {
+		int64_t n = 0;
+
+		if (!may_join(d, c, &g, u.name) ||
+		    !stored(c, pd_store_dir_count(d->store, NULL, u.name, &n)))
+			return false;
+		if (n >= RS_NSS_GROUPS_MAX) {
+			refuse(c, RS_R_IN_USE, "user %.32s is in 256 groups, the most it can be in",
+			       u.name);
+			return false;
+		}
+	}
+	if (!stored(c, pd_store_dir_member(d->store, g.name, u.name, add)))
 		return false;
 	pd_log(LOG_NOTICE, "directory group %s name=%s user=%s by uid %u",
 	       add ? "add-member" : "remove-member", g.name, u.name, (unsigned)c->uid);

@@ -110,6 +110,12 @@ static int run(struct pd_daemon *d, bool detach)
 		pd_log(r == -EBADMSG ? LOG_ALERT : LOG_ERR, "cannot open the store: %s", err);
 		return 1;
 	}
+	/* nscd would take policyd's own lookups to libnss_ramsec, which asks
+	 * policyd: each would wait on the loop that made it (1 s) */
+	if (access("/run/nscd/socket", F_OK) == 0 || access("/var/run/nscd/socket", F_OK) == 0)
+		pd_log(LOG_WARNING, "nscd is running: with ramsec in nsswitch.conf, set "
+				    "enable-cache passwd no and enable-cache group no in nscd.conf "
+				    "(docs/DIRECTORY.md)");
 	pd_hmac(d->master_key, "directory", "", 0, sub);
 	pd_store_set_name_key(d->store, sub);
 	rs_secret_wipe(sub, sizeof(sub));

@@ -12,7 +12,9 @@
  * host of the fleet is seen within CACHE_MS (docs/DIRECTORY.md).
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/client.h"
@@ -129,7 +131,8 @@ static bool user_name(const struct pd_daemon *d, const char *typed, char name[RS
 
 	if (a == 0 && rs_policy_name_valid(typed))
 		snprintf(name, RS_NAME_MAX + 1, "%.32s", typed);
-	return a == 1 || (a == 0 && rs_policy_name_valid(typed));
+	/* NAME@ALIAS is a central user's: a local account has no alias */
+	return (a == 1 && !getpwnam(name)) || (a == 0 && rs_policy_name_valid(typed));
 }
 
 bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
@@ -148,11 +151,12 @@ bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		: -ENOENT;
 	if (failed(c, r))
 		return false;
-	if (r == -ENOENT) {
+	if (r == 0)
+		rs_secret_wipe(u.hash, sizeof(u.hash));
+	if (r == -ENOENT || !pd_dir_id_ok(d, u.uid, false) || !pd_dir_id_ok(d, u.gid, true)) {
 		answer(d, c, NULL);
 		return false;
 	}
-	rs_secret_wipe(u.hash, sizeof(u.hash));
 	rs_buf_init(&b, line, sizeof(line));
 	/* "*", not "x": no shadow entry to look for (pam_unix's account
 	 * check would fail on one it cannot find), no password here */
@@ -162,10 +166,12 @@ bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	return false;
 }
 
-/* A list between commas: members' names, or gids. */
+/* A list between commas: members' names, or (d set) gids the directory
+ * may serve. */
 struct members {
 	struct rs_buf *b;
 	size_t n, max;
+	struct pd_daemon *d;
 };
 
 static int member(void *ctx, const char *name)
@@ -173,7 +179,9 @@ static int member(void *ctx, const char *name)
 	struct members *m = ctx;
 
 	if (m->n >= m->max)
-		return 1; /* the rest are not served (docs/DIRECTORY.md) */
+		return 1; /* never more: add-member refuses them */
+	if (m->d && !pd_dir_id_ok(m->d, strtoll(name, NULL, 10), true))
+		return 0;
 	rs_buf_printf(m->b, "%s%s", m->n++ ? "," : "", name);
 	return 0;
 }
@@ -196,7 +204,7 @@ bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		: -ENOENT;
 	if (failed(c, r))
 		return false;
-	if (r == -ENOENT) {
+	if (r == -ENOENT || !pd_dir_id_ok(d, g.gid, true)) {
 		answer(d, c, NULL);
 		return false;
 	}
@@ -211,7 +219,7 @@ bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	char text[RS_NSS_GROUPS_MAX * 12], name[RS_NAME_MAX + 1];
 	struct rs_buf b;
-	struct members m = {.b = &b, .max = RS_NSS_GROUPS_MAX};
+	struct members m = {.b = &b, .max = RS_NSS_GROUPS_MAX, .d = d};
 	struct pd_dir_user u;
 	int r;
 

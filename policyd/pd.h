@@ -92,6 +92,10 @@ void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len);
  * 0 with *ret_id, or -EIO. */
 int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const char *home,
 		  int64_t *ret_id);
+/* An id the directory may serve: in directory.min_id..max_id and no local
+ * account's (uid) or group's (gid) - whatever the store holds (a row
+ * written into the database directly never makes a uid 0 or sudo). */
+bool pd_dir_id_ok(struct pd_daemon *d, int64_t id, bool group);
 /* name is an account of /etc/passwd (as last read: a hint, not a lookup). */
 bool pd_account_in_files(const char *name);
 /* Retires name's active account (none: nothing to do): 0 or -EIO. */

@@ -1270,12 +1270,44 @@ int pd_store_dir_password(struct pd_store *s, const char *user, const char *hash
 	return changed ? 0 : -ENOENT;
 }
 
-int pd_store_dir_user_put(struct pd_store *s, const struct pd_dir_user *u)
+int pd_store_dir_user_add(struct pd_store *s, const struct pd_dir_user *u)
 {
+	static char *sql;
 	struct pd_dir_user k = *u;
+	struct pd_param p[24];
+	char fails[8];
+	size_t n;
 
+	/* the upsert's INSERT alone: a name or uid another host made first
+	 * is a unique violation, and the request runs again */
+	if (!sql && (sql = strdup(T(PD_T_DIR_USERS)->put)))
+		sql[strstr(sql, " ON CONFLICT") - sql] = '\0';
+	if (!sql)
+		return -EIO;
 	name_key(s, k.name, k.name_key);
-	return put(s, T(PD_T_DIR_USERS), &k, NULL, 0);
+	n = pd_tables_params(T(PD_T_DIR_USERS), &k, NULL, 0, p, fails, sizeof(fails));
+	return write_sql(s, sql, p, n, NULL);
+}
+
+int pd_store_dir_user_fields(struct pd_store *s, const struct pd_dir_user *u)
+{
+	struct pd_param p[] = {P_INT(u->uid), P_TEXT(u->gecos), P_TEXT(u->home), P_TEXT(u->shell)};
+
+	return write_sql(s, "UPDATE dir_users SET gecos = $2, home = $3, shell = $4 WHERE uid = $1",
+			 p, N(p), NULL);
+}
+
+int pd_store_dir_count(struct pd_store *s, const char *group, const char *user, int64_t *ret)
+{
+	struct pd_param p[] = {P_TEXT(group ? group : user)};
+
+	*ret = 0;
+	return get_int(s,
+		       group ? "SELECT count(*) FROM dir_members WHERE grp = $1"
+			     : "SELECT count(*) FROM dir_members WHERE usr = $1",
+		       p, N(p), ret) < 0
+		   ? -EIO
+		   : 0;
 }
 
 int pd_store_dir_group_put(struct pd_store *s, const struct pd_dir_group *g)

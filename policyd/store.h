@@ -336,7 +336,7 @@ struct pd_dir_user {
 	char name[RS_NAME_MAX + 1];
 	/* the name keyed (hex HMAC): lookups by name ask by this, so a name
 	 * no one has - a password typed at the user prompt - never reaches
-	 * the database in clear (set by pd_store_dir_user_put) */
+	 * the database in clear (set by pd_store_dir_user_add) */
 	char name_key[65];
 	int64_t uid, gid; /* gid: the user's own group, of its name */
 	char gecos[PD_DIR_TEXT_MAX];
@@ -367,8 +367,14 @@ int pd_store_dir_user_list(struct pd_store *s, const char *after, struct pd_dir_
 			   size_t max, size_t *ret_n);
 /* Sets user's password hash (set on day lastchg): 0, -ENOENT or -EIO. */
 int pd_store_dir_password(struct pd_store *s, const char *user, const char *hash, int64_t lastchg);
-/* Writes (a new one or a change): 0 or -EIO. */
-int pd_store_dir_user_put(struct pd_store *s, const struct pd_dir_user *u);
+/* A new user (-EIO, and a retry, when another host made one of that name
+ * or uid first); its gecos, home and shell changed (its password not
+ * touched): 0 or -EIO. */
+int pd_store_dir_user_add(struct pd_store *s, const struct pd_dir_user *u);
+int pd_store_dir_user_fields(struct pd_store *s, const struct pd_dir_user *u);
+/* Members of group (user NULL) or groups of user: 0 or -EIO. */
+int pd_store_dir_count(struct pd_store *s, const char *group, const char *user, int64_t *ret);
+/* A new group, or a change: 0 or -EIO. */
 int pd_store_dir_group_put(struct pd_store *s, const struct pd_dir_group *g);
 /* Deletes it and its memberships: 0 or -EIO. */
 int pd_store_dir_user_delete(struct pd_store *s, const char *name);

@@ -24,13 +24,21 @@
 /* A directory group a user is in, at most. */
 #define RS_NSS_GROUPS_MAX 256
 
+/* A name the directory gives a user or group: useradd's default rule (a
+ * lowercase letter or '_', then lowercase letters, digits, '.', '_', '-';
+ * at most 32 bytes: never all digits, never another case of a name) and
+ * none of the names privileged on some system (root, sudo, wheel, admin,
+ * adm, ...), which a fleet's hosts may grant rights by.  0 or -EINVAL. */
+int rs_dir_name_ok(const char *name);
+
 /* The NAME of a logon name "NAME@ALIAS" whose alias is one of aliases
  * (compared without case, as domains are), into name (len bytes):
  * 1; 0 when typed has no '@' (name untouched); -1 when it has one and is
  * no such name (another alias, an empty or invalid NAME). */
 int rs_alias_split(const char *typed, const struct rs_name_list *aliases, char *name, size_t len);
 
-/* "name:x:uid:gid:gecos:home:shell" (len bytes, no NUL needed) into pw,
+/* "name:x:uid:gid:gecos:home:shell" (len bytes, no NUL needed; no id 0)
+ * into pw,
  * its strings in buf: 0, -ERANGE (buf too small: glibc asks again with a
  * bigger one) or -EINVAL (not such a line). */
 int rs_nss_passwd(const char *line, size_t len, struct passwd *pw, char *buf, size_t buflen);

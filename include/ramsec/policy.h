@@ -117,6 +117,7 @@ struct rs_directory_settings {
 	long min_id;		     /* their uids and gids: default 200000 */
 	long max_id;		     /* default 299999 */
 	struct rs_name_list aliases; /* NAME@ALIAS logon names: RAM's domains */
+	char home_base[RS_PATH_MAX]; /* homes are under it: default /home */
 };
 
 struct rs_policy {

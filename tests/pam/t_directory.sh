@@ -79,7 +79,7 @@ test_what_is_refused() {
 	dir_fresh
 	ctl group create rsd_ops >/dev/null
 	OUT=$(ctl user create root 2>&1)
-	check "a local account's name: refused" has "root is a local account or group of this host"
+	check "root: refused" has "useradd's"
 	OUT=$(ctl user create $U_BOB 2>&1)
 	check "a local user's name: refused" has "is a local account or group"
 	OUT=$(ctl user create rsd_bob 2>&1)
@@ -287,6 +287,96 @@ import json, sys
 r = json.loads(sys.argv[1])
 assert r["users"] == 4, r  # root, the two test users and the central one
 PY
+}
+
+test_review_store_ids_never_served() {
+	# a row written into the database directly (another host's root, a
+	# database account): uid 0 or a local gid is not served, nor logs on
+	dir_fresh
+	ctl group create rsd_g >/dev/null
+	ctl user create rsd_evil --groups rsd_g >/dev/null
+	echo 'Evil-Pass-123' | ctl user reset-password rsd_evil >/dev/null
+	store_sql "UPDATE dir_users SET uid = 0 WHERE name = 'rsd_evil'" >/dev/null
+	store_sql "UPDATE dir_groups SET gid = $(getent group sudo | cut -d: -f3) WHERE name = 'rsd_g'" \
+		>/dev/null
+	OUT=$(getent passwd rsd_evil; getent passwd 0 | grep -v '^root:'; echo "rc=$?")
+	check "a directory row with uid 0: not served" test "$OUT" = "rc=1"
+	OUT=$(getent group rsd_g; echo "rc=$?")
+	check "a directory group with sudo's gid: not served" has "rc=2"
+	drive rsd_evil --resp 'Evil-Pass-123' auth
+	check "and the user of such a row does not log on" has "auth: PAM_AUTH_ERR"
+	check "policyd says why" grep -q "the directory holds uid 0, outside" "$T/policyd.log"
+}
+
+test_review_names_and_paths() {
+	dir_fresh
+	local n
+	for n in ROOT Rsd_caps 0 admin wheel sudo systemd-x rsd_a\$; do
+		OUT=$(ctl user create "$n" 2>&1)
+		check "user name '$n': refused" has "useradd's"
+	done
+	OUT=$(ctl group create SUDO 2>&1)
+	check "group SUDO (sudo matches group names without case): refused" has "useradd's"
+	OUT=$(ctl user create "$(tr a-z A-Z <<<"$U_ALICE" | tr A-Z a-z)" 2>&1)
+	check "a local name: refused" has "is a local account or group"
+	OUT=$(ctl user create rsd_h --home /etc/systemd/system/ssh.service.d 2>&1)
+	check "a home outside directory.home_base (pam_mkhomedir makes it as root): refused" \
+		has "home: not a value"
+	OUT=$(ctl user create rsd_h --home /home/../root 2>&1)
+	check "a home with '..': refused" has "home: not a value"
+	OUT=$(ctl user create rsd_h --shell '/bin/sh -c id' 2>&1)
+	check "a shell not in /etc/shells: refused" has "shell: not a value"
+	OUT=$(ctl user create rsd_h --home /home/elsewhere/rsd_h --shell /bin/sh 2>&1)
+	check "a home under /home and a listed shell: fine" has "user rsd_h created"
+}
+
+test_review_delegates_and_groups() {
+	dir_fresh
+	ctl group create rsd_team >/dev/null
+	ctl group create rsd_admins >/dev/null
+	ctl user create rsd_u1 >/dev/null
+	ctl user create rsd_boss >/dev/null
+	cat >"$T/doc.json" <<'JSON'
+{"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ramsec:ManageDirectory",
+ "Resource": ["user/rsd_*", "group/rsd_team"]}]}
+JSON
+	ctl policy create dir-team "$T/doc.json" >/dev/null
+	ctl policy attach dir-team --user rsd_boss >/dev/null
+	boss() { runuser -u rsd_boss -- "$BUILD/ramsecctl" --config "$T/ramsec.conf" "$@" 2>&1; }
+	OUT=$(boss group add-member rsd_team rsd_u1)
+	check "a delegate adds a member to a group its policy names" has "member added"
+	OUT=$(boss group add-member rsd_admins rsd_u1)
+	check "but not to another group" hasnt "member added"
+	OUT=$(boss user set rsd_u1 --groups rsd_admins)
+	check "nor through user set --groups (root's)" has "--groups is root's"
+	OUT=$(boss user create rsd_u2 --groups rsd_admins)
+	check "nor through user create --groups" has "--groups is root's"
+	OUT=$(boss group add-member rsd_team rsd_boss)
+	check "a delegate never adds itself to a group" has "does not let a user add itself"
+	OUT=$(ctl group add-member rsd_u1 rsd_boss 2>&1)
+	check "no one joins another user's own group" has "is user rsd_u1's own group"
+	OUT=$(getent group rsd_admins rsd_u1)
+	check "(those groups have no new members)" test "$OUT" = "rsd_admins:*:200001:
+rsd_u1:*:200002:"
+	# the caps, enforced
+	store_sql "INSERT INTO dir_members(grp, usr) SELECT 'rsd_team', 'm' || x FROM
+		(WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < 1023)
+		 SELECT x FROM s) t" >/dev/null
+	OUT=$(ctl group add-member rsd_team rsd_boss 2>&1)
+	check "a group of 1024 members takes no more" has "has 1024 members"
+}
+
+test_review_alias_of_a_later_local_account() {
+	dir_fresh 'directory = { aliases = ["lab.example"]; };'
+	ctl user create rsd_late >/dev/null
+	# made where useradd does not see the directory (with it, useradd
+	# refuses the name: it exists)
+	umount /etc/nsswitch.conf
+	useradd -M -N -s /usr/sbin/nologin rsd_late
+	mount --bind "$NSW" /etc/nsswitch.conf
+	OUT=$(getent passwd rsd_late@lab.example; echo "rc=$?")
+	userdel rsd_late
+	check "NAME@ALIAS where a local account took NAME: no one" has "rc=2"
 }
 
 test_alias_logon_names() {

@@ -82,6 +82,8 @@ static void passwd_not_entries(void **state)
 	    "alice:x:1:1x:g:/h:/s",
 	    "alice:x:1:1:g\n:/h:/s", /* a newline */
 	    "alice:x:1:1:a,b:/h:/s", /* a comma */
+	    "alice:x:0:1:g:/h:/s",   /* root's uid */
+	    "alice:x:1:0:g:/h:/s",   /* root's gid */
 	};
 	struct passwd p;
 	char buf[256];
@@ -92,7 +94,7 @@ static void passwd_not_entries(void **state)
 	/* a NUL inside the line */
 	assert_int_equal(rs_nss_passwd("al\0ce:x:1:1:g:/h:/s", 19, &p, buf, sizeof(buf)), -EINVAL);
 	/* the highest id that is one */
-	assert_int_equal(pw("alice:x:4294967294:0:g:/h:/s", &p, buf, sizeof(buf)), 0);
+	assert_int_equal(pw("alice:x:4294967294:1:g:/h:/s", &p, buf, sizeof(buf)), 0);
 	assert_int_equal(p.pw_uid, 4294967294u);
 }
 
@@ -157,8 +159,8 @@ static void group_every_length(void **state)
 static void group_not_entries(void **state)
 {
 	static const char *const bad[] = {
-	    "ops:x:300",      "ops:x:300:a:b", ":x:300:a",     "ops:x:-3:a",
-	    "ops:x:300:a,,b", "ops:x:300:,a",  "ops:x:300:a,", "ops:x:300:a\tb",
+	    "ops:x:300",    "ops:x:300:a:b", ":x:300:a",       "ops:x:-3:a", "ops:x:300:a,,b",
+	    "ops:x:300:,a", "ops:x:300:a,",  "ops:x:300:a\tb", "root:x:0:", /* root's gid */
 	};
 	struct group g;
 	char buf[256];
@@ -198,6 +200,7 @@ static void gid_lists(void **state)
 	assert_int_equal(rs_nss_gids("1,2,3,4,5", 9, g, 4), -EINVAL);
 	assert_int_equal(rs_nss_gids("1,,2", 4, g, 4), -EINVAL);
 	assert_int_equal(rs_nss_gids("1,x", 3, g, 4), -EINVAL);
+	assert_int_equal(rs_nss_gids("5,0", 3, g, 4), -EINVAL); /* root's gid */
 }
 
 static void aliases(void **state)

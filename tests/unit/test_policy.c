@@ -73,7 +73,8 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "policies.time_zone",
 				       "directory.min_id",
 				       "directory.max_id",
-				       "directory.aliases"};
+				       "directory.aliases",
+				       "directory.home_base"};
 
 #define NKEYS (sizeof(all_keys) / sizeof(all_keys[0]))
 
@@ -769,7 +770,7 @@ static void test_validate(void **state)
 static void test_render_every_key(void **state)
 {
 	static char json[OUT_LEN], text[OUT_LEN];
-	static const char tail[] = "\"max_id\":299999,\"aliases\":[]}}";
+	static const char tail[] = "\"aliases\":[],\"home_base\":\"/home\"}}";
 	char want[160];
 	const char *at;
 	struct rs_policy p;
