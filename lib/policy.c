@@ -111,6 +111,7 @@ static const struct rs_setting settings[] = {
 	INT(DIRG, directory, max_id, 1, UID_MAX_HERE, 299999),
 	NAMES(DIRG, directory, aliases, ""),
 	PATH(DIRG, directory, home_base, "/home"),
+	BOOL(DIRG, directory, enumerate, false),
 };
 /* clang-format on */
 

@@ -83,6 +83,7 @@ static const struct type_rule request_rules[] = {
     {RS_MSG_NSS_PASSWD, BIT(RS_TAG_USER) | BIT(RS_TAG_NUMBER), 0},
     {RS_MSG_NSS_GROUP, BIT(RS_TAG_GROUP) | BIT(RS_TAG_NUMBER), 0},
     {RS_MSG_NSS_INITGROUPS, BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_NSS_LIST, BIT(RS_TAG_OP) | BIT(RS_TAG_NAME), BIT(RS_TAG_OP)},
 };
 
 /* Every administrative request may carry the caller's verification code:

@@ -129,6 +129,9 @@ static const struct doc docs[] = {
     {"directory.home_base", NULL,
      "Central users' homes are under it (/home/NAME unless --home names another place "
      "under it): pam_mkhomedir makes them as root, so never anywhere else."},
+    {"directory.enumerate", NULL,
+     "Whether getent passwd and getent group (getpwent) list the directory's users and "
+     "groups too; off, they list local ones only (lookups by name or id work either way)."},
     {"directory.aliases", NULL,
      "The fleet's logon-name aliases (RAM's default domain and account alias, at most 32 "
      "bytes each): a central user alice logs on as alice or as alice@ALIAS for any of "

@@ -8,13 +8,16 @@
  * quick when policyd is down (connect fails at once: UNAVAIL, and glibc
  * goes on), bounded when it hangs (a deadline per call), nothing asked
  * from policyd itself (RS_NSS_OFF_ENV), and no symbols but the entry
- * points (nss_ramsec.map).  No enumeration: getent passwd lists local
- * accounts only; getent passwd NAME finds a central user.
+ * points (nss_ramsec.map).  Enumeration (getent passwd with no name) only
+ * when policyd's directory.enumerate says so: a page of entries at a
+ * time, the walk's state behind a lock (glibc runs one walk per database).
  */
 #include <errno.h>
 #include <grp.h>
 #include <nss.h>
+#include <pthread.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +38,12 @@ enum nss_status _nss_ramsec_getgrgid_r(gid_t gid, struct group *gr, char *buf, s
 				       int *errnop);
 enum nss_status _nss_ramsec_initgroups_dyn(const char *user, gid_t group, long *start, long *size,
 					   gid_t **groupsp, long limit, int *errnop);
+enum nss_status _nss_ramsec_setpwent(int stayopen);
+enum nss_status _nss_ramsec_getpwent_r(struct passwd *pw, char *buf, size_t len, int *errnop);
+enum nss_status _nss_ramsec_endpwent(void);
+enum nss_status _nss_ramsec_setgrent(int stayopen);
+enum nss_status _nss_ramsec_getgrent_r(struct group *gr, char *buf, size_t len, int *errnop);
+enum nss_status _nss_ramsec_endgrent(void);
 
 struct call {
 	struct rs_msg req, reply;
@@ -67,12 +76,14 @@ static enum nss_status ask(uint8_t type, enum rs_tag tag, const char *name, uint
 		return NSS_STATUS_TRYAGAIN;
 	}
 	rs_msg_init(&c->req, type, 1);
+	if (type == RS_MSG_NSS_LIST)
+		rs_msg_set_op(&c->req, (uint8_t)id);
 	if (name && rs_msg_set_str(&c->req, tag, name) < 0) {
 		free(c);
 		*errnop = ENOENT;
 		return NSS_STATUS_NOTFOUND; /* no directory name is that long */
 	}
-	if (!name)
+	if (!name && type != RS_MSG_NSS_LIST)
 		rs_msg_set_number(&c->req, id);
 	r = rs_client_call(path && path[0] ? path : SOCKET, TIMEOUT_MS, 1, &c->req, &c->reply,
 			   c->frame, sizeof(c->frame));
@@ -204,5 +215,143 @@ enum nss_status _nss_ramsec_initgroups_dyn(const char *user, gid_t group_id, lon
 		if (r < 0)
 			break; /* the caller's limit */
 	}
+	return NSS_STATUS_SUCCESS;
+}
+
+/* ---- enumeration: getpwent, getgrent ---- */
+
+struct walk {
+	pthread_mutex_t lock;
+	uint8_t op; /* RS_OP_LIST_PASSWD or _GROUP */
+	bool more;  /* policyd may have another page */
+	char next[RS_NAME_MAX + 1];
+	char *page; /* this page's lines */
+	size_t len, at;
+};
+
+static struct walk pw_walk = {PTHREAD_MUTEX_INITIALIZER, RS_OP_LIST_PASSWD, false, "", NULL, 0, 0};
+static struct walk gr_walk = {PTHREAD_MUTEX_INITIALIZER, RS_OP_LIST_GROUP, false, "", NULL, 0, 0};
+
+static void walk_reset(struct walk *w, bool start)
+{
+	pthread_mutex_lock(&w->lock);
+	free(w->page);
+	w->page = NULL;
+	w->len = w->at = 0;
+	w->more = start;
+	w->next[0] = '\0';
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* The next page into w (locked): SUCCESS, NOTFOUND (no more, or
+ * enumeration off) or UNAVAIL. */
+static enum nss_status walk_fetch(struct walk *w, int *errnop)
+{
+	struct call *c;
+	enum nss_status st;
+
+	if (!w->more)
+		return NSS_STATUS_NOTFOUND;
+	st = ask(RS_MSG_NSS_LIST, RS_TAG_NAME, w->next, w->op, &c, errnop);
+	if (st != NSS_STATUS_SUCCESS) {
+		w->more = false;
+		return st;
+	}
+	free(w->page);
+	w->page = malloc(c->reply.body_len + 1);
+	if (!w->page) {
+		free(c);
+		*errnop = ENOMEM;
+		return NSS_STATUS_TRYAGAIN;
+	}
+	memcpy(w->page, c->reply.body, c->reply.body_len);
+	w->len = c->reply.body_len;
+	w->at = 0;
+	w->more = c->reply.number == 1 && strcmp(w->next, c->reply.message);
+	snprintf(w->next, sizeof(w->next), "%.32s", c->reply.message);
+	free(c);
+	return NSS_STATUS_SUCCESS;
+}
+
+/* The walk's next entry laid out by fn into ret/buf. */
+static enum nss_status walk_next(struct walk *w,
+				 int (*fn)(const char *, size_t, void *, char *, size_t), void *ret,
+				 char *buf, size_t len, int *errnop)
+{
+	enum nss_status st = NSS_STATUS_NOTFOUND;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		if (w->at < w->len) {
+			const char *line = w->page + w->at,
+				   *end = memchr(line, '\n', w->len - w->at);
+			size_t n = end ? (size_t)(end - line) : w->len - w->at;
+			int r = fn(line, n, ret, buf, len);
+
+			if (r == -ERANGE) {
+				*errnop = ERANGE; /* asked again with more room */
+				st = NSS_STATUS_TRYAGAIN;
+				break;
+			}
+			w->at += n + 1;
+			if (r == 0) {
+				st = NSS_STATUS_SUCCESS;
+				break;
+			}
+			continue; /* not an entry: passed over */
+		}
+		st = walk_fetch(w, errnop);
+		if (st != NSS_STATUS_SUCCESS)
+			break;
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (st == NSS_STATUS_NOTFOUND)
+		*errnop = ENOENT;
+	return st;
+}
+
+static int pw_fn(const char *line, size_t n, void *ret, char *buf, size_t len)
+{
+	return rs_nss_passwd(line, n, ret, buf, len);
+}
+
+static int gr_fn(const char *line, size_t n, void *ret, char *buf, size_t len)
+{
+	return rs_nss_group(line, n, ret, buf, len);
+}
+
+enum nss_status _nss_ramsec_setpwent(int stayopen)
+{
+	(void)stayopen;
+	walk_reset(&pw_walk, true);
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_ramsec_getpwent_r(struct passwd *pw, char *buf, size_t len, int *errnop)
+{
+	return walk_next(&pw_walk, pw_fn, pw, buf, len, errnop);
+}
+
+enum nss_status _nss_ramsec_endpwent(void)
+{
+	walk_reset(&pw_walk, false);
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_ramsec_setgrent(int stayopen)
+{
+	(void)stayopen;
+	walk_reset(&gr_walk, true);
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_ramsec_getgrent_r(struct group *gr, char *buf, size_t len, int *errnop)
+{
+	return walk_next(&gr_walk, gr_fn, gr, buf, len, errnop);
+}
+
+enum nss_status _nss_ramsec_endgrent(void)
+{
+	walk_reset(&gr_walk, false);
 	return NSS_STATUS_SUCCESS;
 }

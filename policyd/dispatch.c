@@ -86,6 +86,7 @@ static const struct pd_verb verbs[] = {
 	{RS_MSG_NSS_PASSWD,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_nss_passwd},
 	{RS_MSG_NSS_GROUP,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_nss_group},
 	{RS_MSG_NSS_INITGROUPS,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_nss_initgroups},
+	{RS_MSG_NSS_LIST,	PD_A_NONE, PD_T_NONE, PD_ANYONE, 0, pd_nss_list},
 	{RS_MSG_USER_SHOW,	PD_A_GET_USER, PD_T_NAME, RS, PD_SELF_ALWAYS, pd_user_show},
 	{RS_MSG_USER_SET,	PD_A_SET_USER, PD_T_USER, RP, 0, pd_user_set},
 	{RS_MSG_USER_UNLOCK,	PD_A_UNLOCK_USER, PD_T_USER, RP, 0, pd_user_unlock},
@@ -578,7 +579,8 @@ static bool reads_first(const struct pd_conn *c)
 
 	return v && (reads_only(v->action) || v->fn == pd_logon_start ||
 		     v->fn == pd_akey_authorized || v->fn == pd_ping || v->fn == pd_settings_show ||
-		     v->fn == pd_nss_passwd || v->fn == pd_nss_group || v->fn == pd_nss_initgroups);
+		     v->fn == pd_nss_passwd || v->fn == pd_nss_group || v->fn == pd_nss_initgroups ||
+		     v->fn == pd_nss_list);
 }
 
 typedef void step_fn(struct pd_daemon *d, struct pd_conn *c, void *arg);

@@ -135,6 +135,14 @@ static bool user_name(const struct pd_daemon *d, const char *typed, char name[RS
 	return (a == 1 && !getpwnam(name)) || (a == 0 && rs_policy_name_valid(typed));
 }
 
+/* "*", not "x": no shadow entry to look for (pam_unix's account check
+ * would fail on one it cannot find), no password here. */
+static void passwd_line(struct rs_buf *b, const struct pd_dir_user *u)
+{
+	rs_buf_printf(b, "%s:*:%lld:%lld:%s:%s:%s", u->name, (long long)u->uid, (long long)u->gid,
+		      u->gecos, u->home, u->shell);
+}
+
 bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	char name[RS_NAME_MAX + 1], line[RS_NAME_MAX + 3 * PD_DIR_TEXT_MAX + 64];
@@ -158,10 +166,7 @@ bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		return false;
 	}
 	rs_buf_init(&b, line, sizeof(line));
-	/* "*", not "x": no shadow entry to look for (pam_unix's account
-	 * check would fail on one it cannot find), no password here */
-	rs_buf_printf(&b, "%s:*:%lld:%lld:%s:%s:%s", u.name, (long long)u.uid, (long long)u.gid,
-		      u.gecos, u.home, u.shell);
+	passwd_line(&b, &u);
 	answer(d, c, &b);
 	return false;
 }
@@ -186,13 +191,23 @@ static int member(void *ctx, const char *name)
 	return 0;
 }
 
+/* g's line, its members read: 0 or -EIO. */
+static int group_line(struct pd_daemon *d, struct rs_buf *b, const struct pd_dir_group *g)
+{
+	struct members m = {.b = b, .max = RS_NSS_MEMBERS_MAX};
+
+	rs_buf_printf(b, "%s:*:%lld:", g->name, (long long)g->gid);
+	return pd_store_dir_members_each(d->store, g->name, NULL, member, &m) < 0 ? -EIO : 0;
+}
+
+#define GROUP_TEXT (RS_NAME_MAX + 64 + RS_NSS_MEMBERS_MAX * (RS_NAME_MAX + 1))
+
 bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
-	static char text[RS_NAME_MAX + 64 + RS_NSS_MEMBERS_MAX * (RS_NAME_MAX + 1)];
+	static char text[GROUP_TEXT];
 	bool by_name = rs_msg_has(&c->req, RS_TAG_GROUP);
 	struct pd_dir_group g;
 	struct rs_buf b;
-	struct members m = {.b = &b, .max = RS_NSS_MEMBERS_MAX};
 	int r;
 
 	(void)w;
@@ -209,8 +224,7 @@ bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 		return false;
 	}
 	rs_buf_init(&b, text, sizeof(text));
-	rs_buf_printf(&b, "%s:*:%lld:", g.name, (long long)g.gid);
-	if (!failed(c, pd_store_dir_members_each(d->store, g.name, NULL, member, &m)))
+	if (!failed(c, group_line(d, &b, &g)))
 		answer(d, c, &b);
 	return false;
 }
@@ -238,5 +252,55 @@ bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	rs_buf_init(&b, text, sizeof(text));
 	if (!failed(c, pd_store_dir_members_each(d->store, NULL, name, member, &m)))
 		answer(d, c, &b);
+	return false;
+}
+
+#define PAGE 64
+
+/*
+ * getent passwd / group (directory.enumerate): the entries after NAME, a
+ * page at a time, as many as fit; MESSAGE says where the next page starts
+ * (entries not served are passed over, not asked for again), NUMBER 1
+ * that there may be more.  Off: no entries.
+ */
+bool pd_nss_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
+{
+	static struct pd_dir_user users[PAGE];
+	static struct pd_dir_group groups[PAGE];
+	static char body[RS_BODY_MAX], line[GROUP_TEXT];
+	bool group = c->req.op == RS_OP_LIST_GROUP;
+	char next[RS_NAME_MAX + 1];
+	struct rs_buf b, l;
+	size_t n = 0, i;
+
+	(void)w;
+	if (!d->policy.directory.enumerate) {
+		pd_reply(c, RS_V_DENY, RS_R_NO_SUCH_USER, NULL, 0, NULL, false);
+		return false;
+	}
+	snprintf(next, sizeof(next), "%.32s", c->req.name);
+	if (failed(c, group ? pd_store_dir_group_list(d->store, next, groups, PAGE, &n)
+			    : pd_store_dir_user_list(d->store, next, users, PAGE, &n)))
+		return false;
+	rs_buf_init(&b, body, sizeof(body));
+	for (i = 0; i < n; i++) {
+		rs_buf_init(&l, line, sizeof(line));
+		if (group) {
+			if (failed(c, group_line(d, &l, &groups[i])))
+				return false;
+		} else {
+			rs_secret_wipe(users[i].hash, sizeof(users[i].hash));
+			passwd_line(&l, &users[i]);
+		}
+		if (b.len + l.len + 1 >= sizeof(body) - 1)
+			break; /* the next page starts with it */
+		snprintf(next, sizeof(next), "%.32s", group ? groups[i].name : users[i].name);
+		if (l.overflow || (group ? !pd_dir_id_ok(d, groups[i].gid, true)
+					 : !pd_dir_id_ok(d, users[i].uid, false) ||
+					       !pd_dir_id_ok(d, users[i].gid, true)))
+			continue;
+		rs_buf_printf(&b, "%s\n", line);
+	}
+	pd_reply(c, RS_V_ALLOW, RS_R_NONE, next, n == PAGE || i < n, &b, false);
 	return false;
 }

@@ -1208,6 +1208,18 @@ int pd_store_dir_user_list(struct pd_store *s, const char *after, struct pd_dir_
 	return list(s, T(PD_T_DIR_USERS), sql, p, N(p), out, sizeof(*out), max, ret_n);
 }
 
+int pd_store_dir_group_list(struct pd_store *s, const char *after, struct pd_dir_group *out,
+			    size_t max, size_t *ret_n)
+{
+	static char *sql;
+	struct pd_param p[] = {P_TEXT(after), P_INT(max)};
+
+	if (!sql && asprintf(&sql, "%s WHERE name > $1 ORDER BY name LIMIT $2",
+			     T(PD_T_DIR_GROUPS)->select) < 0)
+		return sql = NULL, -EIO;
+	return list(s, T(PD_T_DIR_GROUPS), sql, p, N(p), out, sizeof(*out), max, ret_n);
+}
+
 void pd_store_set_name_key(struct pd_store *s, const uint8_t key[32])
 {
 	memcpy(s->name_key, key, sizeof(s->name_key));

@@ -365,6 +365,9 @@ int pd_store_dir_group(struct pd_store *s, const char *name, int64_t gid, struct
  * the first), in name order: 0 or -EIO. */
 int pd_store_dir_user_list(struct pd_store *s, const char *after, struct pd_dir_user *out,
 			   size_t max, size_t *ret_n);
+/* As pd_store_dir_user_list, the directory's groups. */
+int pd_store_dir_group_list(struct pd_store *s, const char *after, struct pd_dir_group *out,
+			    size_t max, size_t *ret_n);
 /* Sets user's password hash (set on day lastchg): 0, -ENOENT or -EIO. */
 int pd_store_dir_password(struct pd_store *s, const char *user, const char *hash, int64_t lastchg);
 /* A new user (-EIO, and a retry, when another host made one of that name

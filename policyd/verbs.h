@@ -108,6 +108,7 @@ bool pd_dir_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 void pd_nss_forget(void);
 bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_nss_group(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
+bool pd_nss_list(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w);
 
 /* ---- policies.c: the policy documents ---- */

@@ -118,6 +118,7 @@ struct rs_directory_settings {
 	long max_id;		     /* default 299999 */
 	struct rs_name_list aliases; /* NAME@ALIAS logon names: RAM's domains */
 	char home_base[RS_PATH_MAX]; /* homes are under it: default /home */
+	bool enumerate;		     /* getent passwd lists them: default no */
 };
 
 struct rs_policy {

@@ -108,6 +108,8 @@ enum rs_msg_type {
 	RS_MSG_NSS_PASSWD = 50,	    /* USER, or NUMBER: the uid */
 	RS_MSG_NSS_GROUP = 51,	    /* GROUP, or NUMBER: the gid */
 	RS_MSG_NSS_INITGROUPS = 52, /* USER; BODY: its directory groups' gids, "g,g,..." */
+	RS_MSG_NSS_LIST = 53,	    /* OP: passwd or group; NAME: after it ("": from the
+				     * first); BODY: entries, one a line; NUMBER 1: more */
 	RS_MSG_ERROR = 0x7f,	    /* only as a reply: the request was refused */
 };
 
@@ -169,6 +171,9 @@ enum rs_op {
 	RS_OP_GROUP_DELETE = 2,
 	RS_OP_GROUP_ADD = 3,
 	RS_OP_GROUP_REMOVE = 4,
+	/* NSS_LIST */
+	RS_OP_LIST_PASSWD = 1,
+	RS_OP_LIST_GROUP = 2,
 	RS_OP__MAX = 15,
 };
 

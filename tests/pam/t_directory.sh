@@ -38,7 +38,7 @@ test_module_exports_only_its_entry_points() {
 	OUT=$(nm -D --defined-only "$BUILD/libnss_ramsec.so.2" | awk '{print $3}')
 	check "libnss_ramsec exports only _nss_ramsec_* symbols" \
 		test -z "$(grep -v '^_nss_ramsec_' <<<"$OUT")"
-	check "it has the five entry points" test "$(grep -c '^_nss_ramsec_' <<<"$OUT")" -eq 5
+	check "it has the eleven entry points" test "$(grep -c '^_nss_ramsec_' <<<"$OUT")" -eq 11
 	OUT=$(ldd "$BUILD/libnss_ramsec.so.2")
 	check "it needs only libc (no libconfig, OpenSSL or libpq in every process)" \
 		test -z "$(grep '=>' <<<"$OUT" | grep -v 'libc.so')"
@@ -152,6 +152,30 @@ test_ids_skip_local_accounts() {
 	check "(no local account has it)" not getent -s files passwd "$got"
 	OUT=$(ctl user create rsd_f --uid "$uid" 2>&1)
 	check "a local account's uid: refused" has "that uid is taken"
+}
+
+test_enumeration() {
+	dir_fresh
+	ctl group create rsd_ops >/dev/null
+	ctl user create rsd_alice --groups rsd_ops >/dev/null
+	OUT=$(getent passwd)
+	check "enumeration off (the default): getent passwd lists local accounts only" \
+		hasnt "rsd_alice"
+	check "(the local ones all there)" has "$U_ALICE:x:"
+	# on: 150 users, more than two pages of policyd's answers
+	dir_fresh 'directory = { enumerate = true; };'
+	local i
+	for i in $(seq 1 150); do ctl user create "rsd_e$i" >/dev/null; done
+	ctl group create rsd_ops >/dev/null
+	ctl group add-member rsd_ops rsd_e7 >/dev/null
+	OUT=$(getent passwd)
+	check "directory.enumerate: getent passwd lists the local accounts" has "$U_ALICE:x:"
+	check "and all 150 central users, each once" \
+		test "$(grep -c '^rsd_e[0-9]*:\*:' <<<"$OUT")" -eq 150 -a \
+		"$(grep '^rsd_e' <<<"$OUT" | sort -u | wc -l)" -eq 150
+	OUT=$(getent group)
+	check "getent group lists the directory's groups (with members)" has "rsd_ops:*:"
+	check "(its member)" has ":rsd_e7"
 }
 
 test_thread_safe() {

@@ -74,7 +74,8 @@ static const char *const all_keys[] = {"password_policy.minimum_password_length"
 				       "directory.min_id",
 				       "directory.max_id",
 				       "directory.aliases",
-				       "directory.home_base"};
+				       "directory.home_base",
+				       "directory.enumerate"};
 
 #define NKEYS (sizeof(all_keys) / sizeof(all_keys[0]))
 
@@ -770,7 +771,7 @@ static void test_validate(void **state)
 static void test_render_every_key(void **state)
 {
 	static char json[OUT_LEN], text[OUT_LEN];
-	static const char tail[] = "\"aliases\":[],\"home_base\":\"/home\"}}";
+	static const char tail[] = "\"home_base\":\"/home\",\"enumerate\":false}}";
 	char want[160];
 	const char *at;
 	struct rs_policy p;

@@ -105,6 +105,7 @@ static const struct type_spec specs[] = {
     {RS_MSG_NSS_PASSWD, ADM | BIT(RS_TAG_USER) | BIT(RS_TAG_NUMBER), 0},
     {RS_MSG_NSS_GROUP, ADM | BIT(RS_TAG_GROUP) | BIT(RS_TAG_NUMBER), 0},
     {RS_MSG_NSS_INITGROUPS, ADM | BIT(RS_TAG_USER), BIT(RS_TAG_USER)},
+    {RS_MSG_NSS_LIST, ADM | BIT(RS_TAG_OP) | BIT(RS_TAG_NAME), BIT(RS_TAG_OP)},
 };
 
 /* The string fields, by tag. */
@@ -419,11 +420,11 @@ static const struct header_case header_cases[] = {
     {"type 0", 0x5253, 1, 0, 0, 0, MAXP, -EPROTO},
     {"type 11", 0x5253, 1, 11, 0, 0, MAXP, -EPROTO},
     {"type 15", 0x5253, 1, 15, 0, 0, MAXP, -EPROTO},
-    {"type 53", 0x5253, 1, 53, 0, 0, MAXP, -EPROTO},
+    {"type 54", 0x5253, 1, 54, 0, 0, MAXP, -EPROTO},
     {"error as a request", 0x5253, 1, RS_MSG_ERROR, 0, 0, MAXP, -EPROTO},
     {"reply of type 0", 0x5253, 1, 0x80, 0, 0, MAXP, -EPROTO},
     {"reply of type 11", 0x5253, 1, 0x8b, 0, 0, MAXP, -EPROTO},
-    {"reply of type 53", 0x5253, 1, 0xb5, 0, 0, MAXP, -EPROTO},
+    {"reply of type 54", 0x5253, 1, 0xb6, 0, 0, MAXP, -EPROTO},
     {"max payload", 0x5253, 1, 1, 0, MAXP, MAXP, 0},
     {"max payload + 1", 0x5253, 1, 1, 0, MAXP + 1, MAXP, -EMSGSIZE},
     {"4 GB", 0x5253, 1, 1, 0, 0xffffffff, MAXP, -EMSGSIZE},
