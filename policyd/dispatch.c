@@ -577,10 +577,10 @@ static bool reads_first(const struct pd_conn *c)
 {
 	const struct pd_verb *v = verb_of(c->req.type);
 
-	return v && (reads_only(v->action) || v->fn == pd_logon_start ||
-		     v->fn == pd_akey_authorized || v->fn == pd_ping || v->fn == pd_settings_show ||
-		     v->fn == pd_nss_passwd || v->fn == pd_nss_group || v->fn == pd_nss_initgroups ||
-		     v->fn == pd_nss_list);
+	return v &&
+	       (reads_only(v->action) || v->fn == pd_logon_start || v->fn == pd_akey_authorized ||
+		v->fn == pd_ping || v->fn == pd_settings_show || v->fn == pd_nss_passwd ||
+		v->fn == pd_nss_group || v->fn == pd_nss_initgroups || v->fn == pd_nss_list);
 }
 
 typedef void step_fn(struct pd_daemon *d, struct pd_conn *c, void *arg);
