@@ -651,11 +651,24 @@ static int check_one(const struct rs_policy *p, const struct rs_setting *s, char
 	return -EINVAL;
 }
 
+/* group.max_WHAT below group.min_WHAT: says so (ret_key: that key). */
+static bool range_wrong(const char *group, const char *what, long lo, long hi, const char **ret_key,
+			char *reason, size_t reason_len)
+{
+	char key[32];
+
+	if (hi >= lo)
+		return false;
+	snprintf(key, sizeof(key), "max_%s", what);
+	say(reason, reason_len, "must be at least %s.min_%s (%ld) (got %ld)", group, what, lo, hi);
+	if (ret_key)
+		*ret_key = rs_setting_find(group, key)->name;
+	return true;
+}
+
 int rs_policy_validate(const struct rs_policy *p, const char **ret_key, char *reason,
 		       size_t reason_len)
 {
-	const struct rs_setting *s;
-
 	if (ret_key)
 		*ret_key = NULL;
 	say(reason, reason_len, "%s", "");
@@ -666,22 +679,11 @@ int rs_policy_validate(const struct rs_policy *p, const char **ret_key, char *re
 			return -EINVAL;
 		}
 	}
-	if (p->scope.max_uid < p->scope.min_uid) {
-		s = rs_setting_find(SCP, "max_uid");
-		say(reason, reason_len, "must be at least scope.min_uid (%ld) (got %ld)",
-		    p->scope.min_uid, p->scope.max_uid);
-		if (ret_key)
-			*ret_key = s->name;
+	if (range_wrong(SCP, "uid", p->scope.min_uid, p->scope.max_uid, ret_key, reason,
+			reason_len) ||
+	    range_wrong(DIRG, "id", p->directory.min_id, p->directory.max_id, ret_key, reason,
+			reason_len))
 		return -EINVAL;
-	}
-	if (p->directory.max_id < p->directory.min_id) {
-		s = rs_setting_find(DIRG, "max_id");
-		say(reason, reason_len, "must be at least directory.min_id (%ld) (got %ld)",
-		    p->directory.min_id, p->directory.max_id);
-		if (ret_key)
-			*ret_key = s->name;
-		return -EINVAL;
-	}
 	return 0;
 }
 

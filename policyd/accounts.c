@@ -30,6 +30,7 @@
 #include "ramsec/policy.h"
 #include "store.h"
 #include "pd.h"
+#include "ramsec/nss.h"
 #include "ramsec/secret.h"
 
 #define ACCOUNTS_PAGE 512 /* active accounts read at a time */
@@ -268,6 +269,30 @@ static char *put_str(const char *s, char *buf, size_t len, size_t *at)
 	return p;
 }
 
+int pd_dir_user(struct pd_daemon *d, const char *name, int64_t uid, struct pd_dir_user *u,
+		bool hash)
+{
+	int r = pd_store_dir_user(d->store, name, uid, u);
+
+	if (r == 0 && (!pd_dir_id_ok(d, u->uid, false) || !pd_dir_id_ok(d, u->gid, true)))
+		r = -ENOENT;
+	if (r < 0 || !hash)
+		rs_secret_wipe(u->hash, sizeof(u->hash));
+	return r;
+}
+
+bool pd_typed_name(const struct pd_daemon *d, const char *typed, char name[RS_NAME_MAX + 1],
+		   bool *alias)
+{
+	int a = rs_alias_split(typed, &d->policy.directory.aliases, name, RS_NAME_MAX + 1);
+
+	*alias = a == 1;
+	if (a == 0 && rs_policy_name_valid(typed))
+		snprintf(name, RS_NAME_MAX + 1, "%.32s", typed);
+	/* NAME@ALIAS is a central user's: a local account has no alias */
+	return (a == 1 && !getpwnam(name)) || (a == 0 && rs_policy_name_valid(typed));
+}
+
 int pd_passwd_of(struct pd_daemon *d, const char *name, uint32_t uid, struct passwd *pw, char *buf,
 		 size_t len, bool *central)
 {
@@ -281,13 +306,9 @@ int pd_passwd_of(struct pd_daemon *d, const char *name, uint32_t uid, struct pas
 		return -EAGAIN;
 	if (res)
 		return 0;
-	r = pd_store_dir_user(d->store, name, uid, &u);
+	r = pd_dir_user(d, name, uid, &u, false);
 	if (r < 0)
 		return r;
-	if (!pd_dir_id_ok(d, u.uid, false) || !pd_dir_id_ok(d, u.gid, true)) {
-		rs_secret_wipe(u.hash, sizeof(u.hash));
-		return -ENOENT;
-	}
 	*central = true;
 	memset(pw, 0, sizeof(*pw));
 	pw->pw_uid = (uid_t)u.uid;
@@ -297,7 +318,6 @@ int pd_passwd_of(struct pd_daemon *d, const char *name, uint32_t uid, struct pas
 	pw->pw_gecos = put_str(u.gecos, buf, len, &at);
 	pw->pw_dir = put_str(u.home, buf, len, &at);
 	pw->pw_shell = put_str(u.shell, buf, len, &at);
-	rs_secret_wipe(u.hash, sizeof(u.hash));
 	return pw->pw_shell ? 0 : -EIO;
 }
 

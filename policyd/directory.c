@@ -19,6 +19,7 @@
 #include "pd.h"
 #include "ramsec/nss.h"
 #include "ramsec/policy.h"
+#include "ramsec/secret.h"
 #include "store.h"
 #include "verbs.h"
 
@@ -208,9 +209,10 @@ static bool parse(const struct pd_daemon *d, struct pd_conn *c, bool create, jso
 }
 
 /* An id from min_id to max_id that neither the directory (group: its
- * groups; else its users) nor the host holds; want first if it is free.
- * 0, -ENOSPC or -EIO. */
-static int free_id(struct pd_daemon *d, bool group, int64_t want, int64_t *ret)
+ * groups; else its users) nor the host holds: want when it is one (0: any);
+ * else, strict, -ERANGE (outside the range) or -EEXIST (taken); else the
+ * first free one after the directory's highest (-ENOSPC: none).  -EIO. */
+static int free_id(struct pd_daemon *d, bool group, int64_t want, bool strict, int64_t *ret)
 {
 	const struct rs_directory_settings *ds = &d->policy.directory;
 	struct pd_dir_user u;
@@ -218,15 +220,20 @@ static int free_id(struct pd_daemon *d, bool group, int64_t want, int64_t *ret)
 	int64_t top, id;
 	int r;
 
+	if (want && (want < ds->min_id || want > ds->max_id) && strict)
+		return -ERANGE;
 	if (want >= ds->min_id && want <= ds->max_id) {
 		r = group ? pd_store_dir_group(d->store, NULL, want, &g)
 			  : pd_store_dir_user(d->store, NULL, want, &u);
+		rs_secret_wipe(u.hash, sizeof(u.hash));
 		if (r == -EIO)
 			return -EIO;
 		if (r == -ENOENT && !(group ? local_group(NULL, want) : local_user(NULL, want))) {
 			*ret = want;
 			return 0;
 		}
+		if (strict)
+			return -EEXIST;
 	}
 	if (pd_store_dir_top_id(d->store, group, ds->min_id, ds->max_id, &top) < 0)
 		return -EIO;
@@ -236,6 +243,24 @@ static int free_id(struct pd_daemon *d, bool group, int64_t want, int64_t *ret)
 			return 0;
 		}
 	return -ENOSPC;
+}
+
+/* free_id's answer: true when it is an id, else false with the refusal
+ * sent. */
+static bool id_given(const struct pd_daemon *d, struct pd_conn *c, int r, const char *what)
+{
+	const struct rs_directory_settings *ds = &d->policy.directory;
+
+	if (r == -ERANGE)
+		refuse(c, RS_R_BAD_REQUEST, "that %s is outside directory.min_id to max_id (%ld-%ld)",
+		       what, ds->min_id, ds->max_id);
+	else if (r == -EEXIST)
+		refuse(c, RS_R_EXISTS, "that %s is taken (in the directory or on this host)", what);
+	else if (r == -ENOSPC)
+		refuse(c, RS_R_EXISTS, "no %s is free from directory.min_id to max_id", what);
+	else
+		return stored(c, r);
+	return false;
 }
 
 static int own_group(struct pd_daemon *d, const struct pd_dir_group *g, char *owner, size_t len);
@@ -320,47 +345,34 @@ static void apply(struct pd_dir_user *u, const struct dir_doc *doc)
 static bool user_create(struct pd_daemon *d, struct pd_conn *c, const char *name,
 			const struct dir_doc *doc)
 {
-	struct pd_dir_user u = {.created = pd_now()};
-	struct pd_dir_group g = {.created = u.created}, old;
+	struct pd_dir_user u;
+	struct pd_dir_group g = {.created = pd_now()}, old;
 	const struct rs_directory_settings *ds = &d->policy.directory;
 	char msg[RS_MESSAGE_MAX];
 	int r;
 
-	if (doc->uid && (doc->uid < ds->min_id || doc->uid > ds->max_id)) {
-		snprintf(msg, sizeof(msg),
-			 "uid %lld is outside directory.min_id to max_id (%ld-%ld)",
-			 (long long)doc->uid, ds->min_id, ds->max_id);
-		pd_reply(c, RS_V_ERROR, RS_R_BAD_REQUEST, msg, 0, NULL, false);
-		return false;
-	}
 	if (!name_free(c, name))
 		return false;
 	r = pd_store_dir_user(d->store, name, 0, &u);
+	rs_secret_wipe(u.hash, sizeof(u.hash));
 	if (r == 0 || (r == -ENOENT && (r = pd_store_dir_group(d->store, name, 0, &old)) == 0)) {
 		refuse(c, RS_R_EXISTS, "the directory has a user or group %.32s already", name);
 		return false;
 	}
 	if (!stored(c, r == -ENOENT ? 0 : r) || !groups_ok(d, c, name, doc))
 		return false;
-	r = free_id(d, false, doc->uid, &u.uid);
-	if (r == 0 && doc->uid && u.uid != doc->uid)
-		r = -EEXIST;
-	if (r == 0)
-		r = free_id(d, true, u.uid, &g.gid);
-	if (r == -ENOSPC || r == -EEXIST) {
-		pd_reply(c, RS_V_ERROR, RS_R_EXISTS,
-			 r == -EEXIST ? "that uid is taken (in the directory or on this host)"
-				      : "no uid or gid is free from directory.min_id to max_id",
-			 0, NULL, false);
+	/* its own group's gid: the uid when that is free */
+	if (!id_given(d, c, free_id(d, false, doc->uid, true, &u.uid), "uid") ||
+	    !id_given(d, c, free_id(d, true, u.uid, false, &g.gid), "gid"))
 		return false;
-	}
+	u.created = g.created; /* u was cleared by the lookup above */
 	snprintf(u.name, sizeof(u.name), "%.32s", name);
 	snprintf(g.name, sizeof(g.name), "%.32s", name);
 	u.gid = g.gid;
 	snprintf(u.home, sizeof(u.home), "%.200s/%.32s", ds->home_base, name);
 	snprintf(u.shell, sizeof(u.shell), "/bin/bash");
 	apply(&u, doc);
-	if (!stored(c, r) || !stored(c, pd_store_dir_group_put(d->store, &g)) ||
+	if (!stored(c, pd_store_dir_group_put(d->store, &g)) ||
 	    !stored(c, pd_store_dir_user_add(d->store, &u)) || !stored(c, set_groups(d, name, doc)))
 		return false;
 	pd_log(LOG_NOTICE, "directory user create name=%s uid=%lld by uid %u", name,
@@ -391,6 +403,7 @@ static bool dir_user_of(struct pd_daemon *d, struct pd_conn *c, struct pd_dir_us
 {
 	int r = pd_store_dir_user(d->store, c->req.user, 0, u);
 
+	rs_secret_wipe(u->hash, sizeof(u->hash)); /* not needed here */
 	if (r == -ENOENT)
 		refuse(c, RS_R_NO_SUCH_USER, "no such user in the directory: %.32s", c->req.user);
 	else if (r < 0)
@@ -448,6 +461,7 @@ static int own_group(struct pd_daemon *d, const struct pd_dir_group *g, char *ow
 	struct pd_dir_user u;
 	int r = pd_store_dir_user(d->store, g->name, 0, &u);
 
+	rs_secret_wipe(u.hash, sizeof(u.hash));
 	if (r == -EIO)
 		return -EIO;
 	snprintf(owner, len, "%.32s", g->name);
@@ -466,25 +480,18 @@ static bool group_create(struct pd_daemon *d, struct pd_conn *c)
 	r = pd_store_dir_group(d->store, c->req.group, 0, &g);
 	if (r == 0 ||
 	    (r == -ENOENT && (r = pd_store_dir_user(d->store, c->req.group, 0, &u)) == 0)) {
+		rs_secret_wipe(u.hash, sizeof(u.hash));
 		refuse(c, RS_R_EXISTS, "the directory has a group or user %.32s already",
 		       c->req.group);
 		return false;
 	}
 	if (!stored(c, r == -ENOENT ? 0 : r))
 		return false;
-	r = free_id(d, true, (int64_t)c->req.number, &g.gid);
-	if (r == 0 && c->req.number && g.gid != (int64_t)c->req.number)
-		r = -EEXIST;
-	if (r == -ENOSPC || r == -EEXIST) {
-		pd_reply(c, RS_V_ERROR, RS_R_EXISTS,
-			 r == -EEXIST ? "that gid is taken or outside directory.min_id to max_id"
-				      : "no gid is free from directory.min_id to max_id",
-			 0, NULL, false);
+	if (!id_given(d, c, free_id(d, true, (int64_t)c->req.number, true, &g.gid), "gid"))
 		return false;
-	}
 	snprintf(g.name, sizeof(g.name), "%.32s", c->req.group);
-	g.created = pd_now();
-	if (!stored(c, r) || !stored(c, pd_store_dir_group_put(d->store, &g)))
+	g.created = pd_now(); /* g was cleared by the lookup above */
+	if (!stored(c, pd_store_dir_group_put(d->store, &g)))
 		return false;
 	pd_log(LOG_NOTICE, "directory group create name=%s gid=%lld by uid %u", g.name,
 	       (long long)g.gid, (unsigned)c->uid);

@@ -99,18 +99,15 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
 	struct passwd pw;
 	char buf[4096];
 	uint8_t mac[32];
-	bool central = false;
-	char alias_of[RS_NAME_MAX + 1];
-	/* NAME@ALIAS: a central user's logon name (docs/DIRECTORY.md); any
-	 * other alias is no one's */
-	int a = rs_alias_split(req->user, &p->directory.aliases, alias_of, sizeof(alias_of));
-	int r = a == 1 ? pd_passwd_of(d, alias_of, 0, &pw, buf, sizeof(buf), &central)
-		: a == 0 && rs_policy_name_valid(req->user)
-		    ? pd_passwd_of(d, req->user, 0, &pw, buf, sizeof(buf), &central)
+	bool central = false, alias;
+	char name[RS_NAME_MAX + 1];
+	/* NAME@ALIAS: a central user's logon name (docs/DIRECTORY.md) */
+	int r = pd_typed_name(d, req->user, name, &alias)
+		    ? pd_passwd_of(d, name, 0, &pw, buf, sizeof(buf), &central)
 		    : -ENOENT;
 
-	if (a == 1 && r == 0 && !central)
-		r = -ENOENT; /* a local account has no alias */
+	if (alias && r == 0 && !central)
+		r = -ENOENT; /* NSS found NAME elsewhere than in the files */
 
 	memset(ret, 0, sizeof(*ret));
 	ret->facts.user = req->user;
@@ -179,13 +176,10 @@ int pd_who_resolve(struct pd_daemon *d, const struct rs_msg *req, struct pd_who 
  * directory's hash. */
 static int directory_password(struct pd_daemon *d, const char *user, struct pd_shadow *ret)
 {
-	struct passwd pw;
-	char buf[4096];
-	bool central;
+	struct passwd *pw = getpwnam(user);
 	struct pd_dir_user u;
-	int r = pd_passwd_of(d, user, 0, &pw, buf, sizeof(buf), &central);
 
-	if (r < 0 || !central || pd_store_dir_user(d->store, user, 0, &u) < 0)
+	if (pw || pd_dir_user(d, user, 0, &u, true) < 0)
 		return -ENOENT;
 	ret->lastchg = u.lastchg;
 	ret->usable = u.hash[0] && u.hash[0] != '!' && u.hash[0] != '*';

@@ -122,19 +122,6 @@ static bool failed(struct pd_conn *c, int r)
 	return true;
 }
 
-/* The directory name a lookup names: NAME, or NAME@ALIAS of an alias of
- * directory.aliases (the entry then answers as NAME, which sshd and su
- * take as the user's name). */
-static bool user_name(const struct pd_daemon *d, const char *typed, char name[RS_NAME_MAX + 1])
-{
-	int a = rs_alias_split(typed, &d->policy.directory.aliases, name, RS_NAME_MAX + 1);
-
-	if (a == 0 && rs_policy_name_valid(typed))
-		snprintf(name, RS_NAME_MAX + 1, "%.32s", typed);
-	/* NAME@ALIAS is a central user's: a local account has no alias */
-	return (a == 1 && !getpwnam(name)) || (a == 0 && rs_policy_name_valid(typed));
-}
-
 /* "*", not "x": no shadow entry to look for (pam_unix's account check
  * would fail on one it cannot find), no password here. */
 static void passwd_line(struct rs_buf *b, const struct pd_dir_user *u)
@@ -146,7 +133,7 @@ static void passwd_line(struct rs_buf *b, const struct pd_dir_user *u)
 bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 {
 	char name[RS_NAME_MAX + 1], line[RS_NAME_MAX + 3 * PD_DIR_TEXT_MAX + 64];
-	bool by_name = rs_msg_has(&c->req, RS_TAG_USER);
+	bool by_name = rs_msg_has(&c->req, RS_TAG_USER), alias;
 	struct pd_dir_user u;
 	struct rs_buf b;
 	int r;
@@ -154,14 +141,12 @@ bool pd_nss_passwd(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	(void)w;
 	if (from_cache(d, c))
 		return false;
-	r = !by_name || user_name(d, c->req.user, name)
-		? pd_store_dir_user(d->store, by_name ? name : NULL, (int64_t)c->req.number, &u)
+	r = !by_name || pd_typed_name(d, c->req.user, name, &alias)
+		? pd_dir_user(d, by_name ? name : NULL, (int64_t)c->req.number, &u, false)
 		: -ENOENT;
 	if (failed(c, r))
 		return false;
-	if (r == 0)
-		rs_secret_wipe(u.hash, sizeof(u.hash));
-	if (r == -ENOENT || !pd_dir_id_ok(d, u.uid, false) || !pd_dir_id_ok(d, u.gid, true)) {
+	if (r == -ENOENT) {
 		answer(d, c, NULL);
 		return false;
 	}
@@ -235,20 +220,21 @@ bool pd_nss_initgroups(struct pd_daemon *d, struct pd_conn *c, struct pd_who *w)
 	struct rs_buf b;
 	struct members m = {.b = &b, .max = RS_NSS_GROUPS_MAX, .d = d};
 	struct pd_dir_user u;
+	bool alias;
 	int r;
 
 	(void)w;
 	if (from_cache(d, c))
 		return false;
 	/* asked by the name's key first: a name no one has goes no further */
-	r = user_name(d, c->req.user, name) ? pd_store_dir_user(d->store, name, 0, &u) : -ENOENT;
+	r = pd_typed_name(d, c->req.user, name, &alias) ? pd_dir_user(d, name, 0, &u, false)
+							: -ENOENT;
 	if (failed(c, r))
 		return false;
 	if (r == -ENOENT) {
 		answer(d, c, NULL);
 		return false;
 	}
-	rs_secret_wipe(u.hash, sizeof(u.hash));
 	rs_buf_init(&b, text, sizeof(text));
 	if (!failed(c, pd_store_dir_members_each(d->store, NULL, name, member, &m)))
 		answer(d, c, &b);

@@ -92,6 +92,17 @@ void pd_home_birth(const char *home, uint32_t uid, char *out, size_t len);
  * 0 with *ret_id, or -EIO. */
 int pd_account_of(struct pd_daemon *d, const char *name, uint32_t uid, const char *home,
 		  int64_t *ret_id);
+struct pd_dir_user;
+/* The directory's user of name (or, name NULL, of uid) whose ids it may
+ * serve (pd_dir_id_ok): 0, -ENOENT or -EIO; its password hash kept only
+ * with hash (else wiped). */
+int pd_dir_user(struct pd_daemon *d, const char *name, int64_t uid, struct pd_dir_user *u,
+		bool hash);
+/* The name a typed one asks for, into name: NAME of NAME@ALIAS (an alias
+ * of directory.aliases, *alias set) when no local account has NAME, or
+ * the typed name itself when it is one; false when it asks for no one. */
+bool pd_typed_name(const struct pd_daemon *d, const char *typed, char name[RS_NAME_MAX + 1],
+		   bool *alias);
 /* An id the directory may serve: in directory.min_id..max_id and no local
  * account's (uid) or group's (gid) - whatever the store holds (a row
  * written into the database directly never makes a uid 0 or sudo). */

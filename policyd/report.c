@@ -101,6 +101,7 @@ static int each_fleet_user(struct pd_daemon *d,
 			    page[i].uid > d->policy.scope.max_uid)
 				continue; /* this host's own: each_user has them */
 			q = pd_store_dir_user(d->store, page[i].name, 0, &u);
+			rs_secret_wipe(u.hash, sizeof(u.hash));
 			if (q == -EIO)
 				return -EIO;
 			if (q == 0)

@@ -1196,28 +1196,29 @@ static int dir_get(struct pd_store *s, enum pd_table_id id, const char *name, in
 	return r < 0 ? -EIO : r == 0 ? -ENOENT : 0;
 }
 
+/* A page of table id's rows whose names sort after after. */
+static int dir_list(struct pd_store *s, enum pd_table_id id, const char *after, void *out,
+		    size_t size, size_t max, size_t *ret_n)
+{
+	static char *sql[PD_T__MAX];
+	struct pd_param p[] = {P_TEXT(after), P_INT(max)};
+
+	if (!sql[id] &&
+	    asprintf(&sql[id], "%s WHERE name > $1 ORDER BY name LIMIT $2", T(id)->select) < 0)
+		return sql[id] = NULL, -EIO;
+	return list(s, T(id), sql[id], p, N(p), out, size, max, ret_n);
+}
+
 int pd_store_dir_user_list(struct pd_store *s, const char *after, struct pd_dir_user *out,
 			   size_t max, size_t *ret_n)
 {
-	static char *sql;
-	struct pd_param p[] = {P_TEXT(after), P_INT(max)};
-
-	if (!sql && asprintf(&sql, "%s WHERE name > $1 ORDER BY name LIMIT $2",
-			     T(PD_T_DIR_USERS)->select) < 0)
-		return sql = NULL, -EIO;
-	return list(s, T(PD_T_DIR_USERS), sql, p, N(p), out, sizeof(*out), max, ret_n);
+	return dir_list(s, PD_T_DIR_USERS, after, out, sizeof(*out), max, ret_n);
 }
 
 int pd_store_dir_group_list(struct pd_store *s, const char *after, struct pd_dir_group *out,
 			    size_t max, size_t *ret_n)
 {
-	static char *sql;
-	struct pd_param p[] = {P_TEXT(after), P_INT(max)};
-
-	if (!sql && asprintf(&sql, "%s WHERE name > $1 ORDER BY name LIMIT $2",
-			     T(PD_T_DIR_GROUPS)->select) < 0)
-		return sql = NULL, -EIO;
-	return list(s, T(PD_T_DIR_GROUPS), sql, p, N(p), out, sizeof(*out), max, ret_n);
+	return dir_list(s, PD_T_DIR_GROUPS, after, out, sizeof(*out), max, ret_n);
 }
 
 void pd_store_set_name_key(struct pd_store *s, const uint8_t key[32])
