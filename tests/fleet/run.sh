@@ -309,8 +309,7 @@ test_migration_by_several_hosts_at_once() {
 getent_on() {
 	local h=$1
 	shift
-	sed 's/^passwd:.*/passwd: files ramsec/; s/^group:.*/group: files ramsec/' \
-		/etc/nsswitch.conf >"$FLEET/nsswitch.conf"
+	nsswitch_file ramsec >"$FLEET/nsswitch.conf"
 	RAMSEC_NSS_SOCKET="${HT[$h]}/run/user.sock" LD_LIBRARY_PATH="$BUILD" unshare -m sh -c \
 		'mount --bind "$0" /etc/nsswitch.conf && exec getent "$@"' "$FLEET/nsswitch.conf" "$@"
 }

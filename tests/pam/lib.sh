@@ -148,6 +148,23 @@ sqlite_only() {
 	return 1
 }
 
+# nsswitch_file MODULE: /etc/nsswitch.conf with "files MODULE" for passwd
+# and group, on stdout
+nsswitch_file() {
+	sed "s/^passwd:.*/passwd: files $1/; s/^group:.*/group: files $1/" /etc/nsswitch.conf
+}
+
+# nsswitch_with MODULE: (in a private mount namespace: the host's file is
+# untouched) that nsswitch.conf bind-mounted over /etc/nsswitch.conf
+nsswitch_with() {
+	local f
+	f=$(mktemp /tmp/ramsec-nsswitch.XXXXXX)
+	nsswitch_file "$1" >"$f"
+	chmod 0644 "$f"
+	mount --bind "$f" /etc/nsswitch.conf
+	rm -f "$f" # the mount keeps it
+}
+
 # pg_only WHAT: true with the PostgreSQL store; else says the test is skipped
 pg_only() {
 	[ "$STORE" = postgresql ] && return 0

@@ -10,10 +10,7 @@ fi
 . "$(dirname "$0")/lib.sh"
 
 [ -f "$BUILD/tests/libnss_rscase.so.2" ] || { echo "t_casefold.sh: 0 passed, 1 failed"; exit 1; }
-NSW=$(mktemp /tmp/ramsec-nsswitch.XXXXXX)
-sed 's/^passwd:.*/passwd: files rscase/; s/^group:.*/group: files rscase/' /etc/nsswitch.conf >"$NSW"
-chmod 0644 "$NSW"
-mount --bind "$NSW" /etc/nsswitch.conf
+nsswitch_with rscase
 export LD_LIBRARY_PATH="$BUILD/tests"
 
 test_one_counter_for_every_spelling() {
@@ -49,5 +46,3 @@ test_policy_managers_see_groups_as_nss_spells_them() {
 }
 
 run_tests
-umount /etc/nsswitch.conf
-rm -f "$NSW"

@@ -11,10 +11,7 @@ fi
 . "$(dirname "$0")/lib.sh"
 
 [ -f "$BUILD/libnss_ramsec.so.2" ] || { echo "t_directory.sh: 0 passed, 1 failed"; exit 1; }
-NSW=$(mktemp /tmp/ramsec-nsswitch.XXXXXX)
-sed 's/^passwd:.*/passwd: files ramsec/; s/^group:.*/group: files ramsec/' /etc/nsswitch.conf >"$NSW"
-chmod 0644 "$NSW"
-mount --bind "$NSW" /etc/nsswitch.conf
+nsswitch_with ramsec
 export LD_LIBRARY_PATH="$BUILD"
 
 # dir_fresh [CONF]: a fresh policyd, the module pointed at its socket (in
@@ -56,6 +53,8 @@ test_users_and_groups_through_nss() {
 		test "$OUT" = "rsd_alice:*:200000:200001:Alice A:/home/rsd_alice:/bin/bash"
 	OUT=$(getent passwd 200000)
 	check "getent passwd UID" has "rsd_alice:*:200000:"
+	OUT=$(store_sql "SELECT created FROM dir_users WHERE name = 'rsd_alice'")
+	check "the store says when it was created" test "${OUT:-0}" -gt 1700000000
 	OUT=$(getent group rsd_ops)
 	check "getent group NAME: with its member" test "$OUT" = "rsd_ops:*:200000:rsd_alice"
 	OUT=$(getent group 200001)
@@ -400,7 +399,7 @@ test_review_alias_of_a_later_local_account() {
 	# refuses the name: it exists)
 	umount /etc/nsswitch.conf
 	useradd -M -N -s /usr/sbin/nologin rsd_late
-	mount --bind "$NSW" /etc/nsswitch.conf
+	nsswitch_with ramsec
 	OUT=$(getent passwd rsd_late@lab.example; echo "rc=$?")
 	userdel rsd_late
 	check "NAME@ALIAS where a local account took NAME: no one" has "rc=2"
